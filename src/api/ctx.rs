@@ -1,0 +1,49 @@
+//! What a server function needs from its request: state, session, client address, and
+//! an HTTP status that matches its error.
+
+use crate::error::AppError;
+use crate::server::{client_ip::client_ip, AppState};
+use http::{header::ACCEPT, request::Parts, StatusCode};
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+use std::net::IpAddr;
+use tower_sessions::Session;
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        AppError::Internal
+    })
+}
+
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract().await.map_err(|error| {
+        tracing::error!(%error, "session layer missing");
+        AppError::Internal
+    })
+}
+
+pub fn ip() -> Option<IpAddr> {
+    let trust_proxy = use_context::<AppState>().is_some_and(|s| s.config.trust_proxy);
+    use_context::<Parts>().and_then(|parts| client_ip(&parts, trust_proxy))
+}
+
+/// Gives an error its HTTP status. Plain HTML form posts (no JavaScript) are left alone:
+/// they must stay a redirect back to the form, which then shows the error.
+pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        let html_form = use_context::<Parts>().is_some_and(|parts| {
+            parts
+                .headers
+                .get(ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"))
+        });
+        if let (false, Some(response)) = (html_form, use_context::<ResponseOptions>()) {
+            response.set_status(
+                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            );
+        }
+    }
+    result
+}

@@ -1,0 +1,8 @@
+//! Server functions, one file per area. Each is a public endpoint: it first learns the
+//! caller through `server::auth::require`, then calls the server layer.
+
+pub mod auth;
+pub mod users;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ctx;

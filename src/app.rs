@@ -1,0 +1,91 @@
+use crate::rules::authz::Capability;
+use crate::ui::components::NotFound;
+use crate::ui::layout::Layout;
+use crate::ui::pages::{login::LoginPage, placeholder::ComingSoon, users::UsersPage};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{ParentRoute, Redirect, Route, Router, Routes},
+    path, SsrMode,
+};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Async rendering: a page's status code (302, 403, 404) is known before it is sent.
+    let ssr = SsrMode::Async;
+    view! {
+        <Stylesheet id="leptos" href="/pkg/consentdesk.css"/>
+        <Title formatter=|text: String| {
+            if text.is_empty() { "ConsentDesk".to_string() } else { format!("{text} · ConsentDesk") }
+        }/>
+        <Router>
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/login") view=LoginPage ssr=ssr.clone()/>
+                <ParentRoute path=path!("") view=Layout ssr=ssr.clone()>
+                    <Route path=path!("") view=|| view! { <Redirect path="/leads"/> }/>
+                    <Route
+                        path=path!("leads")
+                        view=|| view! {
+                            <ComingSoon title="Leads" capability=Capability::ViewLeads>
+                                "The lead book (search, filters, import and export) is not built yet."
+                            </ComingSoon>
+                        }
+                    />
+                    <Route
+                        path=path!("conversations")
+                        view=|| view! {
+                            <ComingSoon title="Conversations" capability=Capability::ViewConversations>
+                                "The inbox for texts, calls, WhatsApp and web chat is not built yet."
+                            </ComingSoon>
+                        }
+                    />
+                    <Route
+                        path=path!("consent")
+                        view=|| view! {
+                            <ComingSoon title="Consent" capability=Capability::ViewConsent>
+                                "The consent ledger and evidence views are not built yet."
+                            </ComingSoon>
+                        }
+                    />
+                    <Route
+                        path=path!("privacy-requests")
+                        view=|| view! {
+                            <ComingSoon title="Privacy requests" capability=Capability::ViewPrivacyRequests>
+                                "Data-subject request handling is not built yet."
+                            </ComingSoon>
+                        }
+                    />
+                    <Route
+                        path=path!("audit")
+                        view=|| view! {
+                            <ComingSoon title="Audit log" capability=Capability::ViewAuditLog>
+                                "Sign-ins and user changes are already recorded; the page to browse them is not built yet."
+                            </ComingSoon>
+                        }
+                    />
+                    <Route path=path!("users") view=UsersPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

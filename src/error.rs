@@ -1,0 +1,100 @@
+//! The one error type shared by server functions, handlers and the UI.
+//!
+//! Internal details (SQL errors, I/O) are logged on the server and reach the client only
+//! as `Internal`: the browser never sees upstream error text.
+
+use crate::model::FieldErrors;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Please correct the highlighted fields.")]
+    Validation(FieldErrors),
+    #[error("Not found.")]
+    NotFound,
+    #[error("You are not allowed to do that.")]
+    Forbidden,
+    #[error("Please sign in.")]
+    Unauthenticated,
+    /// The one message for an unknown e-mail, a wrong password and a deactivated account.
+    #[error("Email or password is incorrect.")]
+    InvalidCredentials,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("Too many failed attempts. Try again in {} minute(s).", retry_after_secs.div_ceil(60))]
+    RateLimited { retry_after_secs: u64 },
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    /// The request never reached the server function (network, decoding).
+    #[error("The request could not be completed: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        let mut errors = FieldErrors::default();
+        errors.add(field, message);
+        AppError::Validation(errors)
+    }
+
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Validation(_) => 422,
+            AppError::NotFound => 404,
+            AppError::Forbidden => 403,
+            AppError::Unauthenticated | AppError::InvalidCredentials => 401,
+            AppError::Conflict(_) => 409,
+            AppError::RateLimited { .. } => 429,
+            AppError::Internal => 500,
+            AppError::Transport(_) => 400,
+        }
+    }
+
+    /// Field errors to show beside the inputs, if this is a validation error.
+    pub fn fields(&self) -> Option<&FieldErrors> {
+        match self {
+            AppError::Validation(errors) => Some(errors),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        match error {
+            sqlx::Error::RowNotFound => AppError::NotFound,
+            other => {
+                tracing::error!(error = %other, "database error");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<anyhow::Error> for AppError {
+    fn from(error: anyhow::Error) -> Self {
+        tracing::error!(error = ?error, "internal error");
+        AppError::Internal
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status = http::StatusCode::from_u16(self.status())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        (status, self.to_string()).into_response()
+    }
+}

@@ -1,0 +1,51 @@
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Validation messages keyed by form field name (the server function's argument name).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(BTreeMap<String, String>);
+
+impl FieldErrors {
+    /// Records the first message for a field; later ones for the same field are dropped.
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0
+            .entry(field.to_string())
+            .or_insert_with(|| message.into());
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Collects the error of a parse result, keeping the value when it parsed.
+    pub fn check<T, E: ToString>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
+        result.map_err(|e| self.add(field, e.to_string())).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_first_message_per_field() {
+        let mut errors = FieldErrors::default();
+        errors.add("email", "first");
+        errors.add("email", "second");
+        assert_eq!(errors.get("email"), Some("first"));
+        assert_eq!(errors.get("name"), None);
+    }
+
+    #[test]
+    fn check_records_errors_and_passes_values() {
+        let mut errors = FieldErrors::default();
+        assert_eq!(errors.check::<_, String>("a", Ok(1)), Some(1));
+        assert_eq!(errors.check::<i32, _>("b", Err("bad")), None);
+        assert_eq!(errors.get("b"), Some("bad"));
+        assert!(!errors.is_empty());
+    }
+}

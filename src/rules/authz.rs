@@ -1,0 +1,150 @@
+//! Who may do what (SPEC §1). The server asks `Role::may` through one helper
+//! (`server::auth::require`); the UI asks it only to hide what would be refused anyway.
+
+use crate::model::Role;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Capability {
+    /// Any signed-in member of the organisation.
+    SignedIn,
+    ViewLeads,
+    ViewConversations,
+    /// Reply to customers. Compliance officers never send messages.
+    SendMessages,
+    ViewConsent,
+    /// Bulk exports (CSV, evidence packets) and deleting data.
+    ExportData,
+    ViewPrivacyRequests,
+    ProcessPrivacyRequests,
+    ViewAuditLog,
+    ManageUsers,
+    ManageSettings,
+    ManageRetention,
+}
+
+impl Role {
+    pub fn may(self, capability: Capability) -> bool {
+        use Capability::*;
+        match self {
+            Role::Manager => !matches!(capability, ProcessPrivacyRequests | ManageRetention),
+            Role::Compliance => !matches!(capability, SendMessages | ManageUsers | ManageSettings),
+            Role::Agent => matches!(
+                capability,
+                SignedIn | ViewLeads | ViewConversations | SendMessages | ViewConsent
+            ),
+        }
+    }
+}
+
+/// The dashboard's areas, in navigation order, with what it takes to open each.
+pub const AREAS: [(&str, &str, Capability); 6] = [
+    ("Leads", "/leads", Capability::ViewLeads),
+    (
+        "Conversations",
+        "/conversations",
+        Capability::ViewConversations,
+    ),
+    ("Consent", "/consent", Capability::ViewConsent),
+    (
+        "Privacy requests",
+        "/privacy-requests",
+        Capability::ViewPrivacyRequests,
+    ),
+    ("Audit log", "/audit", Capability::ViewAuditLog),
+    ("Users", "/users", Capability::ManageUsers),
+];
+
+/// The areas a role sees in the navigation.
+pub fn areas_for(role: Role) -> impl Iterator<Item = (&'static str, &'static str)> {
+    AREAS
+        .into_iter()
+        .filter(move |(_, _, capability)| role.may(*capability))
+        .map(|(label, href, _)| (label, href))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Capability::*;
+
+    fn labels(role: Role) -> Vec<&'static str> {
+        areas_for(role).map(|(label, _)| label).collect()
+    }
+
+    #[test]
+    fn managers_see_every_area() {
+        assert_eq!(
+            labels(Role::Manager),
+            [
+                "Leads",
+                "Conversations",
+                "Consent",
+                "Privacy requests",
+                "Audit log",
+                "Users"
+            ]
+        );
+    }
+
+    #[test]
+    fn compliance_sees_everything_but_user_admin() {
+        assert_eq!(
+            labels(Role::Compliance),
+            [
+                "Leads",
+                "Conversations",
+                "Consent",
+                "Privacy requests",
+                "Audit log"
+            ]
+        );
+    }
+
+    #[test]
+    fn agents_see_only_their_working_areas() {
+        assert_eq!(labels(Role::Agent), ["Leads", "Conversations", "Consent"]);
+    }
+
+    #[test]
+    fn compliance_never_sends_messages() {
+        assert!(!Role::Compliance.may(SendMessages));
+        assert!(Role::Agent.may(SendMessages));
+        assert!(Role::Manager.may(SendMessages));
+    }
+
+    #[test]
+    fn agents_have_no_export_admin_or_audit() {
+        for capability in [
+            ExportData,
+            ManageUsers,
+            ManageSettings,
+            ViewAuditLog,
+            ViewPrivacyRequests,
+            ManageRetention,
+        ] {
+            assert!(!Role::Agent.may(capability), "{capability:?}");
+        }
+    }
+
+    #[test]
+    fn only_managers_administer_users_and_settings() {
+        for role in Role::ALL {
+            assert_eq!(role.may(ManageUsers), role == Role::Manager);
+            assert_eq!(role.may(ManageSettings), role == Role::Manager);
+        }
+    }
+
+    #[test]
+    fn privacy_requests_are_processed_by_compliance_and_read_by_managers() {
+        assert!(Role::Compliance.may(ProcessPrivacyRequests));
+        assert!(!Role::Manager.may(ProcessPrivacyRequests));
+        assert!(Role::Manager.may(ViewPrivacyRequests));
+        assert!(Role::Compliance.may(ManageRetention));
+    }
+
+    #[test]
+    fn every_role_is_signed_in() {
+        assert!(Role::ALL.into_iter().all(|role| role.may(SignedIn)));
+    }
+}

@@ -1,0 +1,5 @@
+//! Pure domain rules: no I/O, heavily unit-tested.
+
+pub mod account;
+pub mod authz;
+pub mod login_limit;

@@ -1,0 +1,250 @@
+//! The server binary's command line: `serve` (the default) and the admin commands.
+
+use super::{config::Config, db, router, seed, state::AppState};
+use crate::model::{Email, OrgSlug, Role, Vertical};
+use crate::rules::account;
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::json;
+use sqlx::{postgres::PgPoolOptions, PgPool};
+use std::{net::SocketAddr, sync::Arc};
+use tokio::io::AsyncBufReadExt;
+
+#[derive(Parser)]
+#[command(name = "consentdesk", about = "ConsentDesk server and admin commands")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web app (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Create an organisation.
+    CreateOrg {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        slug: String,
+        #[arg(long, default_value = "general")]
+        vertical: String,
+        #[arg(long, default_value = "America/New_York")]
+        time_zone: String,
+    },
+    /// Create a user; the password is read from the first line of standard input.
+    CreateUser {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        role: String,
+    },
+    /// Seed the demo dealership and its users (does nothing if present).
+    SeedDemo,
+}
+
+pub async fn run() -> anyhow::Result<()> {
+    let _ = dotenvy::dotenv();
+    let cli = Cli::parse();
+    let config = Config::from_env()?;
+    init_tracing(&config);
+    let pool = PgPoolOptions::new()
+        .max_connections(32)
+        .connect(&config.database_url)
+        .await
+        .context("connecting to PostgreSQL")?;
+    sqlx::migrate!()
+        .run(&pool)
+        .await
+        .context("running migrations")?;
+
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(pool, config).await,
+        Command::Migrate => Ok(()),
+        Command::CreateOrg {
+            name,
+            slug,
+            vertical,
+            time_zone,
+        } => {
+            let vertical = vertical.parse::<Vertical>().map_err(anyhow::Error::msg)?;
+            create_org(&pool, &name, &slug, vertical, &time_zone).await?;
+            println!("created organisation {slug}");
+            Ok(())
+        }
+        Command::CreateUser {
+            org,
+            email,
+            name,
+            role,
+        } => {
+            let role = role.parse::<Role>().map_err(anyhow::Error::msg)?;
+            let mut line = String::new();
+            tokio::io::BufReader::new(tokio::io::stdin())
+                .read_line(&mut line)
+                .await?;
+            let password = SecretString::from(line.trim_end_matches(['\r', '\n']).to_string());
+            create_user(&pool, &org, &email, &name, role, password).await?;
+            println!("created user {email}");
+            Ok(())
+        }
+        Command::SeedDemo => seed::seed_demo(&pool).await,
+    }
+}
+
+pub async fn create_org(
+    pool: &PgPool,
+    name: &str,
+    slug: &str,
+    vertical: Vertical,
+    time_zone: &str,
+) -> anyhow::Result<()> {
+    let slug = OrgSlug::parse(slug).map_err(|e| anyhow::anyhow!("slug: {e}"))?;
+    let name = account::person_name(name).map_err(|e| anyhow::anyhow!("name: {e}"))?;
+    if !db::orgs::is_time_zone(pool, time_zone).await? {
+        bail!("time zone: {time_zone:?} is not an IANA time zone name such as America/Chicago");
+    }
+    let org = db::orgs::NewOrg {
+        name: &name,
+        slug: &slug,
+        vertical,
+        time_zone,
+    };
+    let mut tx = pool.begin().await?;
+    let id = match db::orgs::insert(&mut *tx, &org).await {
+        Err(e) if db::is_unique_violation(&e, "organisations_slug_key") => {
+            bail!("slug: {} is taken", slug.as_str())
+        }
+        other => other?,
+    };
+    system_audit(
+        &mut tx,
+        id,
+        "org.created",
+        ("organisation", id.to_string()),
+        json!({ "slug": slug.as_str() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn create_user(
+    pool: &PgPool,
+    org: &str,
+    email: &str,
+    name: &str,
+    role: Role,
+    password: SecretString,
+) -> anyhow::Result<()> {
+    let org_id = db::orgs::id_by_slug(pool, org)
+        .await?
+        .with_context(|| format!("no organisation {org:?}"))?;
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("email: {e}"))?;
+    let name = account::person_name(name).map_err(|e| anyhow::anyhow!("name: {e}"))?;
+    account::new_password(password.expose_secret())
+        .map_err(|e| anyhow::anyhow!("password: {e}"))?;
+    let password_hash = super::auth::password::hash(password)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut tx = pool.begin().await?;
+    let user = db::users::NewUser {
+        org_id,
+        name: &name,
+        email: &email,
+        role,
+        password_hash: &password_hash,
+    };
+    let id = match db::users::insert(&mut *tx, &user).await {
+        Err(e) if db::is_unique_violation(&e, db::users::EMAIL_KEY) => {
+            bail!("email: {email} already has an account")
+        }
+        other => other?,
+    };
+    system_audit(
+        &mut tx,
+        org_id,
+        "user.created",
+        ("user", id.to_string()),
+        json!({ "email": email.as_str(), "role": role }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn system_audit(
+    tx: &mut sqlx::PgConnection,
+    org_id: uuid::Uuid,
+    action: &str,
+    object: (&str, String),
+    detail: serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    let event = db::audit::Event {
+        org_id: Some(org_id),
+        actor: db::audit::Actor::System,
+        action,
+        object: Some(object),
+        ip: None,
+        detail,
+    };
+    db::audit::record(tx, event).await
+}
+
+async fn serve(pool: PgPool, config: Config) -> anyhow::Result<()> {
+    let mut leptos_options = leptos::config::get_configuration(None)?.leptos_options;
+    if leptos_options.output_name.is_empty() {
+        leptos_options.output_name = "consentdesk".into();
+    }
+    let addr: SocketAddr = leptos_options.site_addr;
+    let state = AppState {
+        pool: pool.clone(),
+        leptos_options,
+        config: Arc::new(config),
+    };
+
+    let store = tower_sessions_sqlx_store::PostgresStore::new(pool);
+    tokio::spawn(async move {
+        use tower_sessions::ExpiredDeletion;
+        if let Err(error) = store
+            .continuously_delete_expired(tokio::time::Duration::from_secs(600))
+            .await
+        {
+            tracing::error!(%error, "expired-session cleanup stopped");
+        }
+    });
+
+    let app = router::build(state);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
+    tracing::info!("listening on http://{addr}");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}
+
+fn init_tracing(config: &Config) {
+    use tracing_subscriber::{fmt, EnvFilter};
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info,sqlx=warn"));
+    let builder = fmt().with_env_filter(filter);
+    let _ = if config.json_logs {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}

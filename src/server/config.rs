@@ -1,0 +1,75 @@
+//! Configuration from the environment (a `.env` file is read first when present).
+
+use anyhow::{bail, Context};
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    /// The address customers and carriers reach us on; its origin is trusted for POSTs.
+    pub public_base_url: String,
+    pub cookie_secure: bool,
+    pub session_idle: Duration,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+    pub development: bool,
+    pub json_logs: bool,
+}
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Config> {
+        let development = match var("APP_ENV").as_deref() {
+            None | Some("production") => false,
+            Some("development") | Some("test") => true,
+            Some(other) => bail!("APP_ENV must be production, development or test, not {other:?}"),
+        };
+        let database_url = var("DATABASE_URL").context(
+            "DATABASE_URL is not set (scripts/run starts a private PostgreSQL and sets it for you)",
+        )?;
+        let idle_minutes: u64 = var("SESSION_IDLE_MINUTES")
+            .map(|v| {
+                v.parse()
+                    .context("SESSION_IDLE_MINUTES must be a whole number")
+            })
+            .transpose()?
+            .unwrap_or(8 * 60);
+        Ok(Config {
+            database_url,
+            public_base_url: var("PUBLIC_BASE_URL")
+                .unwrap_or_else(|| "http://127.0.0.1:3000".into())
+                .trim_end_matches('/')
+                .to_string(),
+            cookie_secure: flag("COOKIE_SECURE")?.unwrap_or(!development),
+            session_idle: Duration::from_secs(idle_minutes * 60),
+            trust_proxy: flag("TRUST_PROXY")?.unwrap_or(false),
+            development,
+            json_logs: flag("LOG_JSON")?.unwrap_or(!development),
+        })
+    }
+
+    /// A configuration for tests and tools that build the router themselves.
+    pub fn for_tests(database_url: &str) -> Config {
+        Config {
+            database_url: database_url.into(),
+            public_base_url: "http://127.0.0.1:3000".into(),
+            cookie_secure: false,
+            session_idle: Duration::from_secs(3600),
+            trust_proxy: false,
+            development: true,
+            json_logs: false,
+        }
+    }
+}
+
+fn var(key: &str) -> Option<String> {
+    std::env::var(key).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn flag(key: &str) -> anyhow::Result<Option<bool>> {
+    match var(key).as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(None),
+        Some("1" | "true" | "yes" | "on") => Ok(Some(true)),
+        Some("0" | "false" | "no" | "off") => Ok(Some(false)),
+        Some(other) => bail!("{key} must be true or false, not {other:?}"),
+    }
+}

@@ -1,0 +1,13 @@
+//! SQL, one file per area. Every query that touches tenant data takes the caller's `org_id`.
+
+pub mod audit;
+pub mod login_failures;
+pub mod orgs;
+pub mod users;
+
+/// Whether `error` is a violation of the named unique constraint or index.
+pub fn is_unique_violation(error: &sqlx::Error, constraint: &str) -> bool {
+    error
+        .as_database_error()
+        .is_some_and(|e| e.is_unique_violation() && e.constraint() == Some(constraint))
+}

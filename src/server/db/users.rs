@@ -1,0 +1,133 @@
+use crate::model::{CurrentUser, Email, Role, UserSummary};
+use sqlx::{PgExecutor, PgPool};
+use uuid::Uuid;
+
+pub const EMAIL_KEY: &str = "users_email_key";
+
+pub struct LoginRow {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub password_hash: String,
+    pub active: bool,
+    pub session_epoch: i32,
+}
+
+pub async fn find_for_login(pool: &PgPool, email: &str) -> Result<Option<LoginRow>, sqlx::Error> {
+    let row: Option<(Uuid, Uuid, String, bool, i32)> = sqlx::query_as(
+        "SELECT id, org_id, password_hash, active, session_epoch FROM users WHERE email = $1",
+    )
+    .bind(email)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(
+        |(id, org_id, password_hash, active, session_epoch)| LoginRow {
+            id,
+            org_id,
+            password_hash,
+            active,
+            session_epoch,
+        },
+    ))
+}
+
+pub async fn touch_sign_in(pool: &PgPool, id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET last_sign_in_at = now() WHERE id = $1")
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn current(pool: &PgPool, id: Uuid) -> Result<Option<CurrentUser>, sqlx::Error> {
+    let row: Option<(Uuid, String, String, Role, String)> = sqlx::query_as(
+        "SELECT u.id, u.name, u.email, u.role, o.name
+         FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(
+        row.map(|(user_id, name, email, role, org_name)| CurrentUser {
+            user_id,
+            name,
+            email,
+            role,
+            org_name,
+        }),
+    )
+}
+
+pub async fn list(pool: &PgPool, org_id: Uuid) -> Result<Vec<UserSummary>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, name, email, role, active, created_at, last_sign_in_at
+         FROM users WHERE org_id = $1 ORDER BY active DESC, lower(name), id",
+    )
+    .bind(org_id)
+    .fetch_all(pool)
+    .await
+}
+
+pub struct NewUser<'a> {
+    pub org_id: Uuid,
+    pub name: &'a str,
+    pub email: &'a Email,
+    pub role: Role,
+    pub password_hash: &'a str,
+}
+
+pub async fn insert<'e>(
+    executor: impl PgExecutor<'e>,
+    user: &NewUser<'_>,
+) -> Result<Uuid, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO users (org_id, name, email, role, password_hash) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(user.org_id)
+    .bind(user.name)
+    .bind(user.email.as_str())
+    .bind(user.role)
+    .bind(user.password_hash)
+    .fetch_one(executor)
+    .await
+}
+
+/// Changes the role of a user of `org_id`; returns the previous role, `None` if no such user.
+pub async fn set_role<'e>(
+    executor: impl PgExecutor<'e>,
+    org_id: Uuid,
+    id: Uuid,
+    role: Role,
+) -> Result<Option<Role>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE users u SET role = $3, updated_at = now()
+         FROM users old WHERE old.id = u.id AND u.id = $2 AND u.org_id = $1
+         RETURNING old.role",
+    )
+    .bind(org_id)
+    .bind(id)
+    .bind(role)
+    .fetch_optional(executor)
+    .await
+}
+
+/// Activates or deactivates a user of `org_id`; deactivation bumps the session epoch so
+/// that every open session of theirs ends. Returns whether such a user exists.
+pub async fn set_active<'e>(
+    executor: impl PgExecutor<'e>,
+    org_id: Uuid,
+    id: Uuid,
+    active: bool,
+) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query(
+        "UPDATE users SET active = $3, updated_at = now(),
+             deactivated_at = CASE WHEN $3 THEN NULL ELSE coalesce(deactivated_at, now()) END,
+             session_epoch = session_epoch + CASE WHEN $3 THEN 0 ELSE 1 END
+         WHERE id = $2 AND org_id = $1",
+    )
+    .bind(org_id)
+    .bind(id)
+    .bind(active)
+    .execute(executor)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}

@@ -1,0 +1,16 @@
+//! Everything that only runs on the server: configuration, database access,
+//! authentication, the HTTP router and the command line.
+
+pub mod auth;
+pub mod cli;
+pub mod client_ip;
+pub mod config;
+pub mod csrf;
+pub mod db;
+pub mod health;
+pub mod router;
+pub mod seed;
+pub mod state;
+pub mod users;
+
+pub use state::AppState;

@@ -1,0 +1,152 @@
+//! User administration within one organisation (managers only; checked by the caller).
+
+use super::auth::{password, Caller};
+use super::db::{self, audit::Actor, users::NewUser};
+use crate::error::AppError;
+use crate::model::{Email, FieldErrors, Role};
+use crate::rules::account;
+use secrecy::SecretString;
+use serde_json::json;
+use sqlx::PgPool;
+use std::net::IpAddr;
+use uuid::Uuid;
+
+pub struct NewUserInput {
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub password: SecretString,
+}
+
+pub async fn create(
+    pool: &PgPool,
+    caller: Caller,
+    ip: Option<IpAddr>,
+    input: NewUserInput,
+) -> Result<Uuid, AppError> {
+    use secrecy::ExposeSecret;
+    let mut errors = FieldErrors::default();
+    let name = errors.check("name", account::person_name(&input.name));
+    let email = errors.check("email", Email::parse(&input.email));
+    let role = errors.check("role", input.role.parse::<Role>());
+    errors.check(
+        "password",
+        account::new_password(input.password.expose_secret()),
+    );
+    let (Some(name), Some(email), Some(role), true) = (name, email, role, errors.is_empty()) else {
+        return Err(AppError::Validation(errors));
+    };
+
+    let password_hash = password::hash(input.password).await?;
+    let mut tx = pool.begin().await?;
+    let new_user = NewUser {
+        org_id: caller.org_id,
+        name: &name,
+        email: &email,
+        role,
+        password_hash: &password_hash,
+    };
+    let id = match db::users::insert(&mut *tx, &new_user).await {
+        Ok(id) => id,
+        Err(e) if db::is_unique_violation(&e, db::users::EMAIL_KEY) => {
+            return Err(AppError::field(
+                "email",
+                "An account with this email already exists.",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    audit(
+        &mut tx,
+        caller,
+        ip,
+        "user.created",
+        id,
+        json!({ "email": email.as_str(), "role": role }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn change_role(
+    pool: &PgPool,
+    caller: Caller,
+    ip: Option<IpAddr>,
+    id: Uuid,
+    role: &str,
+) -> Result<(), AppError> {
+    let role = role
+        .parse::<Role>()
+        .map_err(|e| AppError::field("role", e))?;
+    if id == caller.user_id {
+        return Err(AppError::Conflict(
+            "You cannot change your own role; ask another manager.".into(),
+        ));
+    }
+    let mut tx = pool.begin().await?;
+    let previous = db::users::set_role(&mut *tx, caller.org_id, id, role)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if previous != role {
+        audit(
+            &mut tx,
+            caller,
+            ip,
+            "user.role_changed",
+            id,
+            json!({ "from": previous, "to": role }),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn set_active(
+    pool: &PgPool,
+    caller: Caller,
+    ip: Option<IpAddr>,
+    id: Uuid,
+    active: bool,
+) -> Result<(), AppError> {
+    if id == caller.user_id {
+        return Err(AppError::Conflict(
+            "You cannot deactivate your own account.".into(),
+        ));
+    }
+    let mut tx = pool.begin().await?;
+    if !db::users::set_active(&mut *tx, caller.org_id, id, active).await? {
+        return Err(AppError::NotFound);
+    }
+    let action = if active {
+        "user.reactivated"
+    } else {
+        "user.deactivated"
+    };
+    audit(&mut tx, caller, ip, action, id, json!({})).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn audit(
+    tx: &mut sqlx::PgConnection,
+    caller: Caller,
+    ip: Option<IpAddr>,
+    action: &str,
+    user_id: Uuid,
+    detail: serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    db::audit::record(
+        tx,
+        db::audit::Event {
+            org_id: Some(caller.org_id),
+            actor: Actor::User(caller.user_id),
+            action,
+            object: Some(("user", user_id.to_string())),
+            ip,
+            detail,
+        },
+    )
+    .await
+}

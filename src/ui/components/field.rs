@@ -1,0 +1,32 @@
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The validation message for one field, shown right below it.
+#[component]
+pub fn FieldError(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    field: &'static str,
+) -> impl IntoView {
+    let message = move || error.with(|e| e.as_ref()?.fields()?.get(field).map(str::to_string));
+    view! {
+        <Show when=move || message().is_some()>
+            <p class="field-error" id=format!("{field}-error") role="alert">{message}</p>
+        </Show>
+    }
+}
+
+/// A form-level message: any error that is not about one field.
+#[component]
+pub fn FormMessage(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let message = move || {
+        error.with(|e| match e {
+            Some(AppError::Validation(_)) | None => None,
+            Some(other) => Some(other.to_string()),
+        })
+    };
+    view! {
+        <Show when=move || message().is_some()>
+            <p class="form-error" role="alert">{message}</p>
+        </Show>
+    }
+}

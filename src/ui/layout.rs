@@ -1,0 +1,54 @@
+use crate::api::auth::{signed_in_user, Logout};
+use crate::model::CurrentUser;
+use crate::rules::authz::areas_for;
+use crate::ui::components::ErrorPage;
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect, A};
+
+/// The signed-in frame: navigation for the user's role, who is signed in, sign-out.
+#[component]
+pub fn Layout() -> impl IntoView {
+    let user = Resource::new_blocking(|| (), |_| signed_in_user());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(user)) => view! { <SignedIn user/> }.into_any(),
+                    Ok(None) => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SignedIn(user: CurrentUser) -> impl IntoView {
+    provide_context(user.clone());
+    let logout = ServerAction::<Logout>::new();
+    let links = areas_for(user.role)
+        .map(|(label, href)| view! { <li><A href=href>{label}</A></li> })
+        .collect_view();
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">"ConsentDesk"</a>
+            <nav aria-label="Main">
+                <ul>{links}</ul>
+            </nav>
+            <div class="who">
+                <span class="who-name" data-testid="user-name">{user.name.clone()}</span>
+                <span class="who-meta">
+                    <span data-testid="user-role">{user.role.label()}</span>
+                    " · "
+                    <span data-testid="org-name">{user.org_name.clone()}</span>
+                </span>
+                <ActionForm action=logout>
+                    <button type="submit" class="link-button">"Sign out"</button>
+                </ActionForm>
+            </div>
+        </header>
+        <main class="content">
+            <Outlet/>
+        </main>
+    }
+}

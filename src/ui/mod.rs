@@ -1,0 +1,3 @@
+pub mod components;
+pub mod layout;
+pub mod pages;

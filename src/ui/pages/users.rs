@@ -1,0 +1,207 @@
+use crate::api::users::{list_users, ChangeRole, CreateUser, SetUserActive};
+use crate::model::{CurrentUser, Role, UserSummary};
+use crate::rules::authz::Capability;
+use crate::ui::components::{FieldError, FormMessage, Guard};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    view! {
+        <Title text="Users"/>
+        <Guard capability=Capability::ManageUsers>
+            <UsersAdmin/>
+        </Guard>
+    }
+}
+
+#[component]
+fn UsersAdmin() -> impl IntoView {
+    let create = ServerAction::<CreateUser>::new();
+    let change_role = ServerAction::<ChangeRole>::new();
+    let set_active = ServerAction::<SetUserActive>::new();
+    let users = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                change_role.version().get(),
+                set_active.version().get(),
+            )
+        },
+        |_| list_users(),
+    );
+    let row_error = Signal::derive(move || {
+        change_role
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| set_active.value().get().and_then(Result::err))
+    });
+    let me = use_context::<CurrentUser>().map(|u| u.user_id);
+
+    view! {
+        <h1>"Users"</h1>
+        <div class="two-column">
+            <section class="panel" aria-labelledby="team-heading">
+                <h2 id="team-heading">"Team"</h2>
+                <FormMessage error=row_error/>
+                <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading users…"</p> }>
+                    {move || Suspend::new(async move {
+                        match users.await {
+                            Ok(list) if list.is_empty() => view! { <p class="empty-state">"No users yet."</p> }.into_any(),
+                            Ok(list) => view! { <UserTable list me change_role set_active/> }.into_any(),
+                            Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+            <section class="panel" aria-labelledby="add-heading">
+                <h2 id="add-heading">"Add a user"</h2>
+                <NewUserForm create/>
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn UserTable(
+    list: Vec<UserSummary>,
+    me: Option<uuid::Uuid>,
+    change_role: ServerAction<ChangeRole>,
+    set_active: ServerAction<SetUserActive>,
+) -> impl IntoView {
+    let rows = list
+        .into_iter()
+        .map(|user| {
+            let is_me = Some(user.id) == me;
+            let id = user.id.to_string();
+            let last = user
+                .last_sign_in_at
+                .map(|t| t.format("%d %b %Y, %H:%M UTC").to_string())
+                .unwrap_or_else(|| "never".into());
+            let status = if user.active { "Active" } else { "Deactivated" };
+            let name = user.name.clone();
+            let current_role = user.role;
+            let active = user.active;
+            let controls = (!is_me).then(move || {
+                let select_id = format!("role-{id}");
+                let label = format!("Role for {name}");
+                let toggle_id = id.clone();
+                view! {
+                    <ActionForm action=change_role attr:class="inline">
+                        <input type="hidden" name="user_id" value=id.clone()/>
+                        <label class="visually-hidden" for=select_id.clone()>{label}</label>
+                        <select name="role" id=select_id>
+                            {Role::ALL
+                                .into_iter()
+                                .map(|role| view! {
+                                    <option value=role.as_str() selected={role == current_role}>{role.label()}</option>
+                                })
+                                .collect_view()}
+                        </select>
+                        <button type="submit">"Save role"</button>
+                    </ActionForm>
+                    <ActiveToggle set_active id=toggle_id name=name.clone() active/>
+                }
+            });
+            view! {
+                <tr class:inactive={!user.active}>
+                    <td>{user.name.clone()}{is_me.then_some(" (you)")}</td>
+                    <td>{user.email.clone()}</td>
+                    <td>{user.role.label()}</td>
+                    <td>{status}</td>
+                    <td class="nowrap">{last}</td>
+                    <td><div class="row-actions">{controls}</div></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table>
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Email"</th>
+                        <th scope="col">"Role"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Last sign-in"</th>
+                        <th scope="col">"Actions"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// Deactivation asks for confirmation in place (works without JavaScript).
+#[component]
+fn ActiveToggle(
+    set_active: ServerAction<SetUserActive>,
+    id: String,
+    name: String,
+    active: bool,
+) -> impl IntoView {
+    if active {
+        view! {
+            <details class="confirm">
+                <summary>"Deactivate…"</summary>
+                <ActionForm action=set_active>
+                    <input type="hidden" name="user_id" value=id/>
+                    <input type="hidden" name="active" value="false"/>
+                    <p>{format!("{name} will be signed out everywhere and can no longer sign in.")}</p>
+                    <button type="submit" class="danger">{format!("Deactivate {name}")}</button>
+                </ActionForm>
+            </details>
+        }
+        .into_any()
+    } else {
+        view! {
+            <ActionForm action=set_active attr:class="inline">
+                <input type="hidden" name="user_id" value=id/>
+                <input type="hidden" name="active" value="true"/>
+                <button type="submit">"Reactivate"</button>
+            </ActionForm>
+        }
+        .into_any()
+    }
+}
+
+#[component]
+fn NewUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
+    let error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let created = move || matches!(create.value().get(), Some(Ok(())));
+    let pending = create.pending();
+    view! {
+        <ActionForm action=create attr:class="stacked">
+            <label for="new-name">"Name"</label>
+            <input id="new-name" name="name" type="text" autocomplete="off" required/>
+            <FieldError error field="name"/>
+            <label for="new-email">"Email"</label>
+            <input id="new-email" name="email" type="email" autocomplete="off" required/>
+            <FieldError error field="email"/>
+            <label for="new-role">"Role"</label>
+            <select id="new-role" name="role">
+                {Role::ALL
+                    .into_iter()
+                    .map(|role| view! {
+                        <option value=role.as_str() selected={role == Role::Agent}>{role.label()}</option>
+                    })
+                    .collect_view()}
+            </select>
+            <FieldError error field="role"/>
+            <label for="new-password">"Initial password"</label>
+            <input id="new-password" name="password" type="password" autocomplete="new-password" minlength="12" required/>
+            <p class="hint">"At least 12 characters. Share it with the person privately."</p>
+            <FieldError error field="password"/>
+            <FormMessage error/>
+            <Show when=created>
+                <p class="form-ok" role="status">"User created."</p>
+            </Show>
+            <button type="submit" class="primary" disabled=move || pending.get()>
+                {move || if pending.get() { "Creating…" } else { "Create user" }}
+            </button>
+        </ActionForm>
+    }
+}

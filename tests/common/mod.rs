@@ -1,0 +1,175 @@
+//! Shared helpers: an app served on port 0 against the test's own database, and a tiny
+//! HTTP client that keeps the session cookie by hand so tests can see and swap it.
+#![allow(dead_code)]
+
+use consentdesk::error::AppError;
+use consentdesk::model::Role;
+use consentdesk::server::{cli, config::Config, router, AppState};
+use leptos::config::LeptosOptions;
+use reqwest::{header, Response, StatusCode};
+use secrecy::SecretString;
+use sqlx::PgPool;
+use std::{net::SocketAddr, sync::Arc};
+
+pub const PASSWORD: &str = "correct-horse-battery";
+
+pub struct TestApp {
+    pub base: String,
+    pub pool: PgPool,
+}
+
+pub async fn spawn_app(pool: PgPool) -> TestApp {
+    let leptos_options = LeptosOptions::builder().output_name("consentdesk").build();
+    let state = AppState {
+        pool: pool.clone(),
+        leptos_options,
+        config: Arc::new(Config::for_tests("")),
+    };
+    let app = router::build(state);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    TestApp {
+        base: format!("http://{addr}"),
+        pool,
+    }
+}
+
+/// Creates an organisation and returns its slug.
+pub async fn org(pool: &PgPool, slug: &str) -> String {
+    cli::create_org(
+        pool,
+        &format!("Org {slug}"),
+        slug,
+        consentdesk::model::Vertical::Automotive,
+        "America/Chicago",
+    )
+    .await
+    .unwrap();
+    slug.to_string()
+}
+
+pub async fn user(pool: &PgPool, org: &str, email: &str, role: Role) -> uuid::Uuid {
+    cli::create_user(
+        pool,
+        org,
+        email,
+        "Test Person",
+        role,
+        SecretString::from(PASSWORD),
+    )
+    .await
+    .unwrap();
+    sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    pub cookie: Option<String>,
+}
+
+impl TestApp {
+    pub fn client(&self) -> Client {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Client {
+            http,
+            base: self.base.clone(),
+            cookie: None,
+        }
+    }
+
+    /// A client already signed in as `email`.
+    pub async fn signed_in(&self, email: &str) -> Client {
+        let mut client = self.client();
+        let response = client.login(email, PASSWORD).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "sign-in of {email} failed"
+        );
+        client
+    }
+}
+
+impl Client {
+    /// Calls a server function the way the hydrated app does (urlencoded form, JSON back).
+    pub async fn call(&mut self, function: &str, form: &[(&str, &str)]) -> Response {
+        self.call_with(function, form, &[("sec-fetch-site", "same-origin")])
+            .await
+    }
+
+    pub async fn call_with(
+        &mut self,
+        function: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Response {
+        let mut request = self
+            .http
+            .post(format!("{}/api/{function}", self.base))
+            .header(header::ACCEPT, "application/json")
+            .form(form);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let response = request.send().await.unwrap();
+        self.keep_cookie(&response);
+        response
+    }
+
+    pub async fn get(&mut self, path: &str) -> Response {
+        let mut request = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header(header::ACCEPT, "text/html");
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let response = request.send().await.unwrap();
+        self.keep_cookie(&response);
+        response
+    }
+
+    pub async fn login(&mut self, email: &str, password: &str) -> Response {
+        self.call("login", &[("email", email), ("password", password)])
+            .await
+    }
+
+    fn keep_cookie(&mut self, response: &Response) {
+        for value in response.headers().get_all(header::SET_COOKIE) {
+            let text = value.to_str().unwrap();
+            let pair = text.split(';').next().unwrap().to_string();
+            if pair.starts_with(&format!("{}=", router::SESSION_COOKIE)) {
+                let expired = text.contains("Max-Age=0") || pair.ends_with('=');
+                self.cookie = (!expired).then_some(pair);
+            }
+        }
+    }
+}
+
+pub async fn error_of(response: Response) -> AppError {
+    let text = response.text().await.unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|_| panic!("not an AppError: {text}"))
+}
+
+pub async fn count(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
