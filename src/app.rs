@@ -1,6 +1,9 @@
 use crate::rules::authz::Capability;
 use crate::ui::components::NotFound;
 use crate::ui::layout::Layout;
+use crate::ui::pages::leads::{
+    ImportPreviewPage, ImportUploadPage, LeadPage, LeadsPage, NewLeadPage,
+};
 use crate::ui::pages::{login::LoginPage, placeholder::ComingSoon, users::UsersPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -43,14 +46,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage ssr=ssr.clone()/>
                 <ParentRoute path=path!("") view=Layout ssr=ssr.clone()>
                     <Route path=path!("") view=|| view! { <Redirect path="/leads"/> }/>
-                    <Route
-                        path=path!("leads")
-                        view=|| view! {
-                            <ComingSoon title="Leads" capability=Capability::ViewLeads>
-                                "The lead book (search, filters, import and export) is not built yet."
-                            </ComingSoon>
-                        }
-                    />
+                    <Route path=path!("leads") view=LeadsPage/>
+                    <Route path=path!("leads/new") view=NewLeadPage/>
+                    <Route path=path!("leads/import") view=ImportUploadPage/>
+                    <Route path=path!("leads/import/:id") view=ImportPreviewPage/>
+                    <Route path=path!("leads/:id") view=LeadPage/>
                     <Route
                         path=path!("conversations")
                         view=|| view! {

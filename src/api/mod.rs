@@ -2,6 +2,7 @@
 //! caller through `server::auth::require`, then calls the server layer.
 
 pub mod auth;
+pub mod leads;
 pub mod users;
 
 #[cfg(feature = "ssr")]

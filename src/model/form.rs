@@ -17,6 +17,14 @@ impl FieldErrors {
         self.0.get(field).map(String::as_str)
     }
 
+    /// Every message, prefixed with its field, for reports that list them together.
+    pub fn messages(&self) -> Vec<String> {
+        self.0
+            .iter()
+            .map(|(field, message)| format!("{}: {message}", field.replace('_', " ")))
+            .collect()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

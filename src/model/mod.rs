@@ -2,12 +2,23 @@
 
 mod email;
 mod form;
+mod import;
+mod lead;
 mod org;
+mod phone;
 mod role;
 mod user;
+mod vin;
 
 pub use email::Email;
 pub use form::FieldErrors;
+pub use import::{ImportPreview, ImportReport, PreviewRow, RejectedRow, RowOutcome};
+pub use lead::{
+    Assignee, Lead, LeadInput, LeadNote, LeadPage, LeadQuery, LeadRow, LeadSource, LeadStatus,
+    LeadView,
+};
 pub use org::{OrgSlug, Vertical};
+pub use phone::E164;
 pub use role::Role;
 pub use user::{CurrentUser, UserSummary};
+pub use vin::Vin;

@@ -1,4 +1,4 @@
-use super::Role;
+use super::{Role, Vertical};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -11,6 +11,7 @@ pub struct CurrentUser {
     pub email: String,
     pub role: Role,
     pub org_name: String,
+    pub vertical: Vertical,
 }
 
 /// One row of the manager's user list.

@@ -9,6 +9,11 @@ pub enum Capability {
     /// Any signed-in member of the organisation.
     SignedIn,
     ViewLeads,
+    /// Create and edit leads, change their status, add notes.
+    EditLeads,
+    AssignLeads,
+    DeleteLeads,
+    ImportLeads,
     ViewConversations,
     /// Reply to customers. Compliance officers never send messages.
     SendMessages,
@@ -28,10 +33,19 @@ impl Role {
         use Capability::*;
         match self {
             Role::Manager => !matches!(capability, ProcessPrivacyRequests | ManageRetention),
-            Role::Compliance => !matches!(capability, SendMessages | ManageUsers | ManageSettings),
+            Role::Compliance => !matches!(
+                capability,
+                SendMessages
+                    | ManageUsers
+                    | ManageSettings
+                    | EditLeads
+                    | AssignLeads
+                    | DeleteLeads
+                    | ImportLeads
+            ),
             Role::Agent => matches!(
                 capability,
-                SignedIn | ViewLeads | ViewConversations | SendMessages | ViewConsent
+                SignedIn | ViewLeads | EditLeads | ViewConversations | SendMessages | ViewConsent
             ),
         }
     }
@@ -141,6 +155,24 @@ mod tests {
         assert!(!Role::Manager.may(ProcessPrivacyRequests));
         assert!(Role::Manager.may(ViewPrivacyRequests));
         assert!(Role::Compliance.may(ManageRetention));
+    }
+
+    #[test]
+    fn compliance_reads_leads_but_never_changes_them() {
+        assert!(Role::Compliance.may(ViewLeads));
+        assert!(Role::Compliance.may(ExportData));
+        for capability in [EditLeads, AssignLeads, DeleteLeads, ImportLeads] {
+            assert!(!Role::Compliance.may(capability), "{capability:?}");
+        }
+    }
+
+    #[test]
+    fn agents_edit_leads_but_only_managers_assign_delete_and_import() {
+        assert!(Role::Agent.may(EditLeads));
+        for capability in [AssignLeads, DeleteLeads, ImportLeads] {
+            assert!(!Role::Agent.may(capability), "{capability:?}");
+            assert!(Role::Manager.may(capability), "{capability:?}");
+        }
     }
 
     #[test]

@@ -2,4 +2,6 @@
 
 pub mod account;
 pub mod authz;
+pub mod lead_query;
 pub mod login_limit;
+pub mod url;

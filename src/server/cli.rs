@@ -48,6 +48,13 @@ enum Command {
     },
     /// Seed the demo dealership and its users (does nothing if present).
     SeedDemo,
+    /// Add N synthetic leads to an organisation, for benchmarks.
+    SeedBulk {
+        #[arg(long, default_value = seed::DEMO_SLUG)]
+        org: String,
+        #[arg(long)]
+        leads: u32,
+    },
 }
 
 pub async fn run() -> anyhow::Result<()> {
@@ -96,6 +103,7 @@ pub async fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::SeedDemo => seed::seed_demo(&pool).await,
+        Command::SeedBulk { org, leads } => seed::seed_bulk(&pool, &org, leads).await,
     }
 }
 

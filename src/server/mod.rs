@@ -8,6 +8,7 @@ pub mod config;
 pub mod csrf;
 pub mod db;
 pub mod health;
+pub mod leads;
 pub mod router;
 pub mod seed;
 pub mod state;

@@ -1,12 +1,12 @@
 //! The whole HTTP surface, built by one function so tests serve exactly what `serve` does.
 
-use super::{csrf, health, AppState};
+use super::{csrf, health, leads, AppState};
 use crate::app::{shell, App};
 use axum::{
-    extract::{Request, State},
+    extract::{DefaultBodyLimit, Request, State},
     middleware,
     response::IntoResponse,
-    routing::get,
+    routing::{get, post},
     Router,
 };
 use leptos::prelude::provide_context;
@@ -32,6 +32,12 @@ pub fn build(state: AppState) -> Router {
     let shell_options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/leads/export.csv", get(leads::http::export))
+        .route(
+            "/leads/import",
+            post(leads::http::upload)
+                .layer(DefaultBodyLimit::max(leads::import::MAX_BYTES + 64 * 1024)),
+        )
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
         .leptos_routes_with_context(
             &state,

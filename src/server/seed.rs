@@ -1,10 +1,13 @@
-//! Demo data: one dealership with one user of each role.
+//! Demo data (one dealership, one user of each role, a handful of realistic leads) and a
+//! large synthetic data set for benchmarks.
 
 use super::cli::{create_org, create_user};
-use super::db;
-use crate::model::{Role, Vertical};
+use super::{db, leads::validate};
+use crate::model::{LeadInput, LeadSource, LeadStatus, Role, Vertical};
+use anyhow::Context;
 use secrecy::SecretString;
 use sqlx::PgPool;
+use uuid::Uuid;
 
 pub const DEMO_SLUG: &str = "maple-ridge-motors";
 pub const DEMO_PASSWORD: &str = "consentdesk-demo";
@@ -20,6 +23,110 @@ pub const DEMO_USERS: [(&str, &str, Role); 3] = [
         Role::Compliance,
     ),
     ("Marcus Lee", "agent@maple-ridge.example", Role::Agent),
+];
+
+/// name, phone, email, source, status, assigned to the agent, tags, vehicle of interest, VIN
+type DemoLead = (
+    &'static str,
+    &'static str,
+    &'static str,
+    LeadSource,
+    LeadStatus,
+    bool,
+    &'static str,
+    (&'static str, &'static str, &'static str),
+    &'static str,
+);
+
+const DEMO_LEADS: [DemoLead; 8] = [
+    (
+        "Ana Diaz",
+        "(312) 555-0142",
+        "ana.diaz@example.com",
+        LeadSource::WebForm,
+        LeadStatus::New,
+        false,
+        "financing",
+        ("2025", "Toyota", "RAV4 Hybrid"),
+        "",
+    ),
+    (
+        "Marcus Green",
+        "(312) 555-0107",
+        "",
+        LeadSource::Sms,
+        LeadStatus::Contacted,
+        true,
+        "trade-in",
+        ("2024", "Honda", "Accord"),
+        "1HGCM82633A004352",
+    ),
+    (
+        "Keisha Brown",
+        "(773) 555-0188",
+        "keisha.b@example.net",
+        LeadSource::Call,
+        LeadStatus::Qualified,
+        true,
+        "suv, family",
+        ("2025", "Kia", "Telluride"),
+        "",
+    ),
+    (
+        "Tom Kowalski",
+        "(630) 555-0119",
+        "tomk@example.org",
+        LeadSource::Chat,
+        LeadStatus::AppointmentSet,
+        true,
+        "test-drive",
+        ("2025", "Ford", "F-150"),
+        "",
+    ),
+    (
+        "Li Wei",
+        "(847) 555-0175",
+        "li.wei@example.com",
+        LeadSource::WebForm,
+        LeadStatus::New,
+        false,
+        "ev",
+        ("2025", "Tesla", "Model 3"),
+        "5YJ3E1EA2KF317000",
+    ),
+    (
+        "Rosa Martinez",
+        "(708) 555-0133",
+        "",
+        LeadSource::Sms,
+        LeadStatus::Won,
+        true,
+        "",
+        ("2024", "Chevrolet", "Equinox"),
+        "",
+    ),
+    (
+        "David Okafor",
+        "(312) 555-0164",
+        "d.okafor@example.com",
+        LeadSource::Import,
+        LeadStatus::Lost,
+        false,
+        "price-shopper",
+        ("2025", "Mazda", "CX-5"),
+        "",
+    ),
+    (
+        "Hannah Schmidt",
+        "",
+        "hannah.schmidt@example.de",
+        LeadSource::Manual,
+        LeadStatus::Contacted,
+        false,
+        "service",
+        ("", "", ""),
+        "",
+    ),
 ];
 
 /// Creates the demo organisation unless it exists; safe to run on every start.
@@ -47,6 +154,170 @@ pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<()> {
         )
         .await?;
     }
+    let org_id = db::orgs::id_by_slug(pool, DEMO_SLUG)
+        .await?
+        .context("demo organisation")?;
+    let agent: Uuid = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(DEMO_USERS[2].1)
+        .fetch_one(pool)
+        .await?;
+    for (name, phone, email, source, status, assigned, tags, (year, make, model), vin) in DEMO_LEADS
+    {
+        let input = LeadInput {
+            name: name.into(),
+            phone: phone.into(),
+            email: email.into(),
+            tags: tags.into(),
+            interest_year: year.into(),
+            interest_make: make.into(),
+            interest_model: model.into(),
+            interest_vin: vin.into(),
+            ..Default::default()
+        };
+        let fields = validate::lead(&input, "US")
+            .map_err(|e| anyhow::anyhow!("demo lead {name}: {:?}", e.messages()))?;
+        let id =
+            db::leads::insert(pool, org_id, source, assigned.then_some(agent), &fields).await?;
+        sqlx::query("UPDATE leads SET status = $2 WHERE id = $1")
+            .bind(id)
+            .bind(status)
+            .execute(pool)
+            .await?;
+    }
     tracing::info!("demo organisation seeded");
+    Ok(())
+}
+
+const FIRST: [&str; 24] = [
+    "James",
+    "Mary",
+    "Robert",
+    "Patricia",
+    "John",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Carlos",
+    "Sofia",
+    "Wei",
+    "Aisha",
+    "Omar",
+    "Priya",
+    "Mateo",
+    "Chloe",
+    "Ivan",
+    "Fatima",
+    "Kenji",
+    "Noah",
+];
+const LAST: [&str; 24] = [
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+];
+const MAKES: [(&str, &str); 8] = [
+    ("Toyota", "Camry"),
+    ("Honda", "CR-V"),
+    ("Ford", "F-150"),
+    ("Chevrolet", "Silverado"),
+    ("Tesla", "Model Y"),
+    ("Hyundai", "Tucson"),
+    ("Kia", "Sportage"),
+    ("Subaru", "Outback"),
+];
+const AREAS: [u32; 15] = [
+    201, 212, 213, 305, 312, 415, 469, 512, 602, 617, 702, 713, 773, 818, 917,
+];
+const STATUSES: [&str; 6] = [
+    "new",
+    "contacted",
+    "qualified",
+    "appointment_set",
+    "won",
+    "lost",
+];
+const SOURCES: [&str; 6] = ["web_form", "sms", "call", "chat", "import", "manual"];
+
+/// Adds `count` synthetic leads to an organisation with one COPY.
+pub async fn seed_bulk(pool: &PgPool, org: &str, count: u32) -> anyhow::Result<()> {
+    let org_id = db::orgs::id_by_slug(pool, org)
+        .await?
+        .with_context(|| format!("no organisation {org:?}"))?;
+    let agents: Vec<Uuid> =
+        sqlx::query_scalar("SELECT id FROM users WHERE org_id = $1 AND role = 'agent' AND active")
+            .bind(org_id)
+            .fetch_all(pool)
+            .await?;
+    let start: i64 = sqlx::query_scalar("SELECT count(*) FROM leads")
+        .fetch_one(pool)
+        .await?;
+    let started = std::time::Instant::now();
+    let mut conn = pool.acquire().await?;
+    let mut copy = conn
+        .copy_in_raw(
+            "COPY leads (org_id, name, email, phone, source, status, assigned_to, tags, interest_year,
+                         interest_make, interest_model, created_at, updated_at) FROM STDIN WITH (FORMAT csv)",
+        )
+        .await?;
+    let now = chrono::Utc::now();
+    let mut chunk = String::with_capacity(1 << 20);
+    for n in 0..u64::from(count) {
+        let i = start as u64 + n;
+        let (first, last) = (FIRST[(i % 24) as usize], LAST[(i / 24 % 24) as usize]);
+        let (make, model) = MAKES[(i % 8) as usize];
+        let phone = format!("+1{}{}", AREAS[(i % 15) as usize], 2_000_000 + i);
+        let assignee = match agents.get((i % 5) as usize) {
+            Some(id) if i % 5 < 3 => id.to_string(),
+            _ => String::new(),
+        };
+        let created = now - chrono::Duration::minutes((i * 7 % 1_000_000) as i64);
+        chunk.push_str(&format!(
+            "{org_id},{first} {last},{}.{}{i}@example.com,{phone},{},{},{assignee},\"{{{}}}\",{},{make},{model},{},{}\n",
+            first.to_lowercase(),
+            last.to_lowercase(),
+            SOURCES[(i % 6) as usize],
+            STATUSES[(i / 6 % 6) as usize],
+            if i.is_multiple_of(3) { "trade-in" } else { "" },
+            2018 + (i % 8),
+            created.to_rfc3339(),
+            created.to_rfc3339(),
+        ));
+        if chunk.len() > (1 << 20) - 512 {
+            copy.send(chunk.as_bytes()).await?;
+            chunk.clear();
+        }
+    }
+    copy.send(chunk.as_bytes()).await?;
+    let rows = copy.finish().await?;
+    sqlx::query("ANALYZE leads").execute(pool).await?;
+    println!(
+        "seeded {rows} leads into {org} in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! User administration within one organisation (managers only; checked by the caller).
 
 use super::auth::{password, Caller};
-use super::db::{self, audit::Actor, users::NewUser};
+use super::db::{self, users::NewUser};
 use crate::error::AppError;
 use crate::model::{Email, FieldErrors, Role};
 use crate::rules::account;
@@ -139,14 +139,7 @@ async fn audit(
 ) -> Result<(), sqlx::Error> {
     db::audit::record(
         tx,
-        db::audit::Event {
-            org_id: Some(caller.org_id),
-            actor: Actor::User(caller.user_id),
-            action,
-            object: Some(("user", user_id.to_string())),
-            ip,
-            detail,
-        },
+        db::audit::Event::by(caller, ip, action, ("user", user_id.to_string()), detail),
     )
     .await
 }

@@ -19,6 +19,11 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app(pool: PgPool) -> TestApp {
+    // Server-side errors show in a failing test's output.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("warn")
+        .with_test_writer()
+        .try_init();
     let leptos_options = LeptosOptions::builder().output_name("consentdesk").build();
     let state = AppState {
         pool: pool.clone(),
@@ -146,6 +151,27 @@ impl Client {
         let response = request.send().await.unwrap();
         self.keep_cookie(&response);
         response
+    }
+
+    /// A browser-style multipart upload of one file field.
+    pub async fn upload(
+        &mut self,
+        path: &str,
+        field: &str,
+        filename: &str,
+        body: &str,
+    ) -> Response {
+        let part = reqwest::multipart::Part::text(body.to_string()).file_name(filename.to_string());
+        let form = reqwest::multipart::Form::new().part(field.to_string(), part);
+        let mut request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("sec-fetch-site", "same-origin")
+            .multipart(form);
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        request.send().await.unwrap()
     }
 
     pub async fn login(&mut self, email: &str, password: &str) -> Response {

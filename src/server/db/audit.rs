@@ -47,3 +47,23 @@ pub async fn record<'e>(
     .await?;
     Ok(())
 }
+
+impl<'a> Event<'a> {
+    /// An action a signed-in user took on one object.
+    pub fn by(
+        caller: crate::server::auth::Caller,
+        ip: Option<IpAddr>,
+        action: &'a str,
+        object: (&'a str, String),
+        detail: Value,
+    ) -> Event<'a> {
+        Event {
+            org_id: Some(caller.org_id),
+            actor: Actor::User(caller.user_id),
+            action,
+            object: Some(object),
+            ip,
+            detail,
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! SQL, one file per area. Every query that touches tenant data takes the caller's `org_id`.
 
 pub mod audit;
+pub mod leads;
 pub mod login_failures;
 pub mod orgs;
 pub mod users;

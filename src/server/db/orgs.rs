@@ -44,3 +44,22 @@ pub async fn is_time_zone<'e>(
         .fetch_one(executor)
         .await
 }
+
+/// What lead handling needs to know about an organisation.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OrgProfile {
+    pub name: String,
+    pub country: String,
+    pub vertical: crate::model::Vertical,
+    pub time_zone: String,
+}
+
+pub async fn profile<'e>(
+    executor: impl PgExecutor<'e>,
+    id: Uuid,
+) -> Result<OrgProfile, sqlx::Error> {
+    sqlx::query_as("SELECT name, country, vertical, time_zone FROM organisations WHERE id = $1")
+        .bind(id)
+        .fetch_one(executor)
+        .await
+}

@@ -1,3 +1,4 @@
+pub mod leads;
 pub mod login;
 pub mod placeholder;
 pub mod users;

@@ -1,0 +1,149 @@
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A 17-character North-American vehicle identification number whose 9th character is
+/// the check digit of the other sixteen (49 CFR 565).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Vin(String);
+
+const WEIGHTS: [u32; 17] = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
+
+fn value(c: char) -> Option<u32> {
+    match c {
+        '0'..='9' => c.to_digit(10),
+        'A' | 'J' => Some(1),
+        'B' | 'K' | 'S' => Some(2),
+        'C' | 'L' | 'T' => Some(3),
+        'D' | 'M' | 'U' => Some(4),
+        'E' | 'N' | 'V' => Some(5),
+        'F' | 'W' => Some(6),
+        'G' | 'P' | 'X' => Some(7),
+        'H' | 'Y' => Some(8),
+        'R' | 'Z' => Some(9),
+        _ => None, // I, O and Q are never used: they read like 1 and 0.
+    }
+}
+
+impl Vin {
+    pub fn parse(input: &str) -> Result<Vin, String> {
+        let vin: String = input
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect::<String>()
+            .to_uppercase();
+        if vin.chars().count() != 17 {
+            return Err(format!(
+                "A VIN has 17 characters; this one has {}.",
+                vin.chars().count()
+            ));
+        }
+        if vin.contains(['I', 'O', 'Q']) {
+            return Err("A VIN never contains the letters I, O or Q.".into());
+        }
+        let values: Option<Vec<u32>> = vin.chars().map(value).collect();
+        let Some(values) = values else {
+            return Err("A VIN has only letters and digits.".into());
+        };
+        let sum: u32 = values.iter().zip(WEIGHTS).map(|(v, w)| v * w).sum();
+        let expected = match sum % 11 {
+            10 => 'X',
+            n => char::from_digit(n, 10).unwrap_or('?'),
+        };
+        if vin.chars().nth(8) != Some(expected) {
+            return Err(
+                "This VIN's check digit (9th character) does not match; please re-check it.".into(),
+            );
+        }
+        Ok(Vin(vin))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Vin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_vins_with_a_correct_check_digit() {
+        for vin in [
+            "1M8GDM9AXKP042788",
+            "1HGCM82633A004352",
+            "11111111111111111",
+            "5YJ3E1EA2KF317000",
+        ] {
+            assert!(Vin::parse(vin).is_ok(), "{vin} should be valid");
+        }
+    }
+
+    #[test]
+    fn normalises_case_spaces_and_hyphens() {
+        assert_eq!(
+            Vin::parse(" 1hgcm8-2633a 004352 ").unwrap().as_str(),
+            "1HGCM82633A004352"
+        );
+    }
+
+    #[test]
+    fn refuses_a_wrong_check_digit() {
+        let error = Vin::parse("1HGCM82643A004352").unwrap_err();
+        assert!(error.contains("check digit"), "{error}");
+    }
+
+    #[test]
+    fn refuses_the_letters_i_o_and_q() {
+        for vin in [
+            "1HGCM8263IA004352",
+            "1HGCM8263OA004352",
+            "1HGCM8263QA004352",
+        ] {
+            assert!(Vin::parse(vin).unwrap_err().contains("I, O or Q"), "{vin}");
+        }
+    }
+
+    #[test]
+    fn refuses_the_wrong_length() {
+        assert!(Vin::parse("1HGCM82633A00435")
+            .unwrap_err()
+            .contains("17 characters"));
+        assert!(Vin::parse("1HGCM82633A0043521")
+            .unwrap_err()
+            .contains("17 characters"));
+        assert!(Vin::parse("").is_err());
+    }
+
+    #[test]
+    fn refuses_punctuation() {
+        assert!(Vin::parse("1HGCM82633A00435!").is_err());
+    }
+
+    #[test]
+    fn every_substitution_that_changes_the_checksum_is_refused() {
+        let valid = "1HGCM82633A004352";
+        let alphabet = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ";
+        let mut checked = 0;
+        for (i, original) in valid.chars().enumerate().filter(|(i, _)| *i != 8) {
+            for replacement in alphabet.chars() {
+                let delta = (value(original).unwrap() as i64 - value(replacement).unwrap() as i64)
+                    * WEIGHTS[i] as i64;
+                if delta.rem_euclid(11) == 0 {
+                    continue; // same checksum: undetectable by design
+                }
+                let mut changed: Vec<char> = valid.chars().collect();
+                changed[i] = replacement;
+                let changed: String = changed.into_iter().collect();
+                assert!(Vin::parse(&changed).is_err(), "{changed} slipped through");
+                checked += 1;
+            }
+        }
+        assert!(checked > 400, "only {checked} substitutions checked");
+    }
+}

@@ -1,0 +1,267 @@
+//! The lead list's filters, read leniently from the URL: a value that does not parse is
+//! ignored rather than refused, so a hand-edited link still shows a list.
+
+use crate::model::{LeadQuery, LeadSource, LeadStatus};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+pub const PAGE_SIZE: i64 = 50;
+/// Counting stops here: exact counts of huge result sets cost more than they tell.
+pub const COUNT_LIMIT: i64 = 10_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Search {
+    /// Lower-cased, LIKE-escaped text matched inside name and e-mail.
+    Text(String),
+    /// Three or more digits typed in any format, matched inside the E.164 phone.
+    PhoneDigits(String),
+    /// A whole VIN, matched against both vehicles.
+    Vin(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assigned {
+    Me,
+    Unassigned,
+    User(Uuid),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Newest,
+    Oldest,
+    Updated,
+    Name,
+}
+
+impl Sort {
+    pub const ALL: [(Sort, &'static str, &'static str); 4] = [
+        (Sort::Newest, "newest", "Newest first"),
+        (Sort::Oldest, "oldest", "Oldest first"),
+        (Sort::Updated, "updated", "Recently updated"),
+        (Sort::Name, "name", "Name A–Z"),
+    ];
+
+    fn parse(value: &str) -> Sort {
+        Sort::ALL
+            .iter()
+            .find(|(_, key, _)| *key == value)
+            .map_or(Sort::Newest, |(sort, _, _)| *sort)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CursorKey {
+    Time(DateTime<Utc>),
+    Name(String),
+}
+
+/// Where the next page starts: the sort key and id of the last row shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub key: CursorKey,
+    pub id: Uuid,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        match &self.key {
+            CursorKey::Time(at) => format!("t{}~{}", at.timestamp_micros(), self.id),
+            CursorKey::Name(name) => format!("n{name}~{}", self.id),
+        }
+    }
+
+    pub fn decode(text: &str) -> Option<Cursor> {
+        let (key, id) = text.rsplit_once('~')?;
+        let id = id.parse().ok()?;
+        let key = match key.split_at_checked(1)? {
+            ("t", micros) => {
+                CursorKey::Time(DateTime::from_timestamp_micros(micros.parse().ok()?)?)
+            }
+            ("n", name) => CursorKey::Name(name.to_string()),
+            _ => return None,
+        };
+        Some(Cursor { key, id })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LeadFilter {
+    pub search: Option<Search>,
+    pub status: Option<LeadStatus>,
+    pub source: Option<LeadSource>,
+    pub assigned: Option<Assigned>,
+    pub tag: Option<String>,
+    pub sort: Sort,
+    pub cursor: Option<Cursor>,
+}
+
+impl LeadFilter {
+    pub fn parse(query: &LeadQuery) -> LeadFilter {
+        let given = |v: &str| Some(v.trim()).filter(|v| !v.is_empty()).map(str::to_string);
+        let sort = given(&query.sort).map_or(Sort::Newest, |s| Sort::parse(&s));
+        let cursor = given(&query.cursor)
+            .and_then(|c| Cursor::decode(&c))
+            .filter(|c| {
+                // A cursor only makes sense for the order it was made in.
+                matches!(
+                    (&c.key, sort),
+                    (CursorKey::Name(_), Sort::Name)
+                        | (
+                            CursorKey::Time(_),
+                            Sort::Newest | Sort::Oldest | Sort::Updated
+                        )
+                )
+            });
+        LeadFilter {
+            search: given(&query.q).and_then(|q| classify(&q)),
+            status: given(&query.status).and_then(|s| s.parse().ok()),
+            source: given(&query.source).and_then(|s| s.parse().ok()),
+            assigned: given(&query.assigned).and_then(|a| match a.as_str() {
+                "me" => Some(Assigned::Me),
+                "unassigned" => Some(Assigned::Unassigned),
+                other => other.parse().ok().map(Assigned::User),
+            }),
+            tag: given(&query.tag).map(|t| t.to_lowercase()),
+            sort,
+            cursor,
+        }
+    }
+}
+
+/// Decides what a search box entry means.
+pub fn classify(input: &str) -> Option<Search> {
+    let input = input.trim();
+    if input.is_empty() {
+        return None;
+    }
+    let compact: String = input
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    if compact.len() == 17 && crate::model::Vin::parse(&compact).is_ok() {
+        return Some(Search::Vin(compact));
+    }
+    let has_letters = input.chars().any(char::is_alphabetic);
+    let digits: String = input.chars().filter(char::is_ascii_digit).collect();
+    if !has_letters && digits.len() >= 3 {
+        return Some(Search::PhoneDigits(digits));
+    }
+    Some(Search::Text(like_escape(&input.to_lowercase())))
+}
+
+/// Escapes LIKE's wildcards so that "50%" searches for "50%".
+pub fn like_escape(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_in_any_format_search_the_phone() {
+        for input in ["(415) 555-01", "415.555", "+1 415", "555 0100"] {
+            assert!(
+                matches!(classify(input), Some(Search::PhoneDigits(_))),
+                "{input}"
+            );
+        }
+        assert_eq!(
+            classify("(415) 555-0100"),
+            Some(Search::PhoneDigits("4155550100".into()))
+        );
+    }
+
+    #[test]
+    fn words_search_names_and_emails() {
+        assert_eq!(
+            classify("  Ana López "),
+            Some(Search::Text("ana lópez".into()))
+        );
+        assert_eq!(classify("ana@"), Some(Search::Text("ana@".into())));
+        assert_eq!(
+            classify("12"),
+            Some(Search::Text("12".into())),
+            "too few digits for a phone search"
+        );
+    }
+
+    #[test]
+    fn a_whole_vin_searches_vehicles() {
+        assert_eq!(
+            classify("1hgcm82633a004352"),
+            Some(Search::Vin("1HGCM82633A004352".into()))
+        );
+    }
+
+    #[test]
+    fn wildcards_are_escaped() {
+        assert_eq!(like_escape("50%_off\\"), "50\\%\\_off\\\\");
+    }
+
+    #[test]
+    fn blank_search_is_no_search() {
+        assert_eq!(classify("   "), None);
+    }
+
+    #[test]
+    fn cursors_round_trip() {
+        let id = Uuid::from_u128(0x5eed);
+        let at = DateTime::from_timestamp_micros(1_800_000_000_123_456).unwrap();
+        for key in [CursorKey::Time(at), CursorKey::Name("o'brien~jr".into())] {
+            let cursor = Cursor { key, id };
+            assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
+        }
+    }
+
+    #[test]
+    fn garbage_cursors_and_filters_are_ignored() {
+        let query = LeadQuery {
+            cursor: "x123~nope".into(),
+            status: "bogus".into(),
+            sort: "sideways".into(),
+            assigned: "someone".into(),
+            ..Default::default()
+        };
+        assert_eq!(LeadFilter::parse(&query), LeadFilter::default());
+    }
+
+    #[test]
+    fn a_cursor_from_another_order_is_dropped() {
+        let cursor = Cursor {
+            key: CursorKey::Name("ana".into()),
+            id: Uuid::from_u128(0x5eed),
+        }
+        .encode();
+        let query = LeadQuery {
+            cursor,
+            sort: "newest".into(),
+            ..Default::default()
+        };
+        assert_eq!(LeadFilter::parse(&query).cursor, None);
+    }
+
+    #[test]
+    fn filters_parse_when_valid() {
+        let id = Uuid::from_u128(0x5eed);
+        let query = LeadQuery {
+            status: "qualified".into(),
+            source: "sms".into(),
+            assigned: id.to_string(),
+            tag: "Trade-In".into(),
+            sort: "name".into(),
+            ..Default::default()
+        };
+        let filter = LeadFilter::parse(&query);
+        assert_eq!(filter.status, Some(LeadStatus::Qualified));
+        assert_eq!(filter.source, Some(LeadSource::Sms));
+        assert_eq!(filter.assigned, Some(Assigned::User(id)));
+        assert_eq!(filter.tag.as_deref(), Some("trade-in"));
+        assert_eq!(filter.sort, Sort::Name);
+    }
+}

@@ -1,0 +1,106 @@
+//! The lead routes that are files rather than pages: CSV export and CSV upload.
+
+use super::{import, ops::scope};
+use crate::error::AppError;
+use crate::model::LeadQuery;
+use crate::rules::authz::Capability;
+use crate::rules::lead_query::LeadFilter;
+use crate::server::auth::Caller;
+use crate::server::client_ip::client_ip;
+use crate::server::db::{self, audit::Event};
+use crate::server::AppState;
+use axum::extract::{Multipart, Query, State};
+use axum::http::{header, request::Parts, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::json;
+
+/// `GET /leads/export.csv?…` with the list's filters: every matching lead, audited.
+pub async fn export(
+    State(state): State<AppState>,
+    caller: Caller,
+    parts: Parts,
+    Query(query): Query<LeadQuery>,
+) -> Result<Response, AppError> {
+    let caller = caller.may(Capability::ExportData)?;
+    let filter = LeadFilter::parse(&query);
+    let leads = db::leads::all(&state.pool, scope(caller), &filter).await?;
+    let body = super::csv_io::export(&leads).map_err(|e| anyhow::anyhow!("writing CSV: {e}"))?;
+    let ip = client_ip(&parts, state.config.trust_proxy);
+    let detail = json!({ "count": leads.len(), "filters": query });
+    db::audit::record(
+        &state.pool,
+        Event::by(
+            caller,
+            ip,
+            "leads.exported",
+            ("leads", "list".into()),
+            detail,
+        ),
+    )
+    .await?;
+    let filename = format!(
+        "attachment; filename=\"leads-{}.csv\"",
+        chrono::Utc::now().format("%Y-%m-%d")
+    );
+    Ok((
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, filename),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// `POST /leads/import` (multipart, field `file`): stores the file and shows its preview.
+pub async fn upload(
+    State(state): State<AppState>,
+    caller: Caller,
+    mut form: Multipart,
+) -> Result<Response, AppError> {
+    let caller = caller.may(Capability::ImportLeads)?;
+    let back = |message: &str| {
+        Redirect::to(&format!(
+            "/leads/import?error={}",
+            crate::rules::url::encode(message)
+        ))
+        .into_response()
+    };
+    let mut file = None;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("upload.csv").to_string();
+            match field.bytes().await {
+                Ok(bytes) => file = Some((name, bytes)),
+                Err(_) => {
+                    return Ok(back(
+                        "The upload did not arrive whole, or is larger than 5 MB.",
+                    ))
+                }
+            }
+        }
+    }
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Ok(back("Choose a CSV file to upload."));
+    };
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        return Ok(back(
+            "The file is not UTF-8 text. Save it from your spreadsheet as \"CSV UTF-8\".",
+        ));
+    };
+    match import::upload(
+        &state.pool,
+        caller,
+        &name,
+        text.trim_start_matches('\u{feff}'),
+    )
+    .await
+    {
+        Ok(id) => Ok(Redirect::to(&format!("/leads/import/{id}")).into_response()),
+        Err(AppError::Validation(errors)) => Ok(back(
+            errors.get("file").unwrap_or("The file could not be read."),
+        )),
+        Err(other) => Err(other),
+    }
+}

@@ -1,0 +1,295 @@
+use super::validate;
+use crate::error::AppError;
+use crate::model::{LeadInput, LeadPage, LeadQuery, LeadSource, LeadStatus, LeadView, Role};
+use crate::rules::authz::Capability;
+use crate::rules::lead_query::LeadFilter;
+use crate::server::auth::Caller;
+use crate::server::db::{self, audit::Event, leads::Scope};
+use serde_json::json;
+use sqlx::{PgConnection, PgPool};
+use std::net::IpAddr;
+use uuid::Uuid;
+
+pub fn scope(caller: Caller) -> Scope {
+    Scope {
+        org_id: caller.org_id,
+        user_id: caller.user_id,
+        own_only: caller.role == Role::Agent,
+    }
+}
+
+pub async fn list(pool: &PgPool, caller: Caller, query: &LeadQuery) -> Result<LeadPage, AppError> {
+    let filter = LeadFilter::parse(query);
+    let scope = scope(caller);
+    let (rows, next) = db::leads::page(pool, scope, &filter).await?;
+    let total = db::leads::count(pool, scope, &filter).await?;
+    let assignees = db::leads::assignees(pool, caller.org_id).await?;
+    Ok(LeadPage {
+        rows,
+        next_cursor: next.map(|c| c.encode()),
+        total,
+        assignees,
+    })
+}
+
+/// The lead page. Viewing personal data is audited.
+pub async fn view(
+    pool: &PgPool,
+    caller: Caller,
+    ip: Option<IpAddr>,
+    id: Uuid,
+) -> Result<LeadView, AppError> {
+    let lead = db::leads::get(pool, scope(caller), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let notes = db::leads::notes(pool, caller.org_id, id).await?;
+    let can_assign = caller.role.may(Capability::AssignLeads);
+    let assignees = if can_assign {
+        db::leads::assignees(pool, caller.org_id).await?
+    } else {
+        Vec::new()
+    };
+    db::audit::record(
+        pool,
+        Event::by(
+            caller,
+            ip,
+            "lead.viewed",
+            ("lead", id.to_string()),
+            json!({}),
+        ),
+    )
+    .await?;
+    Ok(LeadView {
+        lead,
+        notes,
+        assignees,
+        can_edit: caller.role.may(Capability::EditLeads),
+        can_assign,
+        can_delete: caller.role.may(Capability::DeleteLeads),
+    })
+}
+
+async fn validated(
+    conn: &mut PgConnection,
+    caller: Caller,
+    input: &LeadInput,
+) -> Result<db::leads::LeadFields, AppError> {
+    let org = db::orgs::profile(&mut *conn, caller.org_id).await?;
+    let zone = input.time_zone.trim();
+    let zone_ok = zone.is_empty() || db::orgs::is_time_zone(&mut *conn, zone).await?;
+    match (validate::lead(input, &org.country), zone_ok) {
+        (Ok(fields), true) => Ok(fields),
+        (result, zone_ok) => {
+            let mut errors = result.err().unwrap_or_default();
+            if !zone_ok {
+                errors.add("time_zone", "Use a time zone name such as America/Chicago.");
+            }
+            Err(AppError::Validation(errors))
+        }
+    }
+}
+
+fn phone_taken(error: sqlx::Error) -> AppError {
+    if db::is_unique_violation(&error, db::leads::PHONE_KEY) {
+        AppError::field("phone", "Another lead already has this phone number.")
+    } else {
+        error.into()
+    }
+}
+
+/// Creates a lead; an agent's new lead is assigned to them.
+pub async fn create(
+    pool: &PgPool,
+    caller: Caller,
+    ip: Option<IpAddr>,
+    input: &LeadInput,
+) -> Result<Uuid, AppError> {
+    let mut tx = pool.begin().await?;
+    let fields = validated(&mut tx, caller, input).await?;
+    let source = match input.source.trim() {
+        "" => LeadSource::Manual,
+        other => other
+            .parse()
+            .map_err(|e: String| AppError::field("source", e))?,
+    };
+    let assignee = (caller.role == Role::Agent).then_some(caller.user_id);
+    let id = db::leads::insert(&mut *tx, caller.org_id, source, assignee, &fields)
+        .await
+        .map_err(phone_taken)?;
+    db::audit::record(
+        &mut *tx,
+        Event::by(
+            caller,
+            ip,
+            "lead.created",
+            ("lead", id.to_string()),
+            json!({ "source": source }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn update(
+    pool: &PgPool,
+    caller: Caller,
+    ip: Option<IpAddr>,
+    id: Uuid,
+    input: &LeadInput,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    let fields = validated(&mut tx, caller, input).await?;
+    if !db::leads::update(&mut *tx, scope(caller), id, &fields)
+        .await
+        .map_err(phone_taken)?
+    {
+        return Err(AppError::NotFound);
+    }
+    db::audit::record(
+        &mut *tx,
+        Event::by(
+            caller,
+            ip,
+            "lead.updated",
+            ("lead", id.to_string()),
+            json!({}),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn set_status(
+    pool: &PgPool,
+    caller: Caller,
+    ip: Option<IpAddr>,
+    id: Uuid,
+    status: &str,
+) -> Result<(), AppError> {
+    let status: LeadStatus = status
+        .parse()
+        .map_err(|e: String| AppError::field("status", e))?;
+    let mut tx = pool.begin().await?;
+    let previous = db::leads::set_status(&mut *tx, scope(caller), id, status)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let detail = json!({ "from": previous, "to": status });
+    db::audit::record(
+        &mut *tx,
+        Event::by(
+            caller,
+            ip,
+            "lead.status_changed",
+            ("lead", id.to_string()),
+            detail,
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Assigns to an active manager or agent of the same organisation, or to nobody ("").
+pub async fn assign(
+    pool: &PgPool,
+    caller: Caller,
+    ip: Option<IpAddr>,
+    id: Uuid,
+    assignee: &str,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    let assignee = match assignee.trim() {
+        "" => None,
+        text => {
+            let allowed = db::leads::assignees(&mut *tx, caller.org_id).await?;
+            let id = text
+                .parse::<Uuid>()
+                .ok()
+                .filter(|id| allowed.iter().any(|a| a.id == *id));
+            Some(id.ok_or_else(|| AppError::field("assignee", "Choose someone from the list."))?)
+        }
+    };
+    if !db::leads::assign(&mut *tx, caller.org_id, id, assignee).await? {
+        return Err(AppError::NotFound);
+    }
+    let detail = json!({ "assignee": assignee });
+    db::audit::record(
+        &mut *tx,
+        Event::by(
+            caller,
+            ip,
+            "lead.assigned",
+            ("lead", id.to_string()),
+            detail,
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn delete(
+    pool: &PgPool,
+    caller: Caller,
+    ip: Option<IpAddr>,
+    id: Uuid,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    if !db::leads::delete(&mut *tx, caller.org_id, id).await? {
+        return Err(AppError::NotFound);
+    }
+    db::audit::record(
+        &mut *tx,
+        Event::by(
+            caller,
+            ip,
+            "lead.deleted",
+            ("lead", id.to_string()),
+            json!({}),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn add_note(
+    pool: &PgPool,
+    caller: Caller,
+    ip: Option<IpAddr>,
+    id: Uuid,
+    body: &str,
+) -> Result<(), AppError> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(AppError::field("body", "Write the note first."));
+    }
+    if body.chars().count() > 5000 {
+        return Err(AppError::field(
+            "body",
+            "Keep a note under 5,000 characters.",
+        ));
+    }
+    let mut tx = pool.begin().await?;
+    db::leads::get(&mut *tx, scope(caller), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let note = db::leads::add_note(&mut *tx, caller.org_id, id, caller.user_id, body).await?;
+    let detail = json!({ "note": note });
+    db::audit::record(
+        &mut *tx,
+        Event::by(
+            caller,
+            ip,
+            "lead.note_added",
+            ("lead", id.to_string()),
+            detail,
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
