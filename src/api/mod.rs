@@ -2,7 +2,10 @@
 //! caller through `server::auth::require`, then calls the server layer.
 
 pub mod auth;
+pub mod chat;
+pub mod conversations;
 pub mod leads;
+pub mod settings;
 pub mod users;
 
 #[cfg(feature = "ssr")]

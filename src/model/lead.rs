@@ -3,6 +3,8 @@ use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 use uuid::Uuid;
 
+#[macro_export]
+#[doc(hidden)]
 macro_rules! text_enum {
     ($name:ident, $sql:literal, $error:literal, [$($variant:ident = $text:literal / $label:literal),+ $(,)?]) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

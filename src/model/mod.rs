@@ -1,5 +1,6 @@
 //! Types shared by the server and the browser. Nothing here does I/O.
 
+mod conversation;
 mod email;
 mod form;
 mod import;
@@ -7,9 +8,14 @@ mod lead;
 mod org;
 mod phone;
 mod role;
+mod settings;
 mod user;
 mod vin;
 
+pub use conversation::{
+    CallView, Channel, ConversationRow, ConversationStatus, DeliveryStatus, Direction, InboxPage,
+    InboxQuery, MessageCategory, MessageView, SendCheck, Sender, Thread,
+};
 pub use email::Email;
 pub use form::FieldErrors;
 pub use import::{ImportPreview, ImportReport, PreviewRow, RejectedRow, RowOutcome};
@@ -20,5 +26,6 @@ pub use lead::{
 pub use org::{OrgSlug, Vertical};
 pub use phone::E164;
 pub use role::Role;
+pub use settings::{ChatLine, SettingsInput, SettingsView};
 pub use user::{CurrentUser, UserSummary};
 pub use vin::Vin;

@@ -6,8 +6,9 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 pub const PAGE_SIZE: i64 = 50;
-/// Counting stops here: exact counts of huge result sets cost more than they tell.
-pub const COUNT_LIMIT: i64 = 10_000;
+/// Counting stops here ("1,000+ leads"): exact counts of big result sets cost more than
+/// the page itself and tell a person nothing more (BENCHMARKS.md).
+pub const COUNT_LIMIT: i64 = 1_000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Search {

@@ -4,4 +4,5 @@ pub mod account;
 pub mod authz;
 pub mod lead_query;
 pub mod login_limit;
+pub mod send_policy;
 pub mod url;

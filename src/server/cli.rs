@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 use sqlx::{postgres::PgPoolOptions, PgPool};
-use std::{net::SocketAddr, sync::Arc};
+use std::net::SocketAddr;
 use tokio::io::AsyncBufReadExt;
 
 #[derive(Parser)]
@@ -212,11 +212,12 @@ async fn serve(pool: PgPool, config: Config) -> anyhow::Result<()> {
         leptos_options.output_name = "consentdesk".into();
     }
     let addr: SocketAddr = leptos_options.site_addr;
-    let state = AppState {
-        pool: pool.clone(),
-        leptos_options,
-        config: Arc::new(config),
-    };
+    let run_worker = config.run_worker;
+    let data_key = config.data_key.clone();
+    let state = AppState::start(pool.clone(), leptos_options, config);
+    if run_worker {
+        super::messaging::outbox::spawn(pool.clone(), data_key);
+    }
 
     let store = tower_sessions_sqlx_store::PostgresStore::new(pool);
     tokio::spawn(async move {

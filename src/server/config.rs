@@ -1,7 +1,11 @@
 //! Configuration from the environment (a `.env` file is read first when present).
 
+use super::crypto::DataKey;
 use anyhow::{bail, Context};
 use std::time::Duration;
+
+/// The data key of `Config::for_tests` (never used outside tests and local runs).
+pub const TEST_DATA_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -14,6 +18,10 @@ pub struct Config {
     pub trust_proxy: bool,
     pub development: bool,
     pub json_logs: bool,
+    /// Encrypts carrier secrets at rest; without it no secret can be saved.
+    pub data_key: Option<DataKey>,
+    /// Run the outbox worker in this process.
+    pub run_worker: bool,
 }
 
 impl Config {
@@ -44,6 +52,11 @@ impl Config {
             trust_proxy: flag("TRUST_PROXY")?.unwrap_or(false),
             development,
             json_logs: flag("LOG_JSON")?.unwrap_or(!development),
+            data_key: var("DATA_KEY")
+                .map(|k| DataKey::from_base64(&k))
+                .transpose()
+                .map_err(anyhow::Error::msg)?,
+            run_worker: flag("RUN_WORKER")?.unwrap_or(true),
         })
     }
 
@@ -57,6 +70,8 @@ impl Config {
             trust_proxy: false,
             development: true,
             json_logs: false,
+            data_key: DataKey::from_base64(TEST_DATA_KEY).ok(),
+            run_worker: false,
         }
     }
 }

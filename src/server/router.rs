@@ -1,6 +1,6 @@
 //! The whole HTTP surface, built by one function so tests serve exactly what `serve` does.
 
-use super::{csrf, health, leads, AppState};
+use super::{csrf, health, hooks, leads, messaging, AppState};
 use crate::app::{shell, App};
 use axum::{
     extract::{DefaultBodyLimit, Request, State},
@@ -33,6 +33,8 @@ pub fn build(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/leads/export.csv", get(leads::http::export))
+        .route("/events", get(messaging::events::stream))
+        .nest("/hooks", hook_routes())
         .route(
             "/leads/import",
             post(leads::http::upload)
@@ -51,6 +53,26 @@ pub fn build(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
+
+/// Carrier webhooks: signed, not session-authenticated, and small.
+fn hook_routes() -> Router<AppState> {
+    Router::new()
+        .route("/twilio/{org}/sms", post(hooks::twilio::sms))
+        .route("/twilio/{org}/status", post(hooks::twilio::status))
+        .route("/twilio/{org}/voice", post(hooks::twilio::voice))
+        .route(
+            "/twilio/{org}/transcription",
+            post(hooks::twilio::transcription),
+        )
+        .route(
+            "/whatsapp/{org}",
+            get(hooks::whatsapp::verify).post(hooks::whatsapp::receive),
+        )
+        .layer(DefaultBodyLimit::max(HOOK_BODY_LIMIT))
+}
+
+/// Twilio's own limit on a webhook body is far below this.
+pub const HOOK_BODY_LIMIT: usize = 64 * 1024;
 
 async fn server_fn(State(state): State<AppState>, request: Request) -> impl IntoResponse {
     handle_server_fns_with_context(move || provide_context(state.clone()), request).await

@@ -290,7 +290,12 @@ pub async fn seed_bulk(pool: &PgPool, org: &str, count: u32) -> anyhow::Result<(
         let i = start as u64 + n;
         let (first, last) = (FIRST[(i % 24) as usize], LAST[(i / 24 % 24) as usize]);
         let (make, model) = MAKES[(i % 8) as usize];
-        let phone = format!("+1{}{}", AREAS[(i % 15) as usize], 2_000_000 + i);
+        // A bijection of 0..8M (the factor is coprime with 8,000,000): unique, not sequential.
+        let phone = format!(
+            "+1{}{}",
+            AREAS[(i % 15) as usize],
+            2_000_000 + (i * 2_654_435_761) % 8_000_000
+        );
         let assignee = match agents.get((i % 5) as usize) {
             Some(id) if i % 5 < 3 => id.to_string(),
             _ => String::new(),

@@ -1,8 +1,10 @@
 use super::config::Config;
+use super::messaging::events::{self, Event};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 use std::sync::Arc;
+use tokio::sync::broadcast;
 
 /// Shared by every handler; handed to Leptos so server functions read it from context.
 #[derive(Clone, FromRef)]
@@ -10,4 +12,20 @@ pub struct AppState {
     pub pool: PgPool,
     pub leptos_options: LeptosOptions,
     pub config: Arc<Config>,
+    /// Committed changes to conversations, from every app server (LISTEN/NOTIFY).
+    pub events: broadcast::Sender<Event>,
+}
+
+impl AppState {
+    /// Builds the state and starts listening for events (needs a Tokio runtime).
+    pub fn start(pool: PgPool, leptos_options: LeptosOptions, config: Config) -> AppState {
+        let (sender, _) = broadcast::channel(1024);
+        events::spawn_listener(pool.clone(), sender.clone());
+        AppState {
+            pool,
+            leptos_options,
+            config: Arc::new(config),
+            events: sender,
+        }
+    }
 }

@@ -9,7 +9,7 @@ use leptos::config::LeptosOptions;
 use reqwest::{header, Response, StatusCode};
 use secrecy::SecretString;
 use sqlx::PgPool;
-use std::{net::SocketAddr, sync::Arc};
+use std::net::SocketAddr;
 
 pub const PASSWORD: &str = "correct-horse-battery";
 
@@ -25,11 +25,7 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
         .with_test_writer()
         .try_init();
     let leptos_options = LeptosOptions::builder().output_name("consentdesk").build();
-    let state = AppState {
-        pool: pool.clone(),
-        leptos_options,
-        config: Arc::new(Config::for_tests("")),
-    };
+    let state = AppState::start(pool.clone(), leptos_options, Config::for_tests(""));
     let app = router::build(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -198,4 +194,67 @@ pub async fn error_of(response: Response) -> AppError {
 
 pub async fn count(pool: &PgPool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+/// Stores carrier settings for an organisation as the settings page would.
+pub async fn configure_carrier(pool: &PgPool, org: &str, token: &str, api_base_url: Option<&str>) {
+    use consentdesk::server::{config::TEST_DATA_KEY, crypto::DataKey};
+    let key = DataKey::from_base64(TEST_DATA_KEY).unwrap();
+    let provider = if api_base_url.is_some() {
+        "twilio"
+    } else {
+        "local"
+    };
+    sqlx::query(
+        "INSERT INTO messaging_settings (org_id, provider, account_sid, auth_token_enc, api_base_url, phone_numbers)
+         SELECT id, $2::messaging_provider, 'AC123', $3, $4, ARRAY['+13125550199'] FROM organisations WHERE slug = $1",
+    )
+    .bind(org)
+    .bind(provider)
+    .bind(key.seal(token))
+    .bind(api_base_url)
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+/// Signs a webhook exactly as Twilio documents it: the full URL, then each POST field
+/// sorted by name with its value appended, HMAC-SHA1 with the auth token, base64.
+pub fn twilio_signature(token: &str, url: &str, fields: &[(&str, &str)]) -> String {
+    use base64::Engine;
+    use hmac::Mac;
+    let mut sorted = fields.to_vec();
+    sorted.sort();
+    let mut data = url.to_string();
+    for (name, value) in sorted {
+        data.push_str(name);
+        data.push_str(value);
+    }
+    let mut mac = hmac::Hmac::<sha1::Sha1>::new_from_slice(token.as_bytes()).unwrap();
+    mac.update(data.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+/// The URL carriers sign: the configured public base URL plus the path.
+pub const PUBLIC_BASE: &str = "http://127.0.0.1:3000";
+
+impl TestApp {
+    /// Posts a signed Twilio-format webhook and returns the response.
+    pub async fn twilio(
+        &self,
+        org: &str,
+        hook: &str,
+        token: &str,
+        fields: &[(&str, &str)],
+    ) -> Response {
+        let path = format!("/hooks/twilio/{org}/{hook}");
+        let signature = twilio_signature(token, &format!("{PUBLIC_BASE}{path}"), fields);
+        reqwest::Client::new()
+            .post(format!("{}{path}", self.base))
+            .header("x-twilio-signature", signature)
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
 }

@@ -141,7 +141,7 @@ fn LeadTable(page: LeadPage, query: LeadQuery) -> impl IntoView {
     } != LeadQuery::default();
     let count = match page.total {
         0 => String::new(),
-        n if n >= COUNT_LIMIT => format!("More than {} leads", COUNT_LIMIT - 1),
+        n if n >= COUNT_LIMIT => format!("{},{:03}+ leads", COUNT_LIMIT / 1000, COUNT_LIMIT % 1000),
         1 => "1 lead".to_string(),
         n => format!("{n} leads"),
     };

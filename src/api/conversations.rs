@@ -1,0 +1,68 @@
+use crate::error::AppError;
+use crate::model::{InboxPage, InboxQuery, Thread};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[server(prefix = "/api", endpoint = "list_conversations")]
+pub async fn list_conversations(query: InboxQuery) -> Result<InboxPage, AppError> {
+    use crate::{api::ctx, rules::authz::Capability::ViewConversations, server};
+    let result = async {
+        let caller = server::auth::require(ViewConversations).await?;
+        server::messaging::threads::inbox(&ctx::state()?.pool, caller, &query).await
+    }
+    .await;
+    ctx::finish(result)
+}
+
+#[server(prefix = "/api", endpoint = "get_thread")]
+pub async fn get_thread(id: Uuid) -> Result<Thread, AppError> {
+    use crate::{api::ctx, rules::authz::Capability::ViewConversations, server};
+    let result = async {
+        let caller = server::auth::require(ViewConversations).await?;
+        server::messaging::threads::thread(&ctx::state()?.pool, caller, ctx::ip(), id).await
+    }
+    .await;
+    ctx::finish(result)
+}
+
+/// Sends a reply, or stores it as blocked and says why.
+#[server(prefix = "/api", endpoint = "send_reply")]
+pub async fn send_reply(
+    id: Uuid,
+    body: String,
+    category: String,
+) -> Result<Option<String>, AppError> {
+    use crate::{api::ctx, rules::authz::Capability::SendMessages, server};
+    let result = async {
+        let caller = server::auth::require(SendMessages).await?;
+        let outcome =
+            server::messaging::outbound::reply(&ctx::state()?.pool, caller, id, &body, &category)
+                .await?;
+        Ok(outcome.blocked)
+    }
+    .await;
+    ctx::finish(result)
+}
+
+#[server(prefix = "/api", endpoint = "set_conversation_status")]
+pub async fn set_conversation_status(id: Uuid, status: String) -> Result<(), AppError> {
+    use crate::{api::ctx, rules::authz::Capability::SendMessages, server};
+    let result = async {
+        let caller = server::auth::require(SendMessages).await?;
+        server::messaging::threads::set_status(&ctx::state()?.pool, caller, id, &status).await
+    }
+    .await;
+    ctx::finish(result)
+}
+
+#[server(prefix = "/api", endpoint = "assign_conversation")]
+pub async fn assign_conversation(id: Uuid, assignee: String) -> Result<(), AppError> {
+    use crate::{api::ctx, rules::authz::Capability::AssignLeads, server};
+    let result = async {
+        let caller = server::auth::require(AssignLeads).await?;
+        server::messaging::threads::assign(&ctx::state()?.pool, caller, ctx::ip(), id, &assignee)
+            .await
+    }
+    .await;
+    ctx::finish(result)
+}

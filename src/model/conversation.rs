@@ -1,0 +1,161 @@
+use crate::text_enum;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+use uuid::Uuid;
+
+text_enum!(
+    Channel,
+    "channel",
+    "Choose SMS, voice, chat or WhatsApp.",
+    [
+        Sms = "sms" / "SMS",
+        Voice = "voice" / "Voice",
+        Chat = "chat" / "Web chat",
+        Whatsapp = "whatsapp" / "WhatsApp",
+    ]
+);
+
+text_enum!(
+    ConversationStatus,
+    "conversation_status",
+    "Choose open, pending or resolved.",
+    [
+        Open = "open" / "Open",
+        Pending = "pending" / "Pending",
+        Resolved = "resolved" / "Resolved",
+    ]
+);
+
+text_enum!(
+    Direction,
+    "message_direction",
+    "Choose inbound or outbound.",
+    [
+        Inbound = "inbound" / "Inbound",
+        Outbound = "outbound" / "Outbound",
+    ]
+);
+
+text_enum!(
+    Sender,
+    "message_sender",
+    "Unknown sender.",
+    [
+        Customer = "customer" / "Customer",
+        Agent = "agent" / "Agent",
+        Ai = "ai" / "AI",
+        System = "system" / "System",
+    ]
+);
+
+text_enum!(
+    MessageCategory,
+    "message_category",
+    "Choose conversational, informational or promotional.",
+    [
+        Conversational = "conversational" / "Conversational (a reply)",
+        Informational = "informational" / "Informational (reminders, updates)",
+        Promotional = "promotional" / "Promotional (offers)",
+    ]
+);
+
+text_enum!(
+    DeliveryStatus,
+    "delivery_status",
+    "Unknown delivery status.",
+    [
+        Received = "received" / "Received",
+        Queued = "queued" / "Queued",
+        Sent = "sent" / "Sent",
+        Delivered = "delivered" / "Delivered",
+        Failed = "failed" / "Failed",
+        Blocked = "blocked" / "Blocked",
+    ]
+);
+
+/// One row of the inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct ConversationRow {
+    pub id: Uuid,
+    pub lead_id: Uuid,
+    pub lead_name: String,
+    pub channel: Channel,
+    pub status: ConversationStatus,
+    pub assigned_to: Option<Uuid>,
+    pub assignee: Option<String>,
+    pub unread_count: i32,
+    pub last_activity_at: DateTime<Utc>,
+    pub last_message: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct MessageView {
+    pub id: Uuid,
+    pub direction: Direction,
+    pub body: String,
+    pub media_count: i32,
+    pub sender: Sender,
+    pub sender_name: Option<String>,
+    pub category: Option<MessageCategory>,
+    pub status: DeliveryStatus,
+    pub status_reason: Option<String>,
+    pub simulated: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct CallView {
+    pub id: Uuid,
+    pub from_number: String,
+    pub to_number: String,
+    pub direction: Direction,
+    pub started_at: DateTime<Utc>,
+    pub duration_secs: Option<i32>,
+    pub status: String,
+    pub transcript: Option<String>,
+}
+
+/// Whether a message of a category may go to this conversation now, and if not, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendCheck {
+    pub category: MessageCategory,
+    pub allowed: bool,
+    pub reason: Option<String>,
+}
+
+/// The conversation page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Thread {
+    pub conversation: ConversationRow,
+    pub lead_phone: Option<String>,
+    pub lead_email: Option<String>,
+    pub lead_status: crate::model::LeadStatus,
+    pub lead_vehicle: Option<String>,
+    pub messages: Vec<MessageView>,
+    pub calls: Vec<CallView>,
+    pub checks: Vec<SendCheck>,
+    pub can_reply: bool,
+    pub can_assign: bool,
+    pub assignees: Vec<crate::model::Assignee>,
+}
+
+/// The inbox filters as they appear in the URL; empty means "not given".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InboxQuery {
+    /// `mine`, `unassigned` or empty for everything the caller may see.
+    pub view: String,
+    pub status: String,
+    pub channel: String,
+    pub cursor: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxPage {
+    pub rows: Vec<ConversationRow>,
+    pub next_cursor: Option<String>,
+}

@@ -1,0 +1,36 @@
+use serde::{Deserialize, Serialize};
+
+/// What the messaging settings page shows: never a secret, only whether one is stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsView {
+    pub provider: String,
+    pub account_sid: String,
+    pub has_auth_token: bool,
+    pub api_base_url: String,
+    pub phone_numbers: String,
+    pub public_base_url: String,
+    pub has_whatsapp_secret: bool,
+    pub whatsapp_verify_token: String,
+}
+
+/// The settings form as typed. An empty secret field keeps the stored secret.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SettingsInput {
+    pub provider: String,
+    pub account_sid: String,
+    pub auth_token: String,
+    pub api_base_url: String,
+    pub phone_numbers: String,
+    pub public_base_url: String,
+    pub whatsapp_app_secret: String,
+    pub whatsapp_verify_token: String,
+}
+
+/// One line of a web chat as the visitor sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatLine {
+    pub from_visitor: bool,
+    pub body: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+}

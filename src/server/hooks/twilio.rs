@@ -1,0 +1,214 @@
+//! `POST /hooks/twilio/{org}/{sms,status,voice,transcription}` in Twilio's format
+//! (SignalWire sends the same). Every request's signature is checked before anything else.
+
+use super::{form, signature, HookError};
+use crate::model::{Channel, E164};
+use crate::server::messaging::{events, inbound};
+use crate::server::{db, AppState};
+use axum::body::Bytes;
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::{header, HeaderMap, Uri};
+use axum::response::{IntoResponse, Response};
+use uuid::Uuid;
+
+const EMPTY_TWIML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>";
+
+fn twiml() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
+        EMPTY_TWIML,
+    )
+        .into_response()
+}
+
+struct Verified {
+    org_id: Uuid,
+    country: String,
+    fields: Vec<(String, String)>,
+}
+
+/// Finds the organisation, reads the form and checks `X-Twilio-Signature` over the public
+/// URL the carrier called (the original URI: nesting strips the `/hooks` prefix).
+async fn verify(
+    state: &AppState,
+    slug: &str,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Verified, HookError> {
+    let org_id = db::orgs::id_by_slug(&state.pool, slug)
+        .await?
+        .ok_or(HookError::UnknownOrganisation)?;
+    let fields = form::parse(body).map_err(HookError::Malformed)?;
+    let settings = crate::server::messaging::settings::load(
+        &state.pool,
+        state.config.data_key.as_ref(),
+        org_id,
+    )
+    .await?;
+    let token = settings.auth_token.ok_or(HookError::BadSignature)?;
+    let base = settings
+        .public_base_url
+        .unwrap_or_else(|| state.config.public_base_url.clone());
+    let url = match uri.query() {
+        Some(query) => format!("{base}{}?{query}", uri.path()),
+        None => format!("{base}{}", uri.path()),
+    };
+    let header = headers
+        .get("x-twilio-signature")
+        .and_then(|v| v.to_str().ok())
+        .ok_or(HookError::BadSignature)?;
+    if !signature::twilio_valid(&token, &url, &fields, header) {
+        return Err(HookError::BadSignature);
+    }
+    let country = db::orgs::profile(&state.pool, org_id).await?.country;
+    Ok(Verified {
+        org_id,
+        country,
+        fields,
+    })
+}
+
+fn required<'a>(fields: &'a [(String, String)], names: &[&str]) -> Result<&'a str, HookError> {
+    names
+        .iter()
+        .find_map(|name| form::get(fields, name).filter(|v| !v.is_empty()))
+        .ok_or_else(|| HookError::Malformed(format!("{} is missing.", names[0])))
+}
+
+fn phone(value: &str, country: &str) -> Result<E164, HookError> {
+    E164::parse(value, country)
+        .map_err(|_| HookError::Malformed("From is not a phone number.".into()))
+}
+
+pub async fn sms(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, HookError> {
+    let v = verify(&state, &slug, &uri, &headers, &body).await?;
+    let sid = required(&v.fields, &["MessageSid", "SmsSid"])?;
+    let from = phone(required(&v.fields, &["From"])?, &v.country)?;
+    let media_count = form::get(&v.fields, "NumMedia")
+        .unwrap_or("0")
+        .parse::<i32>()
+        .unwrap_or(0)
+        .clamp(0, 100);
+    let message = inbound::InboundMessage {
+        org_id: v.org_id,
+        channel: Channel::Sms,
+        provider_id: sid,
+        from: &from,
+        body: form::get(&v.fields, "Body").unwrap_or_default(),
+        media_count,
+    };
+    inbound::receive(&state.pool, message).await?;
+    Ok(twiml())
+}
+
+pub async fn status(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, HookError> {
+    let v = verify(&state, &slug, &uri, &headers, &body).await?;
+    let sid = required(&v.fields, &["MessageSid", "SmsSid"])?;
+    let status = match required(&v.fields, &["MessageStatus", "SmsStatus"])? {
+        "sent" => "sent",
+        "delivered" => "delivered",
+        "failed" | "undelivered" => "failed",
+        _ => return Ok(twiml()), // queued / accepted / sending: nothing new to record
+    };
+    let reason = form::get(&v.fields, "ErrorCode").map(|code| format!("carrier error {code}"));
+    let mut tx = state.pool.begin().await?;
+    // Callbacks can arrive out of order: never move back from delivered or failed.
+    let conversation: Option<Uuid> = sqlx::query_scalar(
+        "UPDATE messages SET status = $3::delivery_status, status_reason = coalesce($4, status_reason)
+         WHERE org_id = $1 AND provider_message_id = $2 AND direction = 'outbound'
+           AND status NOT IN ('delivered', 'failed') AND status::text <> $3
+         RETURNING conversation_id",
+    )
+    .bind(v.org_id)
+    .bind(sid)
+    .bind(status)
+    .bind(reason)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(conversation) = conversation {
+        events::notify(&mut tx, v.org_id, conversation).await?;
+    }
+    tx.commit().await?;
+    Ok(twiml())
+}
+
+pub async fn voice(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, HookError> {
+    let v = verify(&state, &slug, &uri, &headers, &body).await?;
+    let sid = required(&v.fields, &["CallSid"])?;
+    let from = required(&v.fields, &["From"])?;
+    let to = form::get(&v.fields, "To").unwrap_or_default();
+    let outbound = form::get(&v.fields, "Direction").is_some_and(|d| d.starts_with("outbound"));
+    let customer = phone(if outbound { to } else { from }, &v.country)?;
+    let status = form::get(&v.fields, "CallStatus").unwrap_or("unknown");
+    let duration = form::get(&v.fields, "CallDuration").and_then(|d| d.parse::<i32>().ok());
+    let mut tx = state.pool.begin().await?;
+    let lead =
+        inbound::lead_for_phone(&mut tx, v.org_id, &customer, crate::model::LeadSource::Call)
+            .await?;
+    let conversation = inbound::conversation_for(&mut tx, v.org_id, lead, Channel::Voice).await?;
+    sqlx::query(
+        "INSERT INTO calls (org_id, conversation_id, provider_call_id, from_number, to_number, direction, duration_secs, status)
+         VALUES ($1, $2, $3, $4, $5, $6::message_direction, $7, $8)
+         ON CONFLICT (org_id, provider_call_id) DO UPDATE
+             SET status = EXCLUDED.status, duration_secs = coalesce(EXCLUDED.duration_secs, calls.duration_secs)",
+    )
+    .bind(v.org_id)
+    .bind(conversation)
+    .bind(sid)
+    .bind(from)
+    .bind(to)
+    .bind(if outbound { "outbound" } else { "inbound" })
+    .bind(duration)
+    .bind(status)
+    .execute(&mut *tx)
+    .await?;
+    inbound::touch(&mut tx, conversation, false).await?;
+    events::notify(&mut tx, v.org_id, conversation).await?;
+    tx.commit().await?;
+    Ok(twiml())
+}
+
+pub async fn transcription(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, HookError> {
+    let v = verify(&state, &slug, &uri, &headers, &body).await?;
+    let sid = required(&v.fields, &["CallSid"])?;
+    let text = form::get(&v.fields, "TranscriptionText").unwrap_or_default();
+    let mut tx = state.pool.begin().await?;
+    let conversation: Option<Uuid> = sqlx::query_scalar(
+        "UPDATE calls SET transcript = $3 WHERE org_id = $1 AND provider_call_id = $2 RETURNING conversation_id",
+    )
+    .bind(v.org_id)
+    .bind(sid)
+    .bind(text)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(conversation) = conversation {
+        events::notify(&mut tx, v.org_id, conversation).await?;
+    }
+    tx.commit().await?;
+    Ok(twiml())
+}

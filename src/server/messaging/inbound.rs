@@ -1,0 +1,118 @@
+//! Storing what customers send: one transaction per message, idempotent on the
+//! provider's id, creating the lead and the conversation when they are new.
+
+use super::events;
+use crate::error::AppError;
+use crate::model::{Channel, LeadSource, E164};
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+pub struct InboundMessage<'a> {
+    pub org_id: Uuid,
+    pub channel: Channel,
+    pub provider_id: &'a str,
+    pub from: &'a E164,
+    pub body: &'a str,
+    pub media_count: i32,
+}
+
+/// The conversation the message landed in, or `None` when this provider id was stored
+/// before (a retried webhook): then nothing changes.
+pub async fn receive(pool: &PgPool, message: InboundMessage<'_>) -> Result<Option<Uuid>, AppError> {
+    let mut tx = pool.begin().await?;
+    let source = match message.channel {
+        Channel::Sms => LeadSource::Sms,
+        Channel::Voice => LeadSource::Call,
+        Channel::Chat | Channel::Whatsapp => LeadSource::Chat,
+    };
+    let lead = lead_for_phone(&mut tx, message.org_id, message.from, source).await?;
+    let conversation = conversation_for(&mut tx, message.org_id, lead, message.channel).await?;
+    let stored: Option<Uuid> = sqlx::query_scalar(
+        "INSERT INTO messages (org_id, conversation_id, direction, body, media_count, sender, status, provider_message_id)
+         VALUES ($1, $2, 'inbound', $3, $4, 'customer', 'received', $5)
+         ON CONFLICT (org_id, provider_message_id) DO NOTHING RETURNING id",
+    )
+    .bind(message.org_id)
+    .bind(conversation)
+    .bind(message.body)
+    .bind(message.media_count)
+    .bind(message.provider_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if stored.is_none() {
+        tx.rollback().await?;
+        return Ok(None);
+    }
+    touch(&mut tx, conversation, true).await?;
+    events::notify(&mut tx, message.org_id, conversation).await?;
+    tx.commit().await?;
+    Ok(Some(conversation))
+}
+
+/// The lead with this phone number, created (named after the number) if there is none.
+pub async fn lead_for_phone(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    phone: &E164,
+    source: LeadSource,
+) -> Result<Uuid, sqlx::Error> {
+    let created: Option<Uuid> = sqlx::query_scalar(
+        "INSERT INTO leads (org_id, name, phone, source) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (org_id, phone) DO NOTHING RETURNING id",
+    )
+    .bind(org_id)
+    .bind(phone.display())
+    .bind(phone.as_str())
+    .bind(source)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match created {
+        Some(id) => Ok(id),
+        None => {
+            sqlx::query_scalar("SELECT id FROM leads WHERE org_id = $1 AND phone = $2")
+                .bind(org_id)
+                .bind(phone.as_str())
+                .fetch_one(conn)
+                .await
+        }
+    }
+}
+
+/// The lead's conversation on a channel; the customer writing marks it customer-initiated.
+pub async fn conversation_for(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    lead: Uuid,
+    channel: Channel,
+) -> Result<Uuid, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO conversations (org_id, lead_id, channel, customer_initiated, assigned_to)
+         VALUES ($1, $2, $3, true, (SELECT assigned_to FROM leads WHERE id = $2))
+         ON CONFLICT (org_id, lead_id, channel) DO UPDATE SET customer_initiated = true
+         RETURNING id",
+    )
+    .bind(org_id)
+    .bind(lead)
+    .bind(channel)
+    .fetch_one(conn)
+    .await
+}
+
+/// Records activity; an inbound message also counts as unread and reopens the thread.
+pub async fn touch(
+    conn: &mut PgConnection,
+    conversation: Uuid,
+    inbound: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE conversations SET last_activity_at = now(),
+             unread_count = CASE WHEN $2 THEN unread_count + 1 ELSE 0 END,
+             status = CASE WHEN $2 THEN 'open'::conversation_status ELSE status END
+         WHERE id = $1",
+    )
+    .bind(conversation)
+    .bind(inbound)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

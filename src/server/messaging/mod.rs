@@ -1,0 +1,11 @@
+//! Talking to customers: carrier settings, inbound messages and calls, replies, the
+//! outbox worker and its providers, and live events for open pages.
+
+pub mod chat;
+pub mod events;
+pub mod inbound;
+pub mod outbound;
+pub mod outbox;
+pub mod provider;
+pub mod settings;
+pub mod threads;

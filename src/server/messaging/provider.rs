@@ -1,0 +1,96 @@
+//! Where outbound messages go: the built-in local provider (the default, delivers nowhere
+//! and marks messages simulated) or the Twilio REST API, which SignalWire also speaks.
+
+use super::settings::{ProviderKind, Settings};
+use std::time::Duration;
+
+pub const TWILIO_API: &str = "https://api.twilio.com";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Provider {
+    Local,
+    Twilio {
+        base_url: String,
+        account_sid: String,
+        auth_token: String,
+        from: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    pub provider_id: String,
+    pub simulated: bool,
+}
+
+impl Provider {
+    /// The provider an organisation's settings describe, or why it cannot send.
+    pub fn from_settings(settings: &Settings) -> Result<Provider, String> {
+        let kind = settings.provider.unwrap_or(ProviderKind::Local);
+        if kind == ProviderKind::Local {
+            return Ok(Provider::Local);
+        }
+        let account_sid = settings
+            .account_sid
+            .clone()
+            .ok_or("no account SID configured")?;
+        let auth_token = settings
+            .auth_token
+            .clone()
+            .ok_or("no auth token configured (or DATA_KEY changed)")?;
+        let from = settings
+            .phone_numbers
+            .first()
+            .cloned()
+            .ok_or("no sending phone number configured")?;
+        let base_url = match (kind, &settings.api_base_url) {
+            (_, Some(url)) => url.clone(),
+            (ProviderKind::Twilio, None) => TWILIO_API.to_string(),
+            _ => return Err("SignalWire needs the space URL as the API base URL".into()),
+        };
+        Ok(Provider::Twilio {
+            base_url,
+            account_sid,
+            auth_token,
+            from,
+        })
+    }
+
+    pub async fn send(&self, http: &reqwest::Client, to: &str, body: &str) -> Result<Sent, String> {
+        match self {
+            Provider::Local => Ok(Sent {
+                provider_id: format!("LOCAL{}", uuid::Uuid::new_v4().simple()),
+                simulated: true,
+            }),
+            Provider::Twilio {
+                base_url,
+                account_sid,
+                auth_token,
+                from,
+            } => {
+                let url = format!("{base_url}/2010-04-01/Accounts/{account_sid}/Messages.json");
+                let response = http
+                    .post(url)
+                    .basic_auth(account_sid, Some(auth_token))
+                    .form(&[("To", to), ("From", from.as_str()), ("Body", body)])
+                    .timeout(Duration::from_secs(15))
+                    .send()
+                    .await
+                    .map_err(|e| format!("carrier unreachable: {}", e.without_url()))?;
+                let status = response.status();
+                let json: serde_json::Value = response.json().await.unwrap_or_default();
+                if !status.is_success() {
+                    let message = json["message"].as_str().unwrap_or("no detail");
+                    return Err(format!("carrier answered {}: {message}", status.as_u16()));
+                }
+                let sid = json["sid"]
+                    .as_str()
+                    .ok_or("carrier answered without a message sid")?;
+                Ok(Sent {
+                    provider_id: sid.to_string(),
+                    simulated: false,
+                })
+            }
+        }
+    }
+}

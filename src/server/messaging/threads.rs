@@ -1,0 +1,273 @@
+//! The inbox and one conversation, scoped like leads: agents see conversations assigned to
+//! them or to nobody; another organisation's conversation does not exist.
+
+use crate::error::AppError;
+use crate::model::{
+    CallView, Channel, ConversationRow, ConversationStatus, InboxPage, InboxQuery, MessageCategory,
+    MessageView, Role, SendCheck, Thread,
+};
+use crate::rules::authz::Capability;
+use crate::rules::lead_query::{Cursor, CursorKey};
+use crate::rules::send_policy::{may_send, SendFacts};
+use crate::server::auth::Caller;
+use crate::server::db::{self, audit::Event};
+use serde_json::json;
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
+use std::net::IpAddr;
+use uuid::Uuid;
+
+pub const PAGE_SIZE: i64 = 50;
+
+const ROW: &str = "c.id, c.lead_id, l.name AS lead_name, c.channel, c.status, c.assigned_to, u.name AS assignee,
+    c.unread_count, c.last_activity_at,
+    (SELECT m.body FROM messages m WHERE m.conversation_id = c.id ORDER BY m.created_at DESC, m.id DESC LIMIT 1) AS last_message";
+const FROM: &str = " FROM conversations c JOIN leads l ON l.id = c.lead_id LEFT JOIN users u ON u.id = c.assigned_to";
+
+fn scoped(qb: &mut QueryBuilder<'_, Postgres>, caller: Caller) {
+    qb.push(" WHERE c.org_id = ").push_bind(caller.org_id);
+    if caller.role == Role::Agent {
+        qb.push(" AND (c.assigned_to = ")
+            .push_bind(caller.user_id)
+            .push(" OR c.assigned_to IS NULL)");
+    }
+}
+
+pub async fn inbox(
+    pool: &PgPool,
+    caller: Caller,
+    query: &InboxQuery,
+) -> Result<InboxPage, AppError> {
+    let mut qb = QueryBuilder::new(format!("SELECT {ROW}{FROM}"));
+    scoped(&mut qb, caller);
+    match query.view.as_str() {
+        "mine" => {
+            qb.push(" AND c.assigned_to = ").push_bind(caller.user_id);
+        }
+        "unassigned" => {
+            qb.push(" AND c.assigned_to IS NULL");
+        }
+        _ => {}
+    }
+    if let Ok(status) = query.status.parse::<ConversationStatus>() {
+        qb.push(" AND c.status = ").push_bind(status);
+    }
+    if let Ok(channel) = query.channel.parse::<Channel>() {
+        qb.push(" AND c.channel = ").push_bind(channel);
+    }
+    if let Some(Cursor {
+        key: CursorKey::Time(at),
+        id,
+    }) = Cursor::decode(&query.cursor)
+    {
+        qb.push(" AND (c.last_activity_at, c.id) < (")
+            .push_bind(at)
+            .push(", ")
+            .push_bind(id)
+            .push(")");
+    }
+    qb.push(" ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ")
+        .push_bind(PAGE_SIZE + 1);
+    let mut rows: Vec<ConversationRow> = qb.build_query_as().fetch_all(pool).await?;
+    let next_cursor = (rows.len() as i64 > PAGE_SIZE).then(|| {
+        rows.truncate(PAGE_SIZE as usize);
+        let last = &rows[rows.len() - 1];
+        Cursor {
+            key: CursorKey::Time(last.last_activity_at),
+            id: last.id,
+        }
+        .encode()
+    });
+    Ok(InboxPage { rows, next_cursor })
+}
+
+async fn row(
+    conn: &mut PgConnection,
+    caller: Caller,
+    id: Uuid,
+) -> Result<Option<ConversationRow>, sqlx::Error> {
+    let mut qb = QueryBuilder::new(format!("SELECT {ROW}{FROM}"));
+    scoped(&mut qb, caller);
+    qb.push(" AND c.id = ").push_bind(id);
+    qb.build_query_as().fetch_optional(conn).await
+}
+
+/// What `may_send` needs about a conversation the caller can see (locked when `lock`).
+pub async fn send_facts(
+    conn: &mut PgConnection,
+    caller: Caller,
+    id: Uuid,
+    lock: bool,
+) -> Result<Option<SendFacts>, sqlx::Error> {
+    let mut qb = QueryBuilder::new(
+        "SELECT c.channel, c.customer_initiated, (l.phone IS NOT NULL OR c.channel = 'chat') FROM conversations c JOIN leads l ON l.id = c.lead_id",
+    );
+    scoped(&mut qb, caller);
+    qb.push(" AND c.id = ").push_bind(id);
+    if lock {
+        qb.push(" FOR UPDATE OF c");
+    }
+    let row: Option<(Channel, bool, bool)> = qb.build_query_as().fetch_optional(conn).await?;
+    Ok(
+        row.map(|(channel, customer_initiated, has_address)| SendFacts {
+            channel,
+            customer_initiated,
+            has_address,
+        }),
+    )
+}
+
+/// The conversation page; opening it marks it read and is audited (it shows personal data).
+pub async fn thread(
+    pool: &PgPool,
+    caller: Caller,
+    ip: Option<IpAddr>,
+    id: Uuid,
+) -> Result<Thread, AppError> {
+    let mut conn = pool.acquire().await?;
+    let conversation = row(&mut conn, caller, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let facts = send_facts(&mut conn, caller, id, false)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let lead: (Option<String>, Option<String>, crate::model::LeadStatus, Option<String>) = sqlx::query_as(
+        "SELECT phone, email, status, nullif(concat_ws(' ', interest_year::text, interest_make, interest_model), '')
+         FROM leads WHERE id = $1 AND org_id = $2",
+    )
+    .bind(conversation.lead_id)
+    .bind(caller.org_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let messages: Vec<MessageView> = sqlx::query_as(
+        "SELECT m.id, m.direction, m.body, m.media_count, m.sender, u.name AS sender_name, m.category, m.status,
+                m.status_reason, m.simulated, m.created_at
+         FROM messages m LEFT JOIN users u ON u.id = m.sender_user_id
+         WHERE m.conversation_id = $1 AND m.org_id = $2 ORDER BY m.created_at, m.id",
+    )
+    .bind(id)
+    .bind(caller.org_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let calls: Vec<CallView> = sqlx::query_as(
+        "SELECT id, from_number, to_number, direction, started_at, duration_secs, status, transcript
+         FROM calls WHERE conversation_id = $1 AND org_id = $2 ORDER BY started_at",
+    )
+    .bind(id)
+    .bind(caller.org_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE conversations SET unread_count = 0 WHERE id = $1 AND unread_count > 0")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    db::audit::record(
+        &mut *conn,
+        Event::by(
+            caller,
+            ip,
+            "conversation.viewed",
+            ("conversation", id.to_string()),
+            json!({}),
+        ),
+    )
+    .await?;
+    let can_assign = caller.role.may(Capability::AssignLeads);
+    let assignees = if can_assign {
+        db::leads::assignees(&mut *conn, caller.org_id).await?
+    } else {
+        Vec::new()
+    };
+    let checks = MessageCategory::ALL
+        .iter()
+        .map(|category| {
+            let decision = may_send(facts, *category);
+            SendCheck {
+                category: *category,
+                allowed: decision.is_ok(),
+                reason: decision.err(),
+            }
+        })
+        .collect();
+    Ok(Thread {
+        conversation,
+        lead_phone: lead.0,
+        lead_email: lead.1,
+        lead_status: lead.2,
+        lead_vehicle: lead.3,
+        messages,
+        calls,
+        checks,
+        can_reply: caller.role.may(Capability::SendMessages),
+        can_assign,
+        assignees,
+    })
+}
+
+pub async fn set_status(
+    pool: &PgPool,
+    caller: Caller,
+    id: Uuid,
+    status: &str,
+) -> Result<(), AppError> {
+    let status: ConversationStatus = status
+        .parse()
+        .map_err(|e: String| AppError::field("status", e))?;
+    let mut tx = pool.begin().await?;
+    send_facts(&mut tx, caller, id, true)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    sqlx::query("UPDATE conversations SET status = $2 WHERE id = $1")
+        .bind(id)
+        .bind(status)
+        .execute(&mut *tx)
+        .await?;
+    super::events::notify(&mut tx, caller.org_id, id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn assign(
+    pool: &PgPool,
+    caller: Caller,
+    ip: Option<IpAddr>,
+    id: Uuid,
+    assignee: &str,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    let assignee = match assignee.trim() {
+        "" => None,
+        text => {
+            let allowed = db::leads::assignees(&mut *tx, caller.org_id).await?;
+            let id = text
+                .parse::<Uuid>()
+                .ok()
+                .filter(|id| allowed.iter().any(|a| a.id == *id));
+            Some(id.ok_or_else(|| AppError::field("assignee", "Choose someone from the list."))?)
+        }
+    };
+    let updated =
+        sqlx::query("UPDATE conversations SET assigned_to = $3 WHERE org_id = $1 AND id = $2")
+            .bind(caller.org_id)
+            .bind(id)
+            .bind(assignee)
+            .execute(&mut *tx)
+            .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    let detail = json!({ "assignee": assignee });
+    db::audit::record(
+        &mut *tx,
+        Event::by(
+            caller,
+            ip,
+            "conversation.assigned",
+            ("conversation", id.to_string()),
+            detail,
+        ),
+    )
+    .await?;
+    super::events::notify(&mut tx, caller.org_id, id).await?;
+    tx.commit().await?;
+    Ok(())
+}

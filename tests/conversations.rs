@@ -1,0 +1,395 @@
+//! The inbox: who may open and answer what, blocked sends, web chat, live events.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::*;
+use consentdesk::error::AppError;
+use consentdesk::model::Role;
+use reqwest::StatusCode;
+use serde_json::Value;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+async fn inbox(pool: &PgPool) -> (TestApp, Uuid) {
+    let app = spawn_app(pool.clone()).await;
+    org(pool, "north").await;
+    org(pool, "south").await;
+    user(pool, "north", "boss@north.example", Role::Manager).await;
+    user(pool, "north", "comp@north.example", Role::Compliance).await;
+    user(pool, "north", "ana@north.example", Role::Agent).await;
+    user(pool, "north", "bo@north.example", Role::Agent).await;
+    user(pool, "south", "boss@south.example", Role::Manager).await;
+    configure_carrier(pool, "north", "tok", None).await;
+    app.twilio(
+        "north",
+        "sms",
+        "tok",
+        &[
+            ("MessageSid", "SM1"),
+            ("From", "+14155550100"),
+            ("Body", "Hi, is the F-150 in stock?"),
+        ],
+    )
+    .await;
+    let id = sqlx::query_scalar("SELECT id FROM conversations")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    (app, id)
+}
+
+#[sqlx::test]
+async fn an_agent_cannot_open_or_answer_a_conversation_assigned_to_another_agent(pool: PgPool) {
+    let (app, id) = inbox(&pool).await;
+    let bo: Uuid = sqlx::query_scalar("SELECT id FROM users WHERE email = 'bo@north.example'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let mut manager = app.signed_in("boss@north.example").await;
+    manager
+        .call(
+            "assign_conversation",
+            &[("id", &id.to_string()), ("assignee", &bo.to_string())],
+        )
+        .await;
+    let mut ana = app.signed_in("ana@north.example").await;
+
+    let list: Value = ana
+        .call(
+            "list_conversations",
+            &[
+                ("query[view]", ""),
+                ("query[status]", ""),
+                ("query[channel]", ""),
+                ("query[cursor]", ""),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let open = ana.call("get_thread", &[("id", &id.to_string())]).await;
+    let reply = ana
+        .call(
+            "send_reply",
+            &[
+                ("id", &id.to_string()),
+                ("body", "Mine now"),
+                ("category", "conversational"),
+            ],
+        )
+        .await;
+
+    assert_eq!(list["rows"].as_array().unwrap().len(), 0);
+    assert_eq!(open.status(), StatusCode::NOT_FOUND);
+    assert_eq!(reply.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM messages WHERE direction = 'outbound'"
+        )
+        .await,
+        0
+    );
+}
+
+#[sqlx::test]
+async fn another_organisation_cannot_see_or_answer_the_conversation(pool: PgPool) {
+    let (app, id) = inbox(&pool).await;
+    let mut south = app.signed_in("boss@south.example").await;
+
+    let open = south.call("get_thread", &[("id", &id.to_string())]).await;
+    let reply = south
+        .call(
+            "send_reply",
+            &[
+                ("id", &id.to_string()),
+                ("body", "Hello"),
+                ("category", "conversational"),
+            ],
+        )
+        .await;
+    let resolve = south
+        .call(
+            "set_conversation_status",
+            &[("id", &id.to_string()), ("status", "resolved")],
+        )
+        .await;
+
+    for response in [open, reply, resolve] {
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    }
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM messages WHERE direction = 'outbound'"
+        )
+        .await,
+        0
+    );
+}
+
+#[sqlx::test]
+async fn a_reply_is_queued_and_the_unassigned_conversation_becomes_the_agents(pool: PgPool) {
+    let (app, id) = inbox(&pool).await;
+    let mut ana = app.signed_in("ana@north.example").await;
+
+    let response = ana
+        .call(
+            "send_reply",
+            &[
+                ("id", &id.to_string()),
+                ("body", "Yes! Want to come by?"),
+                ("category", "conversational"),
+            ],
+        )
+        .await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    let blocked: Option<String> = response.json().await.unwrap();
+    assert_eq!(blocked, None);
+    assert_eq!(count(&pool, "SELECT count(*) FROM outbox").await, 1);
+    let assignee: String = sqlx::query_scalar(
+        "SELECT u.email FROM conversations c JOIN users u ON u.id = c.assigned_to",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(assignee, "ana@north.example");
+}
+
+#[sqlx::test]
+async fn a_send_without_consent_is_stored_as_blocked_with_the_reason_and_never_queued(
+    pool: PgPool,
+) {
+    let (app, id) = inbox(&pool).await;
+    let mut manager = app.signed_in("boss@north.example").await;
+
+    let response = manager
+        .call(
+            "send_reply",
+            &[
+                ("id", &id.to_string()),
+                ("body", "20% off this weekend!"),
+                ("category", "promotional"),
+            ],
+        )
+        .await;
+
+    let blocked: Option<String> = response.json().await.unwrap();
+    assert!(blocked.unwrap().contains("written consent"));
+    let (status, reason): (String, Option<String>) = sqlx::query_as(
+        "SELECT status::text, status_reason FROM messages WHERE direction = 'outbound'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(status, "blocked");
+    assert!(reason.is_some());
+    assert_eq!(count(&pool, "SELECT count(*) FROM outbox").await, 0);
+}
+
+#[sqlx::test]
+async fn compliance_officers_read_conversations_but_never_send(pool: PgPool) {
+    let (app, id) = inbox(&pool).await;
+    let mut compliance = app.signed_in("comp@north.example").await;
+
+    let open = compliance
+        .call("get_thread", &[("id", &id.to_string())])
+        .await;
+    let reply = compliance
+        .call(
+            "send_reply",
+            &[
+                ("id", &id.to_string()),
+                ("body", "Hi"),
+                ("category", "conversational"),
+            ],
+        )
+        .await;
+
+    assert_eq!(open.status(), StatusCode::OK);
+    assert_eq!(reply.status(), StatusCode::FORBIDDEN);
+    assert_eq!(error_of(reply).await, AppError::Forbidden);
+}
+
+#[sqlx::test]
+async fn opening_a_thread_marks_it_read_and_is_audited(pool: PgPool) {
+    let (app, id) = inbox(&pool).await;
+    let mut manager = app.signed_in("boss@north.example").await;
+
+    let thread: Value = manager
+        .call("get_thread", &[("id", &id.to_string())])
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    assert_eq!(thread["messages"][0]["body"], "Hi, is the F-150 in stock?");
+    assert_eq!(
+        count(&pool, "SELECT unread_count::bigint FROM conversations").await,
+        0
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM audit_events WHERE action = 'conversation.viewed'"
+        )
+        .await,
+        1
+    );
+}
+
+#[sqlx::test]
+async fn a_web_chat_visitor_and_an_agent_exchange_messages(pool: PgPool) {
+    let (app, _) = inbox(&pool).await;
+    let mut visitor = app.client();
+    let started = visitor
+        .call(
+            "start_chat",
+            &[
+                ("org", "north"),
+                ("name", "Vera Visitor"),
+                ("contact", "vera@x.example"),
+            ],
+        )
+        .await;
+    assert_eq!(started.status(), StatusCode::OK);
+    let cookie = started.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(started.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("HttpOnly"));
+    visitor.cookie = Some(cookie);
+
+    visitor
+        .call(
+            "chat_send",
+            &[("org", "north"), ("body", "Do you have winter tyres?")],
+        )
+        .await;
+    let chat: Uuid = sqlx::query_scalar("SELECT id FROM conversations WHERE channel = 'chat'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let mut ana = app.signed_in("ana@north.example").await;
+    let reply = ana
+        .call(
+            "send_reply",
+            &[
+                ("id", &chat.to_string()),
+                ("body", "We do, from $89."),
+                ("category", "conversational"),
+            ],
+        )
+        .await;
+    let lines: Option<Vec<Value>> = visitor
+        .call("chat_lines", &[("org", "north")])
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    assert_eq!(reply.status(), StatusCode::OK);
+    let lines = lines.unwrap();
+    let bodies: Vec<&str> = lines.iter().map(|l| l["body"].as_str().unwrap()).collect();
+    assert_eq!(bodies, ["Do you have winter tyres?", "We do, from $89."]);
+    assert_eq!(lines[0]["from_visitor"], true);
+
+    // Someone else claiming the same e-mail starts afresh and sees none of it.
+    let mut impostor = app.client();
+    let started = impostor
+        .call(
+            "start_chat",
+            &[
+                ("org", "north"),
+                ("name", "Not Vera"),
+                ("contact", "vera@x.example"),
+            ],
+        )
+        .await;
+    impostor.cookie = Some(
+        started.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string(),
+    );
+    let seen: Option<Vec<Value>> = impostor
+        .call("chat_lines", &[("org", "north")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen.unwrap().len(), 0);
+}
+
+#[sqlx::test]
+async fn a_chat_needs_a_name_and_a_way_to_answer(pool: PgPool) {
+    let (app, _) = inbox(&pool).await;
+
+    let response = app
+        .client()
+        .call(
+            "start_chat",
+            &[("org", "north"), ("name", ""), ("contact", "")],
+        )
+        .await;
+
+    let AppError::Validation(fields) = error_of(response).await else {
+        panic!("not a validation error")
+    };
+    assert!(fields.get("name").is_some() && fields.get("contact").is_some());
+}
+
+#[sqlx::test]
+async fn an_inbound_message_is_pushed_to_open_pages_of_the_organisation(pool: PgPool) {
+    let (app, _) = inbox(&pool).await;
+    let manager = app.signed_in("boss@north.example").await;
+    let mut events = reqwest::Client::new()
+        .get(format!("{}/events", app.base))
+        .header("cookie", manager.cookie.clone().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(events.status(), StatusCode::OK);
+
+    app.twilio(
+        "north",
+        "sms",
+        "tok",
+        &[
+            ("MessageSid", "SM2"),
+            ("From", "+14155550177"),
+            ("Body", "New here"),
+        ],
+    )
+    .await;
+
+    let new_conversation: Uuid = sqlx::query_scalar("SELECT c.id FROM conversations c JOIN leads l ON l.id = c.lead_id WHERE l.phone = '+14155550177'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let received = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        let mut text = String::new();
+        while let Some(chunk) = events.chunk().await.unwrap() {
+            text.push_str(&String::from_utf8_lossy(&chunk));
+            if text.contains(&new_conversation.to_string()) {
+                return text;
+            }
+        }
+        text
+    })
+    .await
+    .expect("an event arrived in time");
+    assert!(received.contains("event: conversation"));
+}
