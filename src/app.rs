@@ -1,10 +1,14 @@
 use crate::rules::authz::Capability;
 use crate::ui::components::NotFound;
 use crate::ui::layout::Layout;
+use crate::ui::pages::conversations::{InboxPage, ThreadPage};
 use crate::ui::pages::leads::{
     ImportPreviewPage, ImportUploadPage, LeadPage, LeadsPage, NewLeadPage,
 };
-use crate::ui::pages::{login::LoginPage, placeholder::ComingSoon, users::UsersPage};
+use crate::ui::pages::{
+    chat::ChatPage, login::LoginPage, placeholder::ComingSoon, settings::SettingsPage,
+    users::UsersPage,
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
@@ -44,6 +48,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/login") view=LoginPage ssr=ssr.clone()/>
+                <Route path=path!("/chat/:org") view=ChatPage ssr=ssr.clone()/>
                 <ParentRoute path=path!("") view=Layout ssr=ssr.clone()>
                     <Route path=path!("") view=|| view! { <Redirect path="/leads"/> }/>
                     <Route path=path!("leads") view=LeadsPage/>
@@ -51,14 +56,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("leads/import") view=ImportUploadPage/>
                     <Route path=path!("leads/import/:id") view=ImportPreviewPage/>
                     <Route path=path!("leads/:id") view=LeadPage/>
-                    <Route
-                        path=path!("conversations")
-                        view=|| view! {
-                            <ComingSoon title="Conversations" capability=Capability::ViewConversations>
-                                "The inbox for texts, calls, WhatsApp and web chat is not built yet."
-                            </ComingSoon>
-                        }
-                    />
+                    <Route path=path!("conversations") view=InboxPage/>
+                    <Route path=path!("conversations/:id") view=ThreadPage/>
                     <Route
                         path=path!("consent")
                         view=|| view! {
@@ -84,6 +83,7 @@ pub fn App() -> impl IntoView {
                         }
                     />
                     <Route path=path!("users") view=UsersPage/>
+                    <Route path=path!("settings") view=SettingsPage/>
                 </ParentRoute>
             </Routes>
         </Router>

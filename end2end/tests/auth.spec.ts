@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { DEMO, open, signIn } from './helpers';
 
 const navFor = {
-  manager: ['Leads', 'Conversations', 'Consent', 'Privacy requests', 'Audit log', 'Users'],
+  manager: ['Leads', 'Conversations', 'Consent', 'Privacy requests', 'Audit log', 'Users', 'Settings'],
   compliance: ['Leads', 'Conversations', 'Consent', 'Privacy requests', 'Audit log'],
   agent: ['Leads', 'Conversations', 'Consent'],
 } as const;

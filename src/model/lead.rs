@@ -130,6 +130,9 @@ pub struct LeadView {
     pub can_edit: bool,
     pub can_assign: bool,
     pub can_delete: bool,
+    /// The timeline: the lead's conversations and calls.
+    pub conversations: Vec<crate::model::ConversationRow>,
+    pub calls: Vec<crate::model::CallView>,
 }
 
 /// A lead form as typed: every field raw, validated on the server.

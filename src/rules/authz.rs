@@ -52,7 +52,7 @@ impl Role {
 }
 
 /// The dashboard's areas, in navigation order, with what it takes to open each.
-pub const AREAS: [(&str, &str, Capability); 6] = [
+pub const AREAS: [(&str, &str, Capability); 7] = [
     ("Leads", "/leads", Capability::ViewLeads),
     (
         "Conversations",
@@ -67,6 +67,7 @@ pub const AREAS: [(&str, &str, Capability); 6] = [
     ),
     ("Audit log", "/audit", Capability::ViewAuditLog),
     ("Users", "/users", Capability::ManageUsers),
+    ("Settings", "/settings", Capability::ManageSettings),
 ];
 
 /// The areas a role sees in the navigation.
@@ -96,7 +97,8 @@ mod tests {
                 "Consent",
                 "Privacy requests",
                 "Audit log",
-                "Users"
+                "Users",
+                "Settings"
             ]
         );
     }

@@ -102,7 +102,7 @@ pub async fn run() -> anyhow::Result<()> {
             println!("created user {email}");
             Ok(())
         }
-        Command::SeedDemo => seed::seed_demo(&pool).await,
+        Command::SeedDemo => seed::seed_demo(&pool, config.data_key.as_ref()).await,
         Command::SeedBulk { org, leads } => seed::seed_bulk(&pool, &org, leads).await,
     }
 }

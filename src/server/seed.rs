@@ -2,8 +2,10 @@
 //! large synthetic data set for benchmarks.
 
 use super::cli::{create_org, create_user};
+use super::crypto::DataKey;
+use super::messaging::inbound::{self, InboundMessage};
 use super::{db, leads::validate};
-use crate::model::{LeadInput, LeadSource, LeadStatus, Role, Vertical};
+use crate::model::{Channel, LeadInput, LeadSource, LeadStatus, Role, Vertical, E164};
 use anyhow::Context;
 use secrecy::SecretString;
 use sqlx::PgPool;
@@ -130,7 +132,7 @@ const DEMO_LEADS: [DemoLead; 8] = [
 ];
 
 /// Creates the demo organisation unless it exists; safe to run on every start.
-pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<()> {
+pub async fn seed_demo(pool: &PgPool, data_key: Option<&DataKey>) -> anyhow::Result<()> {
     if db::orgs::id_by_slug(pool, DEMO_SLUG).await?.is_some() {
         tracing::info!("demo organisation already present");
         return Ok(());
@@ -184,7 +186,56 @@ pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<()> {
             .execute(pool)
             .await?;
     }
+    seed_demo_inbox(pool, org_id, data_key).await?;
     tracing::info!("demo organisation seeded");
+    Ok(())
+}
+
+/// The demo carrier token, so that webhooks can be tried (and tested) against the demo.
+pub const DEMO_AUTH_TOKEN: &str = "demo-auth-token";
+
+/// Local-provider settings with a known auth token, and a few customer texts in the inbox.
+async fn seed_demo_inbox(
+    pool: &PgPool,
+    org_id: Uuid,
+    data_key: Option<&DataKey>,
+) -> anyhow::Result<()> {
+    sqlx::query("INSERT INTO messaging_settings (org_id, provider, auth_token_enc, phone_numbers) VALUES ($1, 'local', $2, ARRAY['+13125550199'])")
+        .bind(org_id)
+        .bind(data_key.map(|key| key.seal(DEMO_AUTH_TOKEN)))
+        .execute(pool)
+        .await?;
+    let texts = [
+        (
+            "SMdemo1",
+            "(312) 555-0142",
+            "Hi! Is the 2025 RAV4 Hybrid on your site still available?",
+        ),
+        (
+            "SMdemo2",
+            "(312) 555-0107",
+            "Can I bring my Accord in Saturday for a trade-in quote?",
+        ),
+        (
+            "SMdemo3",
+            "(773) 555-0188",
+            "What trims of the Telluride do you have in stock?",
+        ),
+    ];
+    for (sid, phone, body) in texts {
+        let from = E164::parse(phone, "US").map_err(anyhow::Error::msg)?;
+        let message = InboundMessage {
+            org_id,
+            channel: Channel::Sms,
+            provider_id: sid,
+            from: &from,
+            body,
+            media_count: 0,
+        };
+        inbound::receive(pool, message)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo text: {e}"))?;
+    }
     Ok(())
 }
 

@@ -25,6 +25,7 @@ pub fn Layout() -> impl IntoView {
 #[component]
 fn SignedIn(user: CurrentUser) -> impl IntoView {
     provide_context(user.clone());
+    crate::ui::live::provide_live_updates();
     let logout = ServerAction::<Logout>::new();
     let links = areas_for(user.role)
         .map(|(label, href)| view! { <li><A href=href>{label}</A></li> })

@@ -1,3 +1,4 @@
 pub mod components;
 pub mod layout;
+pub mod live;
 pub mod pages;

@@ -60,7 +60,11 @@ pub async fn view(
         ),
     )
     .await?;
+    let (conversations, calls) =
+        crate::server::messaging::threads::for_lead(pool, caller, id).await?;
     Ok(LeadView {
+        conversations,
+        calls,
         lead,
         notes,
         assignees,

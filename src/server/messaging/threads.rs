@@ -80,6 +80,30 @@ pub async fn inbox(
     Ok(InboxPage { rows, next_cursor })
 }
 
+/// A lead's conversations the caller can see, and the calls among them, for its timeline.
+pub async fn for_lead(
+    pool: &PgPool,
+    caller: Caller,
+    lead: Uuid,
+) -> Result<(Vec<ConversationRow>, Vec<CallView>), sqlx::Error> {
+    let mut qb = QueryBuilder::new(format!("SELECT {ROW}{FROM}"));
+    scoped(&mut qb, caller);
+    qb.push(" AND c.lead_id = ")
+        .push_bind(lead)
+        .push(" ORDER BY c.last_activity_at DESC");
+    let conversations: Vec<ConversationRow> = qb.build_query_as().fetch_all(pool).await?;
+    let ids: Vec<Uuid> = conversations.iter().map(|c| c.id).collect();
+    let calls = sqlx::query_as(
+        "SELECT id, from_number, to_number, direction, started_at, duration_secs, status, transcript
+         FROM calls WHERE org_id = $1 AND conversation_id = ANY($2) ORDER BY started_at DESC",
+    )
+    .bind(caller.org_id)
+    .bind(&ids)
+    .fetch_all(pool)
+    .await?;
+    Ok((conversations, calls))
+}
+
 async fn row(
     conn: &mut PgConnection,
     caller: Caller,

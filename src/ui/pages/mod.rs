@@ -1,4 +1,7 @@
+pub mod chat;
+pub mod conversations;
 pub mod leads;
 pub mod login;
 pub mod placeholder;
+pub mod settings;
 pub mod users;

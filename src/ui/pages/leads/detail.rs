@@ -87,6 +87,8 @@ fn LeadDetail(view: LeadView, actions: Actions) -> impl IntoView {
         can_edit,
         can_assign,
         can_delete,
+        conversations,
+        calls,
     } = view;
     let id = lead.id.to_string();
     let update_error = Signal::derive(move || actions.update.value().get().and_then(Result::err));
@@ -222,7 +224,7 @@ fn LeadDetail(view: LeadView, actions: Actions) -> impl IntoView {
                 </section>
                 <section class="panel" aria-labelledby="timeline-heading">
                     <h2 id="timeline-heading">"Timeline"</h2>
-                    <p class="hint">"Messages, calls, consent events and appointments will appear here once those features are built."</p>
+                    <Timeline conversations calls/>
                 </section>
                 {delete_form}
             </div>
@@ -264,4 +266,32 @@ fn ReadOnly(lead: LeadInput) -> impl IntoView {
             </dl>
         </section>
     }
+}
+
+#[component]
+fn Timeline(
+    conversations: Vec<crate::model::ConversationRow>,
+    calls: Vec<crate::model::CallView>,
+) -> impl IntoView {
+    if conversations.is_empty() {
+        return view! { <p class="hint">"No conversations yet. Consent events and appointments will join this timeline when those features are built."</p> }.into_any();
+    }
+    view! {
+        <ul class="timeline">
+            {conversations.into_iter().map(|c| view! {
+                <li>
+                    <A href=format!("/conversations/{}", c.id)>{format!("{} conversation", c.channel.label())}</A>
+                    " · "{c.status.label()}" · "{c.last_activity_at.format("%d %b %H:%M").to_string()}
+                    {c.last_message.map(|m| view! { <p class="hint">{m}</p> })}
+                </li>
+            }).collect_view()}
+            {calls.into_iter().map(|call| view! {
+                <li>
+                    {format!("{} call · {} · {}", call.direction.label(), call.started_at.format("%d %b %H:%M"), call.status)}
+                    {call.transcript.map(|t| view! { <p class="hint">{t}</p> })}
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }

@@ -1,0 +1,102 @@
+//! The public web chat page, `/chat/{org}`: no sign-in.
+
+use crate::api::chat::{chat_lines, ChatSend, StartChat};
+use crate::ui::components::{FieldError, FormMessage};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn ChatPage() -> impl IntoView {
+    let params = use_params_map();
+    let org = Memo::new(move |_| params.with(|p| p.get("org").unwrap_or_default()));
+    let start = ServerAction::<StartChat>::new();
+    let send = ServerAction::<ChatSend>::new();
+    let tick = RwSignal::new(0u32);
+    // The visitor sees agents' replies without reloading: the page asks every 3 seconds.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let _ = set_interval_with_handle(
+            move || tick.update(|n| *n = n.wrapping_add(1)),
+            std::time::Duration::from_secs(3),
+        );
+    });
+    let lines = Resource::new(
+        move || {
+            (
+                org.get(),
+                start.version().get(),
+                send.version().get(),
+                tick.get(),
+            )
+        },
+        |(org, ..)| chat_lines(org),
+    );
+    view! {
+        <Title text="Chat with us"/>
+        <main class="chat">
+            <h1>"Chat with us"</h1>
+            <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match lines.await {
+                        Ok(Some(lines)) => view! { <Conversation lines org=org.get_untracked() send/> }.into_any(),
+                        Ok(None) => view! { <Start org=org.get_untracked() start/> }.into_any(),
+                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </main>
+    }
+}
+
+#[component]
+fn Start(org: String, start: ServerAction<StartChat>) -> impl IntoView {
+    let error = Signal::derive(move || start.value().get().and_then(Result::err));
+    view! {
+        <ActionForm action=start attr:class="card stacked">
+            <input type="hidden" name="org" value=org/>
+            <p>"Leave your name and a phone number or email so we can answer, even after you close this page."</p>
+            <label for="chat-name">"Name"</label>
+            <input id="chat-name" name="name" type="text" autocomplete="name" required/>
+            <FieldError error field="name"/>
+            <label for="chat-contact">"Phone or email"</label>
+            <input id="chat-contact" name="contact" type="text" autocomplete="email" required/>
+            <FieldError error field="contact"/>
+            <FormMessage error/>
+            <button type="submit" class="primary">"Start chatting"</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn Conversation(
+    lines: Vec<crate::model::ChatLine>,
+    org: String,
+    send: ServerAction<ChatSend>,
+) -> impl IntoView {
+    let error = Signal::derive(move || send.value().get().and_then(Result::err));
+    let items = lines
+        .into_iter()
+        .map(|line| {
+            view! {
+                <li class=if line.from_visitor { "message out" } else { "message in" }>
+                    <p class="message-body">{line.body}</p>
+                    <p class="message-meta">{if line.from_visitor { "You" } else { "Us" }}" · "{line.at.format("%H:%M").to_string()}</p>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card">
+            <ol class="thread" data-testid="chat-thread">{items}</ol>
+            <ActionForm action=send attr:class="stacked">
+                <input type="hidden" name="org" value=org/>
+                <label for="chat-body">"Message"</label>
+                <textarea id="chat-body" name="body" rows="2" required></textarea>
+                <FieldError error field="body"/>
+                <FormMessage error/>
+                <button type="submit" class="primary">"Send"</button>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,5 @@
+mod list;
+mod thread;
+
+pub use list::InboxPage;
+pub use thread::ThreadPage;

@@ -1,0 +1,259 @@
+use crate::api::conversations::{get_thread, AssignConversation, SendReply, SetConversationStatus};
+use crate::error::AppError;
+use crate::model::{
+    ConversationStatus, DeliveryStatus, Direction, MessageCategory, MessageView, Thread, E164,
+};
+use crate::rules::authz::Capability;
+use crate::ui::components::{ErrorPage, FieldError, FormMessage, Guard, NotFound};
+use crate::ui::live::Live;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use uuid::Uuid;
+
+#[component]
+pub fn ThreadPage() -> impl IntoView {
+    view! {
+        <Guard capability=Capability::ViewConversations>
+            <ThreadLoader/>
+        </Guard>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Actions {
+    reply: ServerAction<SendReply>,
+    status: ServerAction<SetConversationStatus>,
+    assign: ServerAction<AssignConversation>,
+}
+
+#[component]
+fn ThreadLoader() -> impl IntoView {
+    let params = use_params_map();
+    let id =
+        Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok())));
+    let actions = Actions {
+        reply: ServerAction::new(),
+        status: ServerAction::new(),
+        assign: ServerAction::new(),
+    };
+    let thread = Resource::new(
+        move || {
+            (
+                id.get(),
+                Live::tick(),
+                actions.reply.version().get(),
+                actions.status.version().get(),
+                actions.assign.version().get(),
+            )
+        },
+        |(id, ..)| async move {
+            match id {
+                Some(id) => get_thread(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading conversation…"</p> }>
+            {move || Suspend::new(async move {
+                match thread.await {
+                    Ok(thread) => view! { <ThreadView thread actions/> }.into_any(),
+                    Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ThreadView(thread: Thread, actions: Actions) -> impl IntoView {
+    let Thread {
+        conversation,
+        lead_phone,
+        lead_email,
+        lead_status,
+        lead_vehicle,
+        messages,
+        calls,
+        checks,
+        can_reply,
+        can_assign,
+        assignees,
+    } = thread;
+    let id = conversation.id.to_string();
+    let side_error = Signal::derive(move || {
+        actions
+            .status
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| actions.assign.value().get().and_then(Result::err))
+    });
+    let status_form = {
+        let (next, label) = match conversation.status {
+            ConversationStatus::Resolved => (ConversationStatus::Open, "Reopen"),
+            _ => (ConversationStatus::Resolved, "Resolve"),
+        };
+        let id = id.clone();
+        can_reply.then(|| {
+            view! {
+                <ActionForm action=actions.status attr:class="inline">
+                    <input type="hidden" name="id" value=id/>
+                    <input type="hidden" name="status" value=next.as_str()/>
+                    <button type="submit">{label}</button>
+                </ActionForm>
+            }
+        })
+    };
+    let assign_id = id.clone();
+    let assign_form = can_assign.then(|| {
+        let id = assign_id;
+        let current = conversation.assigned_to;
+        view! {
+            <ActionForm action=actions.assign attr:class="inline">
+                <input type="hidden" name="id" value=id/>
+                <label for="conversation-assignee">"Assigned to"</label>
+                <select id="conversation-assignee" name="assignee">
+                    <option value="">"Nobody"</option>
+                    {assignees.into_iter().map(|a| view! {
+                        <option value=a.id.to_string() selected={Some(a.id) == current}>{a.name}</option>
+                    }).collect_view()}
+                </select>
+                <button type="submit">"Assign"</button>
+            </ActionForm>
+        }
+    });
+    let items = messages
+        .into_iter()
+        .map(|m| view! { <MessageItem message=m/> })
+        .collect_view();
+    let call_items = calls
+        .into_iter()
+        .map(|call| {
+            let minutes = call.duration_secs.map(|s| format!("{}:{:02}", s / 60, s % 60)).unwrap_or_else(|| "—".into());
+            view! {
+                <li class="call">
+                    <p><strong>{format!("{} call", call.direction.label())}</strong>" · "{call.started_at.format("%d %b %H:%M").to_string()}
+                        " · "{minutes}" · "{call.status}</p>
+                    {call.transcript.map(|t| view! { <blockquote class="transcript">{t}</blockquote> })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <Title text=conversation.lead_name.clone()/>
+        <p class="breadcrumb"><A href="/conversations">"← Conversations"</A></p>
+        <div class="page-head">
+            <div>
+                <h1>{conversation.lead_name.clone()}</h1>
+                <p class="hint">{conversation.channel.label()}" · "{conversation.status.label()}" · assigned to "
+                    {conversation.assignee.clone().unwrap_or_else(|| "nobody".into())}</p>
+            </div>
+        </div>
+        <div class="toolbar">{status_form}{assign_form}</div>
+        <FormMessage error=side_error/>
+        <div class="two-column">
+            <section class="panel" aria-label="Messages">
+                <ol class="thread" data-testid="thread">{items}</ol>
+                {(!call_items.is_empty()).then(|| view! { <h2>"Calls"</h2><ul class="calls">{call_items}</ul> })}
+                {can_reply.then(|| view! { <ReplyBox id=id checks action=actions.reply/> })}
+            </section>
+            <aside class="panel" aria-label="Lead">
+                <h2>"Lead"</h2>
+                <dl class="facts">
+                    <dt>"Name"</dt><dd><A href=format!("/leads/{}", conversation.lead_id)>{conversation.lead_name.clone()}</A></dd>
+                    <dt>"Phone"</dt><dd>{lead_phone.map(|p| E164::from_stored(p).display()).unwrap_or_else(|| "—".into())}</dd>
+                    <dt>"Email"</dt><dd>{lead_email.unwrap_or_else(|| "—".into())}</dd>
+                    <dt>"Status"</dt><dd>{lead_status.label()}</dd>
+                    <dt>"Vehicle"</dt><dd>{lead_vehicle.unwrap_or_else(|| "—".into())}</dd>
+                </dl>
+            </aside>
+        </div>
+    }
+}
+
+#[component]
+fn MessageItem(message: MessageView) -> impl IntoView {
+    let outbound = message.direction == Direction::Outbound;
+    let who = match (&message.sender_name, outbound) {
+        (Some(name), _) => name.clone(),
+        (None, true) => message.sender.label().to_string(),
+        (None, false) => "Customer".to_string(),
+    };
+    let state = match (message.status, message.simulated) {
+        (DeliveryStatus::Received, _) => String::new(),
+        (DeliveryStatus::Sent, true) => "Sent (simulated: local provider)".into(),
+        (DeliveryStatus::Blocked, _) => format!(
+            "Blocked: {}",
+            message.status_reason.clone().unwrap_or_default()
+        ),
+        (DeliveryStatus::Failed, _) => format!(
+            "Failed: {}",
+            message.status_reason.clone().unwrap_or_default()
+        ),
+        (status, _) => status.label().to_string(),
+    };
+    view! {
+        <li class=if outbound { "message out" } else { "message in" } class:blocked={message.status == DeliveryStatus::Blocked}>
+            <p class="message-body">{message.body}</p>
+            <p class="message-meta">
+                {who}" · "{message.created_at.format("%d %b %H:%M").to_string()}
+                {(message.media_count > 0).then(|| format!(" · {} attachment(s)", message.media_count))}
+                {(!state.is_empty()).then(|| view! { " · "<span class="delivery" data-testid="delivery">{state}</span> })}
+            </p>
+        </li>
+    }
+}
+
+/// The reply box shows, before anyone types, which kinds of message may go out now.
+#[component]
+fn ReplyBox(
+    id: String,
+    checks: Vec<crate::model::SendCheck>,
+    action: ServerAction<SendReply>,
+) -> impl IntoView {
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let blocked = move || action.value().get().and_then(|r| r.ok()).flatten();
+    let pending = action.pending();
+    let conversational_ok = checks
+        .iter()
+        .any(|c| c.category == MessageCategory::Conversational && c.allowed);
+    let rules = checks
+        .into_iter()
+        .map(|c| {
+            let text = match &c.reason {
+                None => format!("{}: allowed", c.category.label()),
+                Some(reason) => reason.clone(),
+            };
+            view! { <li class:ok={c.allowed} class:no={!c.allowed}>{text}</li> }
+        })
+        .collect_view();
+    view! {
+        <ActionForm action attr:class="reply stacked">
+            <input type="hidden" name="id" value=id/>
+            <ul class="send-checks" data-testid="send-checks">{rules}</ul>
+            <label for="reply-body">"Reply"</label>
+            <textarea id="reply-body" name="body" rows="3" placeholder="Type a reply…"></textarea>
+            <FieldError error field="body"/>
+            <div class="reply-row">
+                <label for="reply-category" class="visually-hidden">"Kind of message"</label>
+                <select id="reply-category" name="category">
+                    {MessageCategory::ALL.iter().map(|c| view! {
+                        <option value=c.as_str() selected={*c == MessageCategory::Conversational}>{c.label()}</option>
+                    }).collect_view()}
+                </select>
+                <button type="submit" class="primary" disabled=move || pending.get()>
+                    {move || if pending.get() { "Sending…" } else { "Send" }}
+                </button>
+            </div>
+            {(!conversational_ok).then(|| view! { <p class="hint">"Replies are blocked on this conversation; see above."</p> })}
+            <FormMessage error/>
+            <Show when=move || blocked().is_some()>
+                <p class="form-error" role="alert">"Not sent: "{blocked}</p>
+            </Show>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,112 @@
+use crate::api::settings::{get_messaging_settings, SaveMessagingSettings};
+use crate::model::{CurrentUser, SettingsView};
+use crate::rules::authz::Capability;
+use crate::ui::components::{FieldError, FormMessage, Guard};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    view! {
+        <Title text="Settings"/>
+        <Guard capability=Capability::ManageSettings>
+            <MessagingSettings/>
+        </Guard>
+    }
+}
+
+#[component]
+fn MessagingSettings() -> impl IntoView {
+    let save = ServerAction::<SaveMessagingSettings>::new();
+    let settings = Resource::new(move || save.version().get(), |_| get_messaging_settings());
+    view! {
+        <h1>"Settings"</h1>
+        <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading settings…"</p> }>
+            {move || Suspend::new(async move {
+                match settings.await {
+                    Ok(current) => view! { <SettingsForm current save/> }.into_any(),
+                    Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn SettingsForm(current: SettingsView, save: ServerAction<SaveMessagingSettings>) -> impl IntoView {
+    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    let saved = move || matches!(save.value().get(), Some(Ok(())));
+    let slug_hint = use_context::<CurrentUser>()
+        .map(|u| u.org_name)
+        .unwrap_or_default();
+    let secret_placeholder = |stored: bool| {
+        if stored {
+            "Stored. Leave empty to keep it."
+        } else {
+            "Not set"
+        }
+    };
+    let base = if current.public_base_url.is_empty() {
+        "<public base URL>".to_string()
+    } else {
+        current.public_base_url.clone()
+    };
+    view! {
+        <div class="two-column">
+            <ActionForm action=save attr:class="panel stacked">
+                <h2>"Messaging"</h2>
+                <label for="provider">"Provider"</label>
+                <select id="provider" name="input[provider]">
+                    <option value="local" selected={current.provider == "local"}>"Built-in local provider (delivers nowhere; for trying things out)"</option>
+                    <option value="twilio" selected={current.provider == "twilio"}>"Twilio"</option>
+                    <option value="signalwire" selected={current.provider == "signalwire"}>"SignalWire"</option>
+                </select>
+                <FieldError error field="provider"/>
+                <label for="account_sid">"Account SID / project ID"</label>
+                <input id="account_sid" name="input[account_sid]" type="text" value=current.account_sid.clone() autocomplete="off"/>
+                <FieldError error field="account_sid"/>
+                <label for="auth_token">"Auth token"</label>
+                <input id="auth_token" name="input[auth_token]" type="password" autocomplete="new-password"
+                    placeholder=secret_placeholder(current.has_auth_token)/>
+                <p class="hint">"Encrypted at rest and never shown again. It also checks the carrier's webhook signatures."</p>
+                <FieldError error field="auth_token"/>
+                <label for="api_base_url">"API base URL"</label>
+                <input id="api_base_url" name="input[api_base_url]" type="text" value=current.api_base_url.clone()
+                    placeholder="Empty for Twilio; https://<space>.signalwire.com for SignalWire"/>
+                <FieldError error field="api_base_url"/>
+                <label for="phone_numbers">"Phone numbers"</label>
+                <input id="phone_numbers" name="input[phone_numbers]" type="text" value=current.phone_numbers.clone()
+                    placeholder="+13125550199, …"/>
+                <p class="hint">"The first one sends replies."</p>
+                <FieldError error field="phone_numbers"/>
+                <label for="public_base_url">"Public base URL"</label>
+                <input id="public_base_url" name="input[public_base_url]" type="text" value=current.public_base_url.clone()
+                    placeholder="https://desk.example.com"/>
+                <p class="hint">"The address the carrier calls; signatures are checked against it."</p>
+                <FieldError error field="public_base_url"/>
+                <h2>"WhatsApp"</h2>
+                <label for="whatsapp_app_secret">"App secret"</label>
+                <input id="whatsapp_app_secret" name="input[whatsapp_app_secret]" type="password" autocomplete="new-password"
+                    placeholder=secret_placeholder(current.has_whatsapp_secret)/>
+                <FieldError error field="whatsapp_app_secret"/>
+                <label for="whatsapp_verify_token">"Verify token"</label>
+                <input id="whatsapp_verify_token" name="input[whatsapp_verify_token]" type="text" value=current.whatsapp_verify_token.clone()/>
+                <FormMessage error/>
+                <Show when=saved><p class="form-ok" role="status">"Saved."</p></Show>
+                <button type="submit" class="primary">"Save settings"</button>
+            </ActionForm>
+            <section class="panel">
+                <h2>"Webhook addresses"</h2>
+                <p class="hint">{format!("Give these to the carrier for {slug_hint}:")}</p>
+                <dl class="facts webhooks">
+                    <dt>"Incoming SMS"</dt><dd><code>{format!("{base}/hooks/twilio/<org>/sms")}</code></dd>
+                    <dt>"Status callback"</dt><dd><code>{format!("{base}/hooks/twilio/<org>/status")}</code></dd>
+                    <dt>"Voice"</dt><dd><code>{format!("{base}/hooks/twilio/<org>/voice")}</code></dd>
+                    <dt>"Transcription"</dt><dd><code>{format!("{base}/hooks/twilio/<org>/transcription")}</code></dd>
+                    <dt>"WhatsApp"</dt><dd><code>{format!("{base}/hooks/whatsapp/<org>")}</code></dd>
+                </dl>
+                <p class="hint">"<org> is your organisation's short name in its chat address, /chat/<org>."</p>
+            </section>
+        </div>
+    }
+}
