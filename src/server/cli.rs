@@ -48,12 +48,15 @@ enum Command {
     },
     /// Seed the demo dealership and its users (does nothing if present).
     SeedDemo,
-    /// Add N synthetic leads to an organisation, for benchmarks.
+    /// Add synthetic leads (COPY) and messages to an organisation, for benchmarks.
     SeedBulk {
         #[arg(long, default_value = seed::DEMO_SLUG)]
         org: String,
-        #[arg(long)]
+        #[arg(long, default_value_t = 0)]
         leads: u32,
+        /// Spread over one SMS conversation per 20 messages, on leads with a phone.
+        #[arg(long, default_value_t = 0)]
+        messages: i64,
     },
 }
 
@@ -103,7 +106,19 @@ pub async fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::SeedDemo => seed::seed_demo(&pool, config.data_key.as_ref()).await,
-        Command::SeedBulk { org, leads } => seed::seed_bulk(&pool, &org, leads).await,
+        Command::SeedBulk {
+            org,
+            leads,
+            messages,
+        } => {
+            if leads > 0 {
+                seed::seed_bulk(&pool, &org, leads).await?;
+            }
+            if messages > 0 {
+                seed::seed_messages(&pool, &org, messages).await?;
+            }
+            Ok(())
+        }
     }
 }
 

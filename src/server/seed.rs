@@ -341,11 +341,12 @@ pub async fn seed_bulk(pool: &PgPool, org: &str, count: u32) -> anyhow::Result<(
         let i = start as u64 + n;
         let (first, last) = (FIRST[(i % 24) as usize], LAST[(i / 24 % 24) as usize]);
         let (make, model) = MAKES[(i % 8) as usize];
-        // A bijection of 0..8M (the factor is coprime with 8,000,000): unique, not sequential.
+        // A bijection of 0..3M (the factor is coprime with 3,000,000): unique, not sequential,
+        // and never in the 555 exchange that demos and benchmarks use.
         let phone = format!(
             "+1{}{}",
             AREAS[(i % 15) as usize],
-            2_000_000 + (i * 2_654_435_761) % 8_000_000
+            2_000_000 + (i * 2_654_435_761) % 3_000_000
         );
         let assignee = match agents.get((i % 5) as usize) {
             Some(id) if i % 5 < 3 => id.to_string(),
@@ -373,6 +374,53 @@ pub async fn seed_bulk(pool: &PgPool, org: &str, count: u32) -> anyhow::Result<(
     sqlx::query("ANALYZE leads").execute(pool).await?;
     println!(
         "seeded {rows} leads into {org} in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Adds `count` messages, twenty per SMS conversation, creating the conversations on leads
+/// that have a phone and none yet. Runs inside PostgreSQL (INSERT … SELECT).
+pub async fn seed_messages(pool: &PgPool, org: &str, count: i64) -> anyhow::Result<()> {
+    let org_id = db::orgs::id_by_slug(pool, org)
+        .await?
+        .with_context(|| format!("no organisation {org:?}"))?;
+    let started = std::time::Instant::now();
+    let conversations = sqlx::query(
+        "INSERT INTO conversations (org_id, lead_id, channel, customer_initiated, assigned_to, last_activity_at)
+         SELECT l.org_id, l.id, 'sms', true, l.assigned_to, now() - (random() * interval '30 days')
+         FROM leads l
+         WHERE l.org_id = $1 AND l.phone IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.lead_id = l.id AND c.channel = 'sms')
+         LIMIT ($2 + 19) / 20",
+    )
+    .bind(org_id)
+    .bind(count)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    let messages = sqlx::query(
+        "INSERT INTO messages (org_id, conversation_id, direction, body, sender, category, status, created_at)
+         SELECT $1, c.id,
+                CASE WHEN g % 2 = 1 THEN 'inbound' ELSE 'outbound' END::message_direction,
+                'Synthetic message ' || g || ' about the test drive',
+                CASE WHEN g % 2 = 1 THEN 'customer' ELSE 'agent' END::message_sender,
+                CASE WHEN g % 2 = 1 THEN NULL ELSE 'conversational' END::message_category,
+                CASE WHEN g % 2 = 1 THEN 'received' ELSE 'sent' END::delivery_status,
+                c.last_activity_at - make_interval(mins => 20 - g)
+         FROM (SELECT id, last_activity_at FROM conversations WHERE org_id = $1 AND channel = 'sms' ORDER BY id) c
+         CROSS JOIN generate_series(1, 20) g
+         LIMIT $2",
+    )
+    .bind(org_id)
+    .bind(count)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    sqlx::query("ANALYZE conversations").execute(pool).await?;
+    sqlx::query("ANALYZE messages").execute(pool).await?;
+    println!(
+        "seeded {messages} messages in {conversations} new conversations into {org} in {:.1} s",
         started.elapsed().as_secs_f64()
     );
     Ok(())

@@ -111,7 +111,12 @@ pub async fn page(
     filtered(&mut qb, scope, filter);
     ordered(&mut qb, filter);
     qb.push(" LIMIT ").push_bind(PAGE_SIZE + 1);
-    let rows: Vec<PageRow> = qb.build_query_as().fetch_all(pool).await?;
+    // Unprepared: a cached generic plan cannot use the trigram indexes for `LIKE $1`.
+    let rows: Vec<PageRow> = qb
+        .build_query_as()
+        .persistent(false)
+        .fetch_all(pool)
+        .await?;
     let next = (rows.len() as i64 > PAGE_SIZE).then(|| {
         let last = &rows[PAGE_SIZE as usize - 1];
         let key = match filter.sort {
@@ -145,7 +150,10 @@ pub async fn count(pool: &PgPool, scope: Scope, filter: &LeadFilter) -> Result<i
     let mut qb = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM leads l");
     filtered(&mut qb, scope, filter);
     qb.push(" LIMIT ").push_bind(COUNT_LIMIT).push(") matching");
-    qb.build_query_scalar().fetch_one(pool).await
+    qb.build_query_scalar()
+        .persistent(false)
+        .fetch_one(pool)
+        .await
 }
 
 /// Every matching lead, in list order, for export.
@@ -163,7 +171,7 @@ pub async fn all(
     };
     filtered(&mut qb, scope, &filter);
     ordered(&mut qb, &filter);
-    qb.build_query_as().fetch_all(pool).await
+    qb.build_query_as().persistent(false).fetch_all(pool).await
 }
 
 const LEAD_COLUMNS: &str = "l.id, l.name, l.email, l.phone, l.source, l.status, l.assigned_to, u.name AS assignee,

@@ -67,7 +67,11 @@ pub async fn inbox(
     }
     qb.push(" ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ")
         .push_bind(PAGE_SIZE + 1);
-    let mut rows: Vec<ConversationRow> = qb.build_query_as().fetch_all(pool).await?;
+    let mut rows: Vec<ConversationRow> = qb
+        .build_query_as()
+        .persistent(false)
+        .fetch_all(pool)
+        .await?;
     let next_cursor = (rows.len() as i64 > PAGE_SIZE).then(|| {
         rows.truncate(PAGE_SIZE as usize);
         let last = &rows[rows.len() - 1];
