@@ -1,72 +1,78 @@
-//! `may_send`: whether a message of a category may go to a conversation now.
+//! `may_send`: whether a message of a category may go to a conversation now (SPEC §3).
 //!
-//! This is the one hook the consent engine plugs into (SPEC §3). Until the consent ledger
-//! exists, only conversational replies to threads the customer started are allowed.
+//! The consent ledger decides (`rules::consent`); calls cannot take texts; a recent text
+//! that may have been an opt-out holds promotions until a person has looked at it.
 
 use crate::model::{Channel, MessageCategory};
+use crate::rules::consent::{allows, Event};
 
 /// What the decision needs to know about the recipient and the thread.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SendFacts {
     pub channel: Channel,
     /// The customer has written to us on this thread (implied consent to a reply).
     pub customer_initiated: bool,
     pub has_address: bool,
+    /// The number's consent events in this channel family, in ledger order.
+    pub ledger: Vec<Event>,
+    /// An unclear text ("stop what?") is waiting for a person.
+    pub review: bool,
 }
 
-pub fn may_send(facts: SendFacts, category: MessageCategory) -> Result<(), String> {
+pub fn may_send(facts: &SendFacts, category: MessageCategory) -> Result<(), String> {
     if facts.channel == Channel::Voice {
         return Err("A call cannot receive a text message; reply by SMS instead.".into());
     }
     if !facts.has_address {
         return Err("This lead has no phone number to send to.".into());
     }
-    match category {
-        MessageCategory::Conversational if facts.customer_initiated => Ok(()),
-        MessageCategory::Conversational => Err(
-            "The customer has not written to us on this thread, so a reply is not allowed yet."
+    if category == MessageCategory::Promotional && facts.review {
+        return Err(
+            "A recent text from the customer may be an opt-out; a person must review it first."
                 .into(),
-        ),
-        MessageCategory::Informational => Err(
-            "Informational messages need the customer's express consent, which is not on record."
-                .into(),
-        ),
-        MessageCategory::Promotional => {
-            Err("Promotional messages need express written consent, which is not on record.".into())
-        }
+        );
     }
+    allows(&facts.ledger, category, facts.customer_initiated)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::consent::ConsentLevel;
 
-    const STARTED: SendFacts = SendFacts {
-        channel: Channel::Sms,
-        customer_initiated: true,
-        has_address: true,
-    };
+    fn started() -> SendFacts {
+        SendFacts {
+            channel: Channel::Sms,
+            customer_initiated: true,
+            has_address: true,
+            ledger: Vec::new(),
+            review: false,
+        }
+    }
 
     #[test]
     fn a_reply_to_a_customer_who_wrote_first_is_allowed() {
-        assert_eq!(may_send(STARTED, MessageCategory::Conversational), Ok(()));
+        assert_eq!(
+            may_send(&started(), MessageCategory::Conversational),
+            Ok(())
+        );
     }
 
     #[test]
     fn a_first_message_from_us_is_blocked() {
         let cold = SendFacts {
             customer_initiated: false,
-            ..STARTED
+            ..started()
         };
-        assert!(may_send(cold, MessageCategory::Conversational).is_err());
+        assert!(may_send(&cold, MessageCategory::Conversational).is_err());
     }
 
     #[test]
-    fn informational_and_promotional_need_consent_that_is_not_recorded_yet() {
-        assert!(may_send(STARTED, MessageCategory::Informational)
+    fn informational_and_promotional_need_recorded_consent() {
+        assert!(may_send(&started(), MessageCategory::Informational)
             .unwrap_err()
             .contains("express consent"));
-        assert!(may_send(STARTED, MessageCategory::Promotional)
+        assert!(may_send(&started(), MessageCategory::Promotional)
             .unwrap_err()
             .contains("written consent"));
     }
@@ -74,20 +80,38 @@ mod tests {
     #[test]
     fn calls_and_numberless_leads_cannot_be_texted() {
         assert!(may_send(
-            SendFacts {
+            &SendFacts {
                 channel: Channel::Voice,
-                ..STARTED
+                ..started()
             },
             MessageCategory::Conversational
         )
         .is_err());
         assert!(may_send(
-            SendFacts {
+            &SendFacts {
                 has_address: false,
-                ..STARTED
+                ..started()
             },
             MessageCategory::Conversational
         )
         .is_err());
+    }
+
+    #[test]
+    fn an_unclear_text_holds_promotions_but_not_replies() {
+        let written = Event {
+            grant: Some(ConsentLevel::ExpressWritten),
+            categories: ConsentLevel::ExpressWritten.covers(),
+            summary: "form".into(),
+        };
+        let facts = SendFacts {
+            review: true,
+            ledger: vec![written],
+            ..started()
+        };
+        assert!(may_send(&facts, MessageCategory::Promotional)
+            .unwrap_err()
+            .contains("review"));
+        assert_eq!(may_send(&facts, MessageCategory::Informational), Ok(()));
     }
 }

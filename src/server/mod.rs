@@ -5,6 +5,7 @@ pub mod auth;
 pub mod cli;
 pub mod client_ip;
 pub mod config;
+pub mod consent;
 pub mod crypto;
 pub mod csrf;
 pub mod db;

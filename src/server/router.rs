@@ -1,5 +1,6 @@
 //! The whole HTTP surface, built by one function so tests serve exactly what `serve` does.
 
+use super::auth::CallerCache;
 use super::{csrf, health, hooks, leads, messaging, AppState};
 use crate::app::{shell, App};
 use axum::{
@@ -44,7 +45,10 @@ pub fn build(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(context_state.clone()),
+            move || {
+                provide_context(context_state.clone());
+                provide_context(CallerCache::default());
+            },
             move || shell(shell_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
@@ -75,5 +79,9 @@ fn hook_routes() -> Router<AppState> {
 pub const HOOK_BODY_LIMIT: usize = 64 * 1024;
 
 async fn server_fn(State(state): State<AppState>, request: Request) -> impl IntoResponse {
-    handle_server_fns_with_context(move || provide_context(state.clone()), request).await
+    let context = move || {
+        provide_context(state.clone());
+        provide_context(CallerCache::default());
+    };
+    handle_server_fns_with_context(context, request).await
 }

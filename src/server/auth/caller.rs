@@ -51,8 +51,17 @@ pub async fn resolve(pool: &PgPool, session: &Session) -> Result<Caller, AppErro
     }
 }
 
+/// The caller of the current request, once resolved: a page asks for it in its layout
+/// and again in each of its server functions, but the database is asked once.
+#[derive(Clone, Default)]
+pub struct CallerCache(std::sync::Arc<std::sync::OnceLock<Caller>>);
+
 /// For server functions: the caller, if signed in and allowed `capability`.
 pub async fn require(capability: Capability) -> Result<Caller, AppError> {
+    let cache = leptos::prelude::use_context::<CallerCache>();
+    if let Some(caller) = cache.as_ref().and_then(|c| c.0.get()) {
+        return caller.may(capability);
+    }
     let state = leptos::prelude::use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from the Leptos context");
         AppError::Internal
@@ -61,7 +70,11 @@ pub async fn require(capability: Capability) -> Result<Caller, AppError> {
         tracing::error!(%error, "session layer missing");
         AppError::Internal
     })?;
-    resolve(&state.pool, &session).await?.may(capability)
+    let caller = resolve(&state.pool, &session).await?;
+    if let Some(cache) = cache {
+        let _ = cache.0.set(caller);
+    }
+    caller.may(capability)
 }
 
 /// For plain axum handlers: any signed-in caller; check capabilities with `Caller::may`.

@@ -37,7 +37,8 @@ async fn verify(
     body: &[u8],
 ) -> Result<Verified, HookError> {
     // One query for everything the check needs: this runs for every carrier request.
-    let org: Option<(Uuid, String, Option<Vec<u8>>, Option<String>)> = sqlx::query_as(
+    type Row = (Uuid, String, Option<Vec<u8>>, Option<String>);
+    let org: Option<Row> = sqlx::query_as(
         "SELECT o.id, o.country, s.auth_token_enc, s.public_base_url
          FROM organisations o LEFT JOIN messaging_settings s ON s.org_id = o.id WHERE o.slug = $1",
     )

@@ -44,6 +44,15 @@ pub async fn receive(pool: &PgPool, message: InboundMessage<'_>) -> Result<Optio
         return Ok(None);
     }
     touch(&mut tx, conversation, true).await?;
+    let keywords = crate::server::consent::keywords::Inbound {
+        org_id: message.org_id,
+        conversation,
+        message_id: stored.unwrap_or_default(),
+        phone: message.from.as_str(),
+        channel: message.channel,
+        body: message.body,
+    };
+    crate::server::consent::keywords::apply(&mut tx, &keywords).await?;
     events::notify(&mut tx, message.org_id, conversation).await?;
     tx.commit().await?;
     Ok(Some(conversation))

@@ -46,7 +46,7 @@ pub async fn reply(
     let facts = threads::send_facts(&mut tx, caller, conversation, true)
         .await?
         .ok_or(AppError::NotFound)?;
-    let decision = may_send(facts, category);
+    let decision = may_send(&facts, category);
     let (status, reason) = match (&decision, facts.channel) {
         (Err(reason), _) => ("blocked", Some(reason.clone())),
         // Web chat replies are read on our own page: delivered the moment they are stored.

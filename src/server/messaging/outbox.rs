@@ -6,6 +6,7 @@ use super::{events, provider::Provider, settings};
 use crate::error::AppError;
 use crate::model::{Channel, MessageCategory};
 use crate::rules::send_policy::{may_send, SendFacts};
+use crate::server::consent;
 use crate::server::crypto::DataKey;
 use sqlx::PgPool;
 use std::time::Duration;
@@ -28,7 +29,10 @@ struct Due {
     category: MessageCategory,
     channel: Channel,
     customer_initiated: bool,
+    consent_review: bool,
     phone: Option<String>,
+    /// Set on keyword answers (the one opt-out confirmation, opt-in, HELP).
+    purpose: Option<String>,
 }
 
 /// Sends up to `batch` due messages; returns how many it took.
@@ -41,7 +45,7 @@ pub async fn run_once(
     let mut tx = pool.begin().await?;
     let due: Vec<Due> = sqlx::query_as(
         "SELECT o.message_id, o.org_id, m.conversation_id, o.attempts, m.body, m.category, c.channel,
-                c.customer_initiated, l.phone
+                c.customer_initiated, c.consent_review, l.phone, m.purpose
          FROM outbox o
          JOIN messages m ON m.id = o.message_id
          JOIN conversations c ON c.id = m.conversation_id
@@ -56,13 +60,34 @@ pub async fn run_once(
     .await?;
     let taken = due.len();
     for message in due {
-        // The rules may have changed since the message was queued (an opt-out): ask again.
+        // The rules may have changed since the message was queued (an opt-out committed
+        // after it): ask again, in this transaction. Keyword answers are the exception:
+        // each was queued once, by the keyword that calls for it.
+        let ledger = match &message.phone {
+            Some(phone) => {
+                consent::events_for(
+                    &mut tx,
+                    message.org_id,
+                    phone,
+                    consent::family_of(message.channel),
+                )
+                .await?
+            }
+            None => Vec::new(),
+        };
         let facts = SendFacts {
             channel: message.channel,
             customer_initiated: message.customer_initiated,
             has_address: message.phone.is_some(),
+            ledger,
+            review: message.consent_review,
         };
-        let outcome = match may_send(facts, message.category) {
+        let decision = if message.purpose.is_some() {
+            Ok(())
+        } else {
+            may_send(&facts, message.category)
+        };
+        let outcome = match decision {
             Err(reason) => Outcome::Blocked(reason),
             Ok(()) => {
                 let settings = settings::load(&mut *tx, key, message.org_id).await?;

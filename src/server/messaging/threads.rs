@@ -10,6 +10,7 @@ use crate::rules::authz::Capability;
 use crate::rules::lead_query::{Cursor, CursorKey};
 use crate::rules::send_policy::{may_send, SendFacts};
 use crate::server::auth::Caller;
+use crate::server::consent;
 use crate::server::db::{self, audit::Event};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
@@ -127,21 +128,32 @@ pub async fn send_facts(
     lock: bool,
 ) -> Result<Option<SendFacts>, sqlx::Error> {
     let mut qb = QueryBuilder::new(
-        "SELECT c.channel, c.customer_initiated, (l.phone IS NOT NULL OR c.channel = 'chat') FROM conversations c JOIN leads l ON l.id = c.lead_id",
+        "SELECT c.channel, c.customer_initiated, (l.phone IS NOT NULL OR c.channel = 'chat'), l.phone, c.consent_review
+         FROM conversations c JOIN leads l ON l.id = c.lead_id",
     );
     scoped(&mut qb, caller);
     qb.push(" AND c.id = ").push_bind(id);
     if lock {
         qb.push(" FOR UPDATE OF c");
     }
-    let row: Option<(Channel, bool, bool)> = qb.build_query_as().fetch_optional(conn).await?;
-    Ok(
-        row.map(|(channel, customer_initiated, has_address)| SendFacts {
-            channel,
-            customer_initiated,
-            has_address,
-        }),
-    )
+    let row: Option<(Channel, bool, bool, Option<String>, bool)> =
+        qb.build_query_as().fetch_optional(&mut *conn).await?;
+    let Some((channel, customer_initiated, has_address, phone, review)) = row else {
+        return Ok(None);
+    };
+    let ledger = match phone {
+        Some(phone) => {
+            consent::events_for(conn, caller.org_id, &phone, consent::family_of(channel)).await?
+        }
+        None => Vec::new(),
+    };
+    Ok(Some(SendFacts {
+        channel,
+        customer_initiated,
+        has_address,
+        ledger,
+        review,
+    }))
 }
 
 /// The conversation page; opening it marks it read and is audited (it shows personal data).
@@ -208,7 +220,7 @@ pub async fn thread(
     let checks = MessageCategory::ALL
         .iter()
         .map(|category| {
-            let decision = may_send(facts, *category);
+            let decision = may_send(&facts, *category);
             SendCheck {
                 category: *category,
                 allowed: decision.is_ok(),

@@ -1,0 +1,200 @@
+//! The consent state of a number, derived from its ledger events (SPEC §3).
+//!
+//! Higher consent covers lower: express written ⊃ express ⊃ implied. For each message
+//! category, the latest event that covers it decides: a revoke blocks it, a grant allows it
+//! when its level is high enough. Conversational replies are also allowed by implied consent
+//! when the customer started the thread, unless they have opted out.
+
+use crate::model::MessageCategory;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(
+    feature = "ssr",
+    sqlx(type_name = "consent_level", rename_all = "snake_case")
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentLevel {
+    Implied,
+    Express,
+    ExpressWritten,
+}
+
+impl ConsentLevel {
+    pub fn label(self) -> &'static str {
+        match self {
+            ConsentLevel::Implied => "implied",
+            ConsentLevel::Express => "express",
+            ConsentLevel::ExpressWritten => "express written",
+        }
+    }
+
+    /// The least consent a category needs.
+    pub fn required(category: MessageCategory) -> ConsentLevel {
+        match category {
+            MessageCategory::Conversational => ConsentLevel::Implied,
+            MessageCategory::Informational => ConsentLevel::Express,
+            MessageCategory::Promotional => ConsentLevel::ExpressWritten,
+        }
+    }
+
+    /// The categories a grant at this level covers.
+    pub fn covers(self) -> Vec<MessageCategory> {
+        MessageCategory::ALL
+            .iter()
+            .copied()
+            .filter(|c| ConsentLevel::required(*c) <= self)
+            .collect()
+    }
+}
+
+/// One ledger event as the state needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// `None` for a revoke.
+    pub grant: Option<ConsentLevel>,
+    pub categories: Vec<MessageCategory>,
+    /// Shown in the reason ("opted out by SMS keyword on 23 Nov").
+    pub summary: String,
+}
+
+/// What the ledger says about one category.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Standing {
+    Nothing,
+    Granted(ConsentLevel, String),
+    Revoked(String),
+}
+
+/// The standing of every category, from events in ledger order.
+pub fn standing(events: &[Event], category: MessageCategory) -> Standing {
+    events
+        .iter()
+        .rev()
+        .find(|e| e.categories.contains(&category))
+        .map_or(Standing::Nothing, |e| match e.grant {
+            Some(level) => Standing::Granted(level, e.summary.clone()),
+            None => Standing::Revoked(e.summary.clone()),
+        })
+}
+
+/// Whether the ledger (plus an inbound-started thread) allows the category, and why not.
+pub fn allows(
+    events: &[Event],
+    category: MessageCategory,
+    customer_initiated: bool,
+) -> Result<(), String> {
+    match standing(events, category) {
+        Standing::Revoked(summary) => Err(format!("The customer opted out ({summary}).")),
+        Standing::Granted(level, _) if level >= ConsentLevel::required(category) => Ok(()),
+        _ if category == MessageCategory::Conversational && customer_initiated => Ok(()),
+        Standing::Granted(level, summary) => Err(format!(
+            "{} messages need {} consent; the number has {} consent ({summary}).",
+            category.label(),
+            ConsentLevel::required(category).label(),
+            level.label()
+        )),
+        Standing::Nothing => Err(match category {
+            MessageCategory::Conversational => "The customer has not written to us on this thread, and no consent is on record.".into(),
+            MessageCategory::Informational => "Informational messages need the customer's express consent, which is not on record.".into(),
+            MessageCategory::Promotional => "Promotional messages need express written consent, which is not on record.".into(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use MessageCategory::*;
+
+    fn grant(level: ConsentLevel) -> Event {
+        Event {
+            grant: Some(level),
+            categories: level.covers(),
+            summary: format!("{} grant", level.label()),
+        }
+    }
+
+    fn stop() -> Event {
+        Event {
+            grant: None,
+            categories: MessageCategory::ALL.to_vec(),
+            summary: "STOP".into(),
+        }
+    }
+
+    #[test]
+    fn higher_consent_covers_the_lower_categories() {
+        assert_eq!(
+            ConsentLevel::ExpressWritten.covers(),
+            vec![Conversational, Informational, Promotional]
+        );
+        assert_eq!(
+            ConsentLevel::Express.covers(),
+            vec![Conversational, Informational]
+        );
+        assert_eq!(ConsentLevel::Implied.covers(), vec![Conversational]);
+    }
+
+    #[test]
+    fn written_consent_allows_every_category() {
+        let events = [grant(ConsentLevel::ExpressWritten)];
+        for category in MessageCategory::ALL {
+            assert_eq!(allows(&events, *category, false), Ok(()), "{category:?}");
+        }
+    }
+
+    #[test]
+    fn express_consent_does_not_allow_promotions() {
+        let events = [grant(ConsentLevel::Express)];
+        assert_eq!(allows(&events, Informational, false), Ok(()));
+        assert!(allows(&events, Promotional, false).is_err());
+    }
+
+    #[test]
+    fn a_customer_who_wrote_first_may_get_a_reply_and_nothing_more() {
+        assert_eq!(allows(&[], Conversational, true), Ok(()));
+        assert!(allows(&[], Informational, true).is_err());
+        assert!(allows(&[], Conversational, false).is_err());
+    }
+
+    #[test]
+    fn an_opt_out_blocks_everything_even_a_reply_to_a_customer_who_wrote() {
+        let events = [grant(ConsentLevel::ExpressWritten), stop()];
+        for category in MessageCategory::ALL {
+            assert!(
+                allows(&events, *category, true)
+                    .unwrap_err()
+                    .contains("opted out"),
+                "{category:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn start_after_stop_restores_informational_but_not_promotional() {
+        let events = [
+            grant(ConsentLevel::ExpressWritten),
+            stop(),
+            grant(ConsentLevel::Express),
+        ];
+        assert_eq!(allows(&events, Informational, false), Ok(()));
+        assert_eq!(allows(&events, Conversational, false), Ok(()));
+        assert!(allows(&events, Promotional, false)
+            .unwrap_err()
+            .contains("opted out"));
+    }
+
+    #[test]
+    fn revoking_promotions_only_leaves_the_rest() {
+        let promo_out = Event {
+            grant: None,
+            categories: vec![Promotional],
+            summary: "marketing opt-out".into(),
+        };
+        let events = [grant(ConsentLevel::ExpressWritten), promo_out];
+        assert!(allows(&events, Promotional, false).is_err());
+        assert_eq!(allows(&events, Informational, false), Ok(()));
+    }
+}
