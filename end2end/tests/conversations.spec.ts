@@ -89,3 +89,27 @@ test('a web-chat visitor and an agent exchange messages', async ({ page, browser
   });
   await visitorContext.close();
 });
+
+test('after STOP the agent sees the opted-out state before typing, and a reply is blocked', async ({ page }, info) => {
+  const suffix = info.project.name === 'hydrated' ? '83' : '84';
+  const from = `+1415555${'01' + suffix}`;
+  const shown = `+1 415-555-01${suffix}`;
+  await inboundSms(page, info, from, 'Is the Tacoma still in stock?');
+  await inboundSms(page, info, from, 'STOP');
+
+  await signIn(page, info, DEMO.agent);
+  await expect(page).toHaveURL(/\/leads$/);
+  await open(page, '/conversations', info);
+  await page.getByRole('link', { name: new RegExp(shown.replace(/[+]/g, '\\+')) }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(shown);
+  if (info.project.name === 'hydrated') {
+    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  }
+  await expect(page.getByTestId('send-checks')).toContainText('opted out');
+  await expect(page.getByTestId('thread')).toContainText('You are unsubscribed');
+
+  await page.getByLabel('Reply').fill('Are you sure? We have a deal for you.');
+  await page.getByRole('button', { name: 'Send' }).click();
+
+  await expect(page.getByTestId('delivery').last()).toContainText('Blocked: The customer opted out');
+});
