@@ -397,7 +397,10 @@ async fn search_finds_phone_digits_in_any_format_names_emails_and_vins(pool: PgP
         ("555-0110", "Ana Diaz"),
         ("415.555", "Ana Diaz"),
         ("diaz", "Ana Diaz"),
+        ("di an", "Ana Diaz"),
+        ("iaz", "Ana Diaz"),
         ("ANA@X", "Ana Diaz"),
+        ("chen, bo", "Bo Chen"),
         ("1hgcm82633a004352", "Ana Diaz"),
         ("(312)", "Bo Chen"),
     ] {

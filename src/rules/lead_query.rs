@@ -12,8 +12,14 @@ pub const COUNT_LIMIT: i64 = 1_000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Search {
-    /// Lower-cased, LIKE-escaped text matched inside name and e-mail.
-    Text(String),
+    /// Words typed, each matched as the start of a word of the name or e-mail, in any
+    /// order ("ana lo" finds "López, Ana"). `anywhere` is the fallback when none match.
+    Words {
+        words: Vec<String>,
+        anywhere: String,
+    },
+    /// Lower-cased, LIKE-escaped text matched anywhere inside name and e-mail.
+    Anywhere(String),
     /// Three or more digits typed in any format, matched inside the E.164 phone.
     PhoneDigits(String),
     /// A whole VIN, matched against both vehicles.
@@ -150,7 +156,44 @@ pub fn classify(input: &str) -> Option<Search> {
     if !has_letters && digits.len() >= 3 {
         return Some(Search::PhoneDigits(digits));
     }
-    Some(Search::Text(like_escape(&input.to_lowercase())))
+    let anywhere = like_escape(&input.to_lowercase());
+    let words: Vec<String> = input
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    Some(if words.is_empty() {
+        Search::Anywhere(anywhere)
+    } else {
+        Search::Words { words, anywhere }
+    })
+}
+
+impl Search {
+    /// The full-text query of a word search: every word as a prefix, all required. Words
+    /// hold letters and digits only, so nothing typed can reach the query syntax.
+    pub fn tsquery(words: &[String]) -> String {
+        words
+            .iter()
+            .map(|w| format!("{w}:*"))
+            .collect::<Vec<_>>()
+            .join(" & ")
+    }
+}
+
+impl LeadFilter {
+    /// The same filter searching anywhere inside names and e-mails, when a word search
+    /// found nothing: "arci" still finds "Garcia".
+    pub fn loosened(&self) -> Option<LeadFilter> {
+        match &self.search {
+            Some(Search::Words { anywhere, .. }) => Some(LeadFilter {
+                search: Some(Search::Anywhere(anywhere.clone())),
+                ..self.clone()
+            }),
+            _ => None,
+        }
+    }
 }
 
 /// Escapes LIKE's wildcards so that "50%" searches for "50%".
@@ -178,18 +221,54 @@ mod tests {
         );
     }
 
+    fn words(list: &[&str], anywhere: &str) -> Option<Search> {
+        Some(Search::Words {
+            words: list.iter().map(|w| w.to_string()).collect(),
+            anywhere: anywhere.into(),
+        })
+    }
+
     #[test]
     fn words_search_names_and_emails() {
         assert_eq!(
             classify("  Ana López "),
-            Some(Search::Text("ana lópez".into()))
+            words(&["ana", "lópez"], "ana lópez")
         );
-        assert_eq!(classify("ana@"), Some(Search::Text("ana@".into())));
+        assert_eq!(
+            classify("maria.garcia12@example"),
+            words(&["maria", "garcia12", "example"], "maria.garcia12@example")
+        );
         assert_eq!(
             classify("12"),
-            Some(Search::Text("12".into())),
+            words(&["12"], "12"),
             "too few digits for a phone search"
         );
+    }
+
+    #[test]
+    fn query_syntax_typed_in_the_box_is_only_a_separator() {
+        let Some(Search::Words { words, .. }) = classify("o'brien & !(x:* | y)") else {
+            panic!("a word search");
+        };
+        assert_eq!(Search::tsquery(&words), "o:* & brien:* & x:* & y:*");
+    }
+
+    #[test]
+    fn punctuation_alone_searches_anywhere() {
+        assert_eq!(classify("@_%"), Some(Search::Anywhere("@\\_\\%".into())));
+    }
+
+    #[test]
+    fn a_word_search_loosens_to_a_search_anywhere() {
+        let filter = LeadFilter {
+            search: classify("arci"),
+            status: Some(LeadStatus::New),
+            ..Default::default()
+        };
+        let loose = filter.loosened().unwrap();
+        assert_eq!(loose.search, Some(Search::Anywhere("arci".into())));
+        assert_eq!(loose.status, Some(LeadStatus::New));
+        assert_eq!(loose.loosened(), None);
     }
 
     #[test]

@@ -66,7 +66,11 @@ pub async fn run() -> anyhow::Result<()> {
     let config = Config::from_env()?;
     init_tracing(&config);
     let pool = PgPoolOptions::new()
-        .max_connections(32)
+        .max_connections(config.db_connections)
+        // The default pings PostgreSQL before every query: a second round trip each time,
+        // which cost a third of a page's time (BENCHMARKS.md). A dead connection still
+        // fails its query and is replaced.
+        .test_before_acquire(false)
         .connect(&config.database_url)
         .await
         .context("connecting to PostgreSQL")?;

@@ -7,6 +7,14 @@ use std::time::Duration;
 /// The data key of `Config::for_tests` (never used outside tests and local runs).
 pub const TEST_DATA_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
+/// Four connections per CPU core: on the 2-core benchmark machine 8 served the lead list
+/// half again as fast as 16 and twice as fast as 32, whose extra PostgreSQL processes
+/// only fight over the cores (BENCHMARKS.md).
+pub fn default_db_connections() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    (4 * cores).clamp(4, 64) as u32
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: String,
@@ -22,6 +30,8 @@ pub struct Config {
     pub data_key: Option<DataKey>,
     /// Run the outbox worker in this process.
     pub run_worker: bool,
+    /// PostgreSQL connections this process keeps at most.
+    pub db_connections: u32,
 }
 
 impl Config {
@@ -57,6 +67,15 @@ impl Config {
                 .transpose()
                 .map_err(anyhow::Error::msg)?,
             run_worker: flag("RUN_WORKER")?.unwrap_or(true),
+            db_connections: var("DATABASE_MAX_CONNECTIONS")
+                .map(|v| {
+                    v.parse()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .context("DATABASE_MAX_CONNECTIONS must be a whole number above 0")
+                })
+                .transpose()?
+                .unwrap_or_else(default_db_connections),
         })
     }
 
@@ -72,6 +91,7 @@ impl Config {
             json_logs: false,
             data_key: DataKey::from_base64(TEST_DATA_KEY).ok(),
             run_worker: false,
+            db_connections: default_db_connections(),
         }
     }
 }

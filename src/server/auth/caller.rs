@@ -2,7 +2,8 @@
 //! in which organisation and with which role, here, and nowhere else.
 
 use super::session::AuthSession;
-use crate::{error::AppError, model::Role, rules::authz::Capability, server::AppState};
+use crate::model::{CurrentUser, Role, Vertical};
+use crate::{error::AppError, rules::authz::Capability, server::AppState};
 use axum::extract::FromRequestParts;
 use http::request::Parts;
 use sqlx::PgPool;
@@ -29,21 +30,38 @@ impl Caller {
 /// Resolves the session to a live account. A session whose user is gone, deactivated,
 /// or whose epoch is stale (deactivated, password changed) is ended on the spot.
 pub async fn resolve(pool: &PgPool, session: &Session) -> Result<Caller, AppError> {
+    resolve_user(pool, session).await.map(|(caller, _)| caller)
+}
+
+/// `resolve`, with the person and organisation the page header shows (one query).
+async fn resolve_user(pool: &PgPool, session: &Session) -> Result<(Caller, CurrentUser), AppError> {
     let auth = AuthSession(session.clone());
     let Some((user_id, epoch)) = auth.identity().await? else {
         return Err(AppError::Unauthenticated);
     };
-    let row: Option<(Uuid, Role, bool, i32)> =
-        sqlx::query_as("SELECT org_id, role, active, session_epoch FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(pool)
-            .await?;
+    let row: Option<Account> = sqlx::query_as(
+        "SELECT u.org_id, u.role, u.active, u.session_epoch, u.name, u.email, o.name AS org_name, o.vertical
+         FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await?;
     match row {
-        Some((org_id, role, true, current)) if current == epoch => Ok(Caller {
-            user_id,
-            org_id,
-            role,
-        }),
+        Some(a) if a.active && a.session_epoch == epoch => Ok((
+            Caller {
+                user_id,
+                org_id: a.org_id,
+                role: a.role,
+            },
+            CurrentUser {
+                user_id,
+                name: a.name,
+                email: a.email,
+                role: a.role,
+                org_name: a.org_name,
+                vertical: a.vertical,
+            },
+        )),
         _ => {
             auth.sign_out().await?;
             Err(AppError::Unauthenticated)
@@ -51,16 +69,37 @@ pub async fn resolve(pool: &PgPool, session: &Session) -> Result<Caller, AppErro
     }
 }
 
+#[derive(sqlx::FromRow)]
+struct Account {
+    org_id: Uuid,
+    role: Role,
+    active: bool,
+    session_epoch: i32,
+    name: String,
+    email: String,
+    org_name: String,
+    vertical: Vertical,
+}
+
 /// The caller of the current request, once resolved: a page asks for it in its layout
 /// and again in each of its server functions, but the database is asked once.
 #[derive(Clone, Default)]
-pub struct CallerCache(std::sync::Arc<std::sync::OnceLock<Caller>>);
+pub struct CallerCache(std::sync::Arc<std::sync::OnceLock<(Caller, CurrentUser)>>);
 
 /// For server functions: the caller, if signed in and allowed `capability`.
 pub async fn require(capability: Capability) -> Result<Caller, AppError> {
+    signed_in().await?.0.may(capability)
+}
+
+/// For the page frame: the signed-in person, from the same single lookup as `require`.
+pub async fn current_user() -> Result<CurrentUser, AppError> {
+    Ok(signed_in().await?.1)
+}
+
+async fn signed_in() -> Result<(Caller, CurrentUser), AppError> {
     let cache = leptos::prelude::use_context::<CallerCache>();
-    if let Some(caller) = cache.as_ref().and_then(|c| c.0.get()) {
-        return caller.may(capability);
+    if let Some(found) = cache.as_ref().and_then(|c| c.0.get()) {
+        return Ok(found.clone());
     }
     let state = leptos::prelude::use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from the Leptos context");
@@ -70,11 +109,11 @@ pub async fn require(capability: Capability) -> Result<Caller, AppError> {
         tracing::error!(%error, "session layer missing");
         AppError::Internal
     })?;
-    let caller = resolve(&state.pool, &session).await?;
+    let found = resolve_user(&state.pool, &session).await?;
     if let Some(cache) = cache {
-        let _ = cache.0.set(caller);
+        let _ = cache.0.set(found.clone());
     }
-    caller.may(capability)
+    Ok(found)
 }
 
 /// For plain axum handlers: any signed-in caller; check capabilities with `Caller::may`.

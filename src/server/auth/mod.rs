@@ -5,4 +5,4 @@ pub mod login;
 pub mod password;
 pub mod session;
 
-pub use caller::{require, resolve, Caller, CallerCache};
+pub use caller::{current_user, require, resolve, Caller, CallerCache};

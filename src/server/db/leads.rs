@@ -5,7 +5,7 @@ use crate::model::{Assignee, Lead, LeadNote, LeadRow, LeadSource, LeadStatus};
 use crate::rules::lead_query::{
     Assigned, Cursor, CursorKey, LeadFilter, Search, Sort, COUNT_LIMIT, PAGE_SIZE,
 };
-use sqlx::{PgExecutor, PgPool, Postgres, QueryBuilder};
+use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 pub const PHONE_KEY: &str = "leads_phone_key";
@@ -35,7 +35,12 @@ fn filtered(qb: &mut QueryBuilder<'_, Postgres>, scope: Scope, filter: &LeadFilt
     scoped(qb, scope);
     match &filter.search {
         None => {}
-        Some(Search::Text(text)) => {
+        Some(Search::Words { words, .. }) => {
+            qb.push(" AND l.search_words @@ to_tsquery('simple', ")
+                .push_bind(Search::tsquery(words))
+                .push(")");
+        }
+        Some(Search::Anywhere(text)) => {
             let pattern = format!("%{text}%");
             qb.push(" AND (lower(l.name) LIKE ")
                 .push_bind(pattern.clone());
@@ -101,7 +106,7 @@ fn ordered(qb: &mut QueryBuilder<'_, Postgres>, filter: &LeadFilter) {
 
 /// One page of the list, and the cursor of the next page if there is one.
 pub async fn page(
-    pool: &PgPool,
+    conn: &mut PgConnection,
     scope: Scope,
     filter: &LeadFilter,
 ) -> Result<(Vec<LeadRow>, Option<Cursor>), sqlx::Error> {
@@ -115,7 +120,7 @@ pub async fn page(
     let rows: Vec<PageRow> = qb
         .build_query_as()
         .persistent(false)
-        .fetch_all(pool)
+        .fetch_all(conn)
         .await?;
     let next = (rows.len() as i64 > PAGE_SIZE).then(|| {
         let last = &rows[PAGE_SIZE as usize - 1];
@@ -146,13 +151,17 @@ struct PageRow {
 }
 
 /// How many leads match, counting no further than `COUNT_LIMIT`.
-pub async fn count(pool: &PgPool, scope: Scope, filter: &LeadFilter) -> Result<i64, sqlx::Error> {
+pub async fn count(
+    conn: &mut PgConnection,
+    scope: Scope,
+    filter: &LeadFilter,
+) -> Result<i64, sqlx::Error> {
     let mut qb = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM leads l");
     filtered(&mut qb, scope, filter);
     qb.push(" LIMIT ").push_bind(COUNT_LIMIT).push(") matching");
     qb.build_query_scalar()
         .persistent(false)
-        .fetch_one(pool)
+        .fetch_one(conn)
         .await
 }
 

@@ -1,4 +1,4 @@
-use crate::model::{CurrentUser, Email, Role, UserSummary, Vertical};
+use crate::model::{Email, Role, UserSummary};
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
@@ -36,26 +36,6 @@ pub async fn touch_sign_in(pool: &PgPool, id: Uuid) -> Result<(), sqlx::Error> {
         .execute(pool)
         .await?;
     Ok(())
-}
-
-pub async fn current(pool: &PgPool, id: Uuid) -> Result<Option<CurrentUser>, sqlx::Error> {
-    let row: Option<(Uuid, String, String, Role, String, Vertical)> = sqlx::query_as(
-        "SELECT u.id, u.name, u.email, u.role, o.name, o.vertical
-         FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(
-        |(user_id, name, email, role, org_name, vertical)| CurrentUser {
-            user_id,
-            name,
-            email,
-            role,
-            org_name,
-            vertical,
-        },
-    ))
 }
 
 pub async fn list(pool: &PgPool, org_id: Uuid) -> Result<Vec<UserSummary>, sqlx::Error> {

@@ -23,7 +23,11 @@ pub async fn export(
 ) -> Result<Response, AppError> {
     let caller = caller.may(Capability::ExportData)?;
     let filter = LeadFilter::parse(&query);
-    let leads = db::leads::all(&state.pool, scope(caller), &filter).await?;
+    let mut leads = db::leads::all(&state.pool, scope(caller), &filter).await?;
+    // The same fallback as the list: words that start nothing are searched anywhere.
+    if let (true, Some(loose)) = (leads.is_empty(), filter.loosened()) {
+        leads = db::leads::all(&state.pool, scope(caller), &loose).await?;
+    }
     let body = super::csv_io::export(&leads).map_err(|e| anyhow::anyhow!("writing CSV: {e}"))?;
     let ip = client_ip(&parts, state.config.trust_proxy);
     let detail = json!({ "count": leads.len(), "filters": query });
