@@ -6,8 +6,9 @@ mod common;
 
 use common::*;
 use consentdesk::model::Role;
+use consentdesk::model::{ChannelFamily as Family, ConsentMedium as Medium};
 use consentdesk::rules::consent::ConsentLevel;
-use consentdesk::server::consent::{self, Family, Medium, NewEvent};
+use consentdesk::server::consent::{self, NewEvent};
 use consentdesk::server::{config::TEST_DATA_KEY, crypto::DataKey, messaging::outbox};
 use reqwest::StatusCode;
 use sqlx::PgPool;
@@ -314,7 +315,7 @@ async fn verification_names_the_first_event_edited_by_hand(pool: PgPool) {
         .unwrap();
 
     let result = consent::verify(&pool, org_id).await.unwrap();
-    assert_eq!(result.first_broken.map(|(seq, _)| seq), Some(2));
+    assert_eq!(result.first_broken.map(|broken| broken.seq), Some(2));
 }
 
 #[sqlx::test]

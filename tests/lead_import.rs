@@ -186,3 +186,45 @@ async fn a_file_that_is_not_a_lead_csv_is_sent_back_with_a_reason(pool: PgPool) 
         .starts_with("/leads/import?error="));
     assert_eq!(count(&pool, "SELECT count(*) FROM lead_imports").await, 1);
 }
+
+#[sqlx::test]
+async fn merging_fills_every_empty_field_and_an_unknown_time_zone_is_rejected(pool: PgPool) {
+    let (_app, mut manager, _) = prepared(&pool).await;
+    let file = "Name,Phone,Time zone,Locations,Trade-in make,Budget max\n\
+Existing Again,(415) 555-0121,America/Denver,Oak Park,Ford,450000\n\
+Cy Moss,(415) 555-0122,Mars/Olympus,,,\n";
+    let response = manager
+        .upload("/leads/import", "file", "more.csv", file)
+        .await;
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    let id = location.strip_prefix("/leads/import/").unwrap().to_string();
+
+    let report: Value = manager
+        .call("run_import", &[("id", &id), ("duplicates", "merge")])
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    assert_eq!(report["merged"].as_u64(), Some(1));
+    assert_eq!(report["rejected"][0]["name"], "Cy Moss");
+    let merged: (Option<String>, Option<String>, Option<String>, Option<i32>) = sqlx::query_as(
+        "SELECT time_zone, locations, owned_make, budget_max FROM leads WHERE name = 'Existing'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        merged,
+        (
+            Some("America/Denver".into()),
+            Some("Oak Park".into()),
+            Some("Ford".into()),
+            Some(450000)
+        )
+    );
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM leads WHERE name = 'Cy Moss'").await,
+        0
+    );
+}

@@ -128,6 +128,126 @@ async fn invalid_input_returns_field_errors_and_writes_nothing(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(name, "Ana Diaz", "the failed update changed nothing");
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM audit_events WHERE action = 'lead.updated'"
+        )
+        .await,
+        0,
+        "a refused edit is not audited as an edit"
+    );
+}
+
+#[sqlx::test]
+async fn an_edit_a_status_change_and_a_note_are_saved_and_audited(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    shop(&pool).await;
+    let mut agent = app.signed_in("ana@north.example").await;
+    let id = create(&mut agent, "Ana Diaz", "(415) 555-0100")
+        .await
+        .to_string();
+
+    let edited = agent
+        .call(
+            "update_lead",
+            &[
+                ("id", &id),
+                ("input[name]", "Ana María Díaz"),
+                ("input[phone]", "415 555 0100"),
+                ("input[interest_make]", "Honda"),
+                ("input[time_zone]", "America/Denver"),
+            ],
+        )
+        .await;
+    let status = agent
+        .call("set_lead_status", &[("id", &id), ("status", "qualified")])
+        .await;
+    let note = agent
+        .call(
+            "add_lead_note",
+            &[("id", &id), ("body", "Wants a test drive")],
+        )
+        .await;
+
+    for response in [edited, status, note] {
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let (name, make, zone, state): (String, Option<String>, Option<String>, String) =
+        sqlx::query_as("SELECT name, interest_make, time_zone, status::text FROM leads")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(name, "Ana María Díaz");
+    assert_eq!(make.as_deref(), Some("Honda"));
+    assert_eq!(zone.as_deref(), Some("America/Denver"));
+    assert_eq!(state, "qualified");
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM lead_notes WHERE body = 'Wants a test drive'"
+        )
+        .await,
+        1
+    );
+    for action in ["lead.updated", "lead.status_changed", "lead.note_added"] {
+        let audited: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM audit_events WHERE action = $1 AND object_id = $2",
+        )
+        .bind(action)
+        .bind(&id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(audited, 1, "{action}");
+    }
+}
+
+#[sqlx::test]
+async fn saving_the_form_keeps_the_fields_of_another_vertical(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    shop(&pool).await;
+    let mut manager = app.signed_in("boss@north.example").await;
+    let id = create(&mut manager, "Ana Diaz", "(415) 555-0100").await;
+    sqlx::query("UPDATE leads SET budget_min = 300000, locations = 'Oak Park' WHERE id = $1")
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    // The automotive form, as the browser sends it after rendering the lead page.
+    let html = manager
+        .get(&format!("/leads/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(r#"name="input[budget_min]" value="300000""#)
+            || html.contains(r#"value="300000" name="input[budget_min]""#),
+        "the real-estate fields travel with the automotive form"
+    );
+    let response = manager
+        .call(
+            "update_lead",
+            &[
+                ("id", &id.to_string()),
+                ("input[name]", "Ana Diaz"),
+                ("input[phone]", "(415) 555-0100"),
+                ("input[budget_min]", "300000"),
+                ("input[locations]", "Oak Park"),
+            ],
+        )
+        .await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    let kept: (Option<i32>, Option<String>) =
+        sqlx::query_as("SELECT budget_min, locations FROM leads WHERE id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(kept, (Some(300000), Some("Oak Park".into())));
 }
 
 #[sqlx::test]
@@ -356,9 +476,11 @@ async fn a_manager_deletes_a_lead_and_the_deletion_is_audited(pool: PgPool) {
     shop(&pool).await;
     let mut manager = app.signed_in("boss@north.example").await;
     let lead = create(&mut manager, "Ana", "4155550109").await.to_string();
-    manager
+    let noted = manager
         .call("add_lead_note", &[("id", &lead), ("body", "called twice")])
         .await;
+    assert_eq!(noted.status(), StatusCode::OK);
+    assert_eq!(count(&pool, "SELECT count(*) FROM lead_notes").await, 1);
 
     let response = manager.call("delete_lead", &[("id", &lead)]).await;
 

@@ -1,5 +1,6 @@
 //! Types shared by the server and the browser. Nothing here does I/O.
 
+mod consent;
 mod conversation;
 mod email;
 mod form;
@@ -12,6 +13,12 @@ mod settings;
 mod user;
 mod vin;
 
+pub use consent::{
+    BlockedPage, BlockedSend, BrokenLink, ChannelFamily, ConsentCell, ConsentEventView,
+    ConsentMedium, ConsentNumberRow, ConsentWording, EvidencePacket, LeadRef, NumberConsent,
+    PacketMessage, PacketOptOut, PublicConsentForm, PublicConsentInput, RecordConsentInput,
+    RecordOptOutInput, Verification,
+};
 pub use conversation::{
     CallView, Channel, ConversationRow, ConversationStatus, DeliveryStatus, Direction, InboxPage,
     InboxQuery, MessageCategory, MessageView, SendCheck, Sender, Thread,

@@ -116,6 +116,45 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Any valid-looking US number (area code and exchange 2–9xx, not 555-01xx fiction
+        /// or N11 codes) reads the same in every way people write it.
+        #[test]
+        fn every_way_of_writing_a_us_number_reads_the_same(
+            area in 201u32..990, exchange in 200u32..999, line in 0u32..10_000
+        ) {
+            let e164 = format!("+1{area}{exchange}{line:04}");
+            proptest::prop_assume!(E164::parse(&e164, "US").is_ok());
+            let (a, x, l) = (area, exchange, format!("{line:04}"));
+            for input in [
+                format!("({a}) {x}-{l}"),
+                format!("+1 {a} {x} {l}"),
+                format!("{a}.{x}.{l}"),
+                format!("{a}{x}{l}"),
+                format!("1-{a}-{x}-{l}"),
+                format!("  {a} {x} {l}  "),
+            ] {
+                proptest::prop_assert_eq!(E164::parse(&input, "US").map(|p| p.0), Ok(e164.clone()));
+            }
+        }
+
+        /// Whatever is typed, a number that parses is stored in E.164 form.
+        #[test]
+        fn whatever_parses_is_e164(input in "[0-9 ()+.-]{0,20}") {
+            if let Ok(phone) = E164::parse(&input, "US") {
+                let digits = &phone.as_str()[1..];
+                proptest::prop_assert!(phone.as_str().starts_with('+'));
+                proptest::prop_assert!(digits.len() <= 15 && digits.chars().all(|c| c.is_ascii_digit()));
+                proptest::prop_assert!(!digits.starts_with('0'));
+            }
+        }
+
+        #[test]
+        fn letters_are_never_a_phone_number(input in "[0-9]{3,10}[a-zA-Z]+[0-9]{0,4}") {
+            proptest::prop_assert!(E164::parse(&input, "US").is_err());
+        }
+    }
+
     #[test]
     fn displays_north_american_numbers_readably() {
         assert_eq!(

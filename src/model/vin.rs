@@ -146,4 +146,59 @@ mod tests {
         }
         assert!(checked > 400, "only {checked} substitutions checked");
     }
+
+    const ALPHABET: &str = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ";
+
+    /// Sixteen allowed characters, and the VIN they make with the right check digit.
+    fn with_check_digit(body: &[char]) -> String {
+        let mut vin: Vec<char> = body[..8].to_vec();
+        vin.push('0');
+        vin.extend_from_slice(&body[8..]);
+        let sum: u32 = vin
+            .iter()
+            .zip(WEIGHTS)
+            .map(|(c, w)| value(*c).unwrap() * w)
+            .sum();
+        vin[8] = match sum % 11 {
+            10 => 'X',
+            n => char::from_digit(n, 10).unwrap(),
+        };
+        vin.into_iter().collect()
+    }
+
+    fn body() -> impl proptest::strategy::Strategy<Value = Vec<char>> {
+        let chars: Vec<char> = ALPHABET.chars().collect();
+        proptest::collection::vec(proptest::sample::select(chars), 16)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_vin_with_its_check_digit_parses_in_any_case(body in body()) {
+            let vin = with_check_digit(&body);
+            proptest::prop_assert_eq!(Vin::parse(&vin.to_lowercase()).map(|v| v.0), Ok(vin));
+        }
+
+        #[test]
+        fn any_other_check_digit_is_refused(body in body(), wrong in proptest::sample::select("0123456789X".chars().collect::<Vec<_>>())) {
+            let vin = with_check_digit(&body);
+            proptest::prop_assume!(vin.chars().nth(8) != Some(wrong));
+            let mut changed: Vec<char> = vin.chars().collect();
+            changed[8] = wrong;
+            let changed: String = changed.into_iter().collect();
+            proptest::prop_assert!(Vin::parse(&changed).is_err());
+        }
+
+        #[test]
+        fn anything_but_seventeen_characters_is_refused(text in "[0-9A-HJ-NPR-Z]{0,16}|[0-9A-HJ-NPR-Z]{18,30}") {
+            proptest::prop_assert!(Vin::parse(&text).is_err());
+        }
+
+        #[test]
+        fn i_o_and_q_are_refused_anywhere(body in body(), at in 0usize..17, letter in proptest::sample::select(vec!['I', 'O', 'Q'])) {
+            let mut vin: Vec<char> = with_check_digit(&body).chars().collect();
+            vin[at] = letter;
+            let vin: String = vin.into_iter().collect();
+            proptest::prop_assert!(Vin::parse(&vin).is_err());
+        }
+    }
 }

@@ -18,6 +18,14 @@ pub enum Capability {
     /// Reply to customers. Compliance officers never send messages.
     SendMessages,
     ViewConsent,
+    /// Record consent a customer gave on paper, in person, on a call or by e-mail.
+    RecordConsent,
+    /// Record an opt-out received by e-mail, phone or in person: every role may, at once.
+    RecordOptOut,
+    /// Organisation-wide consent review: every number, ledger verification, blocked sends.
+    ReviewConsent,
+    /// The consent language of the public consent form.
+    EditConsentWording,
     /// Bulk exports (CSV, evidence packets) and deleting data.
     ExportData,
     ViewPrivacyRequests,
@@ -45,7 +53,14 @@ impl Role {
             ),
             Role::Agent => matches!(
                 capability,
-                SignedIn | ViewLeads | EditLeads | ViewConversations | SendMessages | ViewConsent
+                SignedIn
+                    | ViewLeads
+                    | EditLeads
+                    | ViewConversations
+                    | SendMessages
+                    | ViewConsent
+                    | RecordConsent
+                    | RecordOptOut
             ),
         }
     }
@@ -174,6 +189,16 @@ mod tests {
         for capability in [AssignLeads, DeleteLeads, ImportLeads] {
             assert!(!Role::Agent.may(capability), "{capability:?}");
             assert!(Role::Manager.may(capability), "{capability:?}");
+        }
+    }
+
+    #[test]
+    fn every_role_records_opt_outs_but_only_managers_and_compliance_review_the_ledger() {
+        for role in Role::ALL {
+            assert!(role.may(RecordOptOut), "{role:?}");
+            assert!(role.may(RecordConsent), "{role:?}");
+            assert_eq!(role.may(ReviewConsent), role != Role::Agent);
+            assert_eq!(role.may(EditConsentWording), role != Role::Agent);
         }
     }
 

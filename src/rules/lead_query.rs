@@ -154,6 +154,11 @@ pub fn classify(input: &str) -> Option<Search> {
     let has_letters = input.chars().any(char::is_alphabetic);
     let digits: String = input.chars().filter(char::is_ascii_digit).collect();
     if !has_letters && digits.len() >= 3 {
+        // A whole national number ("020 7946 0958") starts with a trunk 0 that E.164 drops.
+        let digits = match digits.strip_prefix('0') {
+            Some(rest) if digits.len() >= 9 => rest.to_string(),
+            _ => digits,
+        };
         return Some(Search::PhoneDigits(digits));
     }
     let anywhere = like_escape(&input.to_lowercase());
@@ -218,6 +223,16 @@ mod tests {
         assert_eq!(
             classify("(415) 555-0100"),
             Some(Search::PhoneDigits("4155550100".into()))
+        );
+        assert_eq!(
+            classify("020 7946 0958"),
+            Some(Search::PhoneDigits("2079460958".into())),
+            "the national trunk 0 is not part of +44 20 7946 0958"
+        );
+        assert_eq!(
+            classify("0958"),
+            Some(Search::PhoneDigits("0958".into())),
+            "a short fragment keeps its zero"
         );
     }
 

@@ -1,43 +1,14 @@
-use crate::model::{Channel, MessageCategory};
+use crate::model::{
+    BrokenLink, ChannelFamily as Family, ConsentEventView, ConsentMedium as Medium,
+    MessageCategory, Verification,
+};
 use crate::rules::consent::{ConsentLevel, Event};
 use chrono::{DateTime, SubsecRound, Utc};
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
 use std::net::IpAddr;
 use uuid::Uuid;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
-#[sqlx(type_name = "channel_family", rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum Family {
-    Texts,
-    Calls,
-    Whatsapp,
-}
-
-/// Consent is kept per channel family: texts (SMS and our web chat), calls, WhatsApp.
-pub fn family_of(channel: Channel) -> Family {
-    match channel {
-        Channel::Sms | Channel::Chat => Family::Texts,
-        Channel::Voice => Family::Calls,
-        Channel::Whatsapp => Family::Whatsapp,
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
-#[sqlx(type_name = "consent_medium", rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum Medium {
-    WebForm,
-    PaperForm,
-    InPerson,
-    SmsKeyword,
-    VerbalCall,
-    Email,
-    Import,
-}
 
 #[derive(Debug, Clone)]
 pub struct NewEvent {
@@ -57,7 +28,7 @@ pub struct NewEvent {
     pub source_ref: Option<String>,
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -105,9 +76,16 @@ fn canonical(
     .into_bytes()
 }
 
+/// Where an appended event landed: its row id and its place in the organisation's chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Appended {
+    pub id: i64,
+    pub seq: i64,
+}
+
 /// Appends an event to the organisation's chain. Appends of one organisation are
 /// serialised by locking its row, so the chain never forks.
-pub async fn append(conn: &mut PgConnection, e: &NewEvent) -> Result<i64, sqlx::Error> {
+pub async fn append(conn: &mut PgConnection, e: &NewEvent) -> Result<Appended, sqlx::Error> {
     sqlx::query("SELECT 1 FROM organisations WHERE id = $1 FOR NO KEY UPDATE")
         .bind(e.org_id)
         .execute(&mut *conn)
@@ -147,10 +125,11 @@ pub async fn append(conn: &mut PgConnection, e: &NewEvent) -> Result<i64, sqlx::
         .language
         .as_ref()
         .map(|l| Sha256::digest(l.as_bytes()).to_vec());
-    sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO consent_events (org_id, seq, phone, family, kind, level, categories, medium, language, language_sha256,
                                      campaign, ip, user_agent, person_name, captured_by, source_ref, at, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5::consent_kind, $6, $7, $8, $9, $10, $11, $12::inet, $13, $14, $15, $16, $17, $18, $19)",
+         VALUES ($1, $2, $3, $4, $5::consent_kind, $6, $7, $8, $9, $10, $11, $12::inet, $13, $14, $15, $16, $17, $18, $19)
+         RETURNING id",
     )
     .bind(e.org_id)
     .bind(seq)
@@ -171,9 +150,9 @@ pub async fn append(conn: &mut PgConnection, e: &NewEvent) -> Result<i64, sqlx::
     .bind(at)
     .bind(prev_hash)
     .bind(hash)
-    .execute(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    Ok(seq)
+    Ok(Appended { id, seq })
 }
 
 /// A number's events in one family of one organisation, in ledger order.
@@ -200,10 +179,7 @@ pub async fn events_for(
     Ok(rows
         .into_iter()
         .map(|(grant, categories, medium, at)| {
-            let how = serde_json::to_value(medium)
-                .ok()
-                .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
-                .unwrap_or_default();
+            let how = medium.label().to_lowercase();
             Event {
                 grant,
                 categories,
@@ -213,11 +189,67 @@ pub async fn events_for(
         .collect())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Verification {
-    pub checked: i64,
-    /// The first event whose stored hash or link does not match its content.
-    pub first_broken: Option<(i64, String)>,
+#[derive(sqlx::FromRow)]
+struct HistoryRow {
+    seq: i64,
+    at: DateTime<Utc>,
+    phone: String,
+    family: Family,
+    level: Option<ConsentLevel>,
+    categories: Vec<MessageCategory>,
+    medium: Medium,
+    language: Option<String>,
+    language_sha256: Option<Vec<u8>>,
+    campaign: Option<String>,
+    ip: Option<String>,
+    user_agent: Option<String>,
+    person_name: Option<String>,
+    captured_by: Option<String>,
+    source_ref: Option<String>,
+    hash: Vec<u8>,
+    prev_hash: Option<Vec<u8>>,
+}
+
+/// Every event of a number in an organisation, every family, with all its evidence, in
+/// ledger order.
+pub async fn history(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    phone: &str,
+) -> Result<Vec<ConsentEventView>, sqlx::Error> {
+    let rows: Vec<HistoryRow> = sqlx::query_as(
+        "SELECT e.seq, e.at, e.phone, e.family, e.level, e.categories, e.medium, e.language, e.language_sha256,
+                e.campaign, host(e.ip) AS ip, e.user_agent, e.person_name, u.name AS captured_by, e.source_ref,
+                e.hash, e.prev_hash
+         FROM consent_events e LEFT JOIN users u ON u.id = e.captured_by
+         WHERE e.org_id = $1 AND e.phone = $2 ORDER BY e.seq",
+    )
+    .bind(org_id)
+    .bind(phone)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ConsentEventView {
+            seq: r.seq,
+            at: r.at,
+            phone: r.phone,
+            family: r.family,
+            level: r.level,
+            categories: r.categories,
+            medium: r.medium,
+            language: r.language,
+            language_sha256: r.language_sha256.as_deref().map(hex),
+            campaign: r.campaign,
+            ip: r.ip,
+            user_agent: r.user_agent,
+            person_name: r.person_name,
+            captured_by: r.captured_by,
+            source_ref: r.source_ref,
+            hash: hex(&r.hash),
+            prev_hash: r.prev_hash.as_deref().map(hex),
+        })
+        .collect())
 }
 
 #[derive(sqlx::FromRow)]
@@ -285,7 +317,12 @@ pub async fn verify(pool: &PgPool, org_id: Uuid) -> Result<Verification, sqlx::E
         if let Some(why) = broken {
             return Ok(Verification {
                 checked: index as i64 + 1,
-                first_broken: Some((row.seq, why)),
+                first_broken: Some(BrokenLink {
+                    seq: row.seq,
+                    phone: row.phone.clone(),
+                    why,
+                }),
+                at: Utc::now(),
             });
         }
         previous = Some(row.hash.clone());
@@ -293,5 +330,6 @@ pub async fn verify(pool: &PgPool, org_id: Uuid) -> Result<Verification, sqlx::E
     Ok(Verification {
         checked: rows.len() as i64,
         first_broken: None,
+        at: Utc::now(),
     })
 }

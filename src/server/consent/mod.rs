@@ -4,4 +4,4 @@
 pub mod keywords;
 mod ledger;
 
-pub use ledger::{append, events_for, family_of, verify, Family, Medium, NewEvent, Verification};
+pub use ledger::{append, events_for, hex, history, verify, Appended, NewEvent};

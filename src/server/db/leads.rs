@@ -111,7 +111,7 @@ pub async fn page(
     filter: &LeadFilter,
 ) -> Result<(Vec<LeadRow>, Option<Cursor>), sqlx::Error> {
     let mut qb = QueryBuilder::new(format!(
-        "SELECT {ROW_COLUMNS}, l.updated_at FROM leads l LEFT JOIN users u ON u.id = l.assigned_to"
+        "SELECT {ROW_COLUMNS}, l.updated_at, lower(l.name) AS sort_name FROM leads l LEFT JOIN users u ON u.id = l.assigned_to"
     ));
     filtered(&mut qb, scope, filter);
     ordered(&mut qb, filter);
@@ -127,7 +127,8 @@ pub async fn page(
         let key = match filter.sort {
             Sort::Newest | Sort::Oldest => CursorKey::Time(last.row.created_at),
             Sort::Updated => CursorKey::Time(last.updated_at),
-            Sort::Name => CursorKey::Name(last.row.name.to_lowercase()),
+            // PostgreSQL's lower(), not Rust's: the cursor must compare as the index does.
+            Sort::Name => CursorKey::Name(last.sort_name.clone()),
         };
         Cursor {
             key,
@@ -148,6 +149,7 @@ struct PageRow {
     #[sqlx(flatten)]
     row: LeadRow,
     updated_at: chrono::DateTime<chrono::Utc>,
+    sort_name: String,
 }
 
 /// How many leads match, counting no further than `COUNT_LIMIT`.

@@ -258,12 +258,20 @@ async fn merge_into(
     lead: Uuid,
     f: &LeadFields,
 ) -> Result<(), sqlx::Error> {
+    // Only empty fields are filled: what the lead already says wins over the file.
     sqlx::query(
         "UPDATE leads SET updated_at = now(),
             email = coalesce(email, $3), phone = coalesce(phone, $4),
             tags = ARRAY(SELECT DISTINCT unnest(tags || $5::text[])),
-            interest_year = coalesce(interest_year, $6), interest_make = coalesce(interest_make, $7),
-            interest_model = coalesce(interest_model, $8), interest_vin = coalesce(interest_vin, $9)
+            time_zone = coalesce(time_zone, $6),
+            interest_year = coalesce(interest_year, $7), interest_make = coalesce(interest_make, $8),
+            interest_model = coalesce(interest_model, $9), interest_vin = coalesce(interest_vin, $10),
+            owned_year = coalesce(owned_year, $11), owned_make = coalesce(owned_make, $12),
+            owned_model = coalesce(owned_model, $13), owned_vin = coalesce(owned_vin, $14),
+            budget_min = coalesce(budget_min, $15),
+            budget_max = CASE WHEN budget_max IS NULL AND $16 >= coalesce(budget_min, $15, 0) THEN $16 ELSE budget_max END,
+            locations = coalesce(locations, $17), property_type = coalesce(property_type, $18),
+            timeline = coalesce(timeline, $19)
          WHERE org_id = $1 AND id = $2",
     )
     .bind(org_id)
@@ -271,10 +279,20 @@ async fn merge_into(
     .bind(&f.email)
     .bind(&f.phone)
     .bind(&f.tags)
+    .bind(&f.time_zone)
     .bind(f.interest_year)
     .bind(&f.interest_make)
     .bind(&f.interest_model)
     .bind(&f.interest_vin)
+    .bind(f.owned_year)
+    .bind(&f.owned_make)
+    .bind(&f.owned_model)
+    .bind(&f.owned_vin)
+    .bind(f.budget_min)
+    .bind(f.budget_max)
+    .bind(&f.locations)
+    .bind(&f.property_type)
+    .bind(&f.timeline)
     .execute(conn)
     .await?;
     Ok(())

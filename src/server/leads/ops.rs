@@ -91,18 +91,7 @@ async fn validated(
     input: &LeadInput,
 ) -> Result<db::leads::LeadFields, AppError> {
     let org = db::orgs::profile(&mut *conn, caller.org_id).await?;
-    let zone = input.time_zone.trim();
-    let zone_ok = zone.is_empty() || db::orgs::is_time_zone(&mut *conn, zone).await?;
-    match (validate::lead(input, &org.country), zone_ok) {
-        (Ok(fields), true) => Ok(fields),
-        (result, zone_ok) => {
-            let mut errors = result.err().unwrap_or_default();
-            if !zone_ok {
-                errors.add("time_zone", "Use a time zone name such as America/Chicago.");
-            }
-            Err(AppError::Validation(errors))
-        }
-    }
+    validate::lead(input, &org.country).map_err(AppError::Validation)
 }
 
 fn phone_taken(error: sqlx::Error) -> AppError {

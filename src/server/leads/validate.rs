@@ -47,7 +47,14 @@ pub fn lead(input: &LeadInput, region: &str) -> Result<LeadFields, FieldErrors> 
     let locations = short("locations", &input.locations);
     let property_type = short("property_type", &input.property_type);
     let timeline = short("timeline", &input.timeline);
-    let time_zone = short("time_zone", &input.time_zone);
+    let time_zone = short("time_zone", &input.time_zone).and_then(|zone| {
+        errors.check(
+            "time_zone",
+            zone.parse::<chrono_tz::Tz>()
+                .map(|z| z.name().to_string())
+                .map_err(|_| "Use a time zone name such as America/Chicago."),
+        )
+    });
 
     let interest_year =
         text(&input.interest_year).and_then(|y| errors.check("interest_year", year(&y)));
@@ -178,6 +185,7 @@ mod tests {
             interest_vin: "1HGCM82643A004352".into(),
             budget_min: "900".into(),
             budget_max: "100".into(),
+            time_zone: "Mars/Olympus".into(),
             ..Default::default()
         };
         let errors = lead(&bad, "US").unwrap_err();
@@ -188,9 +196,23 @@ mod tests {
             "interest_year",
             "interest_vin",
             "budget_max",
+            "time_zone",
         ] {
             assert!(errors.get(field).is_some(), "no message for {field}");
         }
+    }
+
+    #[test]
+    fn a_known_time_zone_is_kept_in_its_canonical_spelling() {
+        let fields = lead(
+            &LeadInput {
+                time_zone: " America/Chicago ".into(),
+                ..input()
+            },
+            "US",
+        )
+        .unwrap();
+        assert_eq!(fields.time_zone.as_deref(), Some("America/Chicago"));
     }
 
     #[test]

@@ -69,7 +69,7 @@ pub async fn run_once(
                     &mut tx,
                     message.org_id,
                     phone,
-                    consent::family_of(message.channel),
+                    crate::model::ChannelFamily::of(message.channel),
                 )
                 .await?
             }

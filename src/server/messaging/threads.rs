@@ -143,7 +143,13 @@ pub async fn send_facts(
     };
     let ledger = match phone {
         Some(phone) => {
-            consent::events_for(conn, caller.org_id, &phone, consent::family_of(channel)).await?
+            consent::events_for(
+                conn,
+                caller.org_id,
+                &phone,
+                crate::model::ChannelFamily::of(channel),
+            )
+            .await?
         }
         None => Vec::new(),
     };

@@ -93,15 +93,9 @@ fn LeadDetail(view: LeadView, actions: Actions) -> impl IntoView {
     let id = lead.id.to_string();
     let update_error = Signal::derive(move || actions.update.value().get().and_then(Result::err));
     let note_error = Signal::derive(move || actions.note.value().get().and_then(Result::err));
-    let side_error = Signal::derive(move || {
-        actions
-            .status
-            .value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| actions.assign.value().get().and_then(Result::err))
-            .or_else(|| actions.delete.value().get().and_then(Result::err))
-    });
+    let status_error = Signal::derive(move || actions.status.value().get().and_then(Result::err));
+    let assign_error = Signal::derive(move || actions.assign.value().get().and_then(Result::err));
+    let delete_error = Signal::derive(move || actions.delete.value().get().and_then(Result::err));
     let saved = move || matches!(actions.update.value().get(), Some(Ok(())));
     let phone = lead.phone.clone().map(|p| E164::from_stored(p).display());
     let initial = LeadInput::from_lead(&lead);
@@ -118,6 +112,8 @@ fn LeadDetail(view: LeadView, actions: Actions) -> impl IntoView {
                     }).collect_view()}
                 </select>
                 <button type="submit">"Set"</button>
+                <FieldError error=status_error field="status"/>
+                <FormMessage error=status_error/>
             </ActionForm>
         }
     });
@@ -135,6 +131,8 @@ fn LeadDetail(view: LeadView, actions: Actions) -> impl IntoView {
                     }).collect_view()}
                 </select>
                 <button type="submit">"Assign"</button>
+                <FieldError error=assign_error field="assignee"/>
+                <FormMessage error=assign_error/>
             </ActionForm>
         }
     });
@@ -167,6 +165,7 @@ fn LeadDetail(view: LeadView, actions: Actions) -> impl IntoView {
                     <input type="hidden" name="id" value=id/>
                     <p>{format!("{name} and all notes will be deleted. This cannot be undone.")}</p>
                     <button type="submit" class="danger">"Delete lead"</button>
+                    <FormMessage error=delete_error/>
                 </ActionForm>
             </details>
         }
@@ -202,7 +201,6 @@ fn LeadDetail(view: LeadView, actions: Actions) -> impl IntoView {
             <span class=format!("badge status-{}", lead.status.as_str())>{lead.status.label()}</span>
         </div>
         <div class="toolbar">{status_form}{assign_form}</div>
-        <FormMessage error=side_error/>
         <div class="two-column">
             <div>
                 {edit_form}
@@ -249,11 +247,14 @@ fn ReadOnly(lead: LeadInput) -> impl IntoView {
             "Vehicle owned",
             [lead.owned_year, lead.owned_make, lead.owned_model].join(" "),
         ),
+        ("Owned VIN", lead.owned_vin),
         (
             "Budget",
             format!("{} – {}", lead.budget_min, lead.budget_max),
         ),
         ("Locations", lead.locations),
+        ("Property type", lead.property_type),
+        ("Timeline", lead.timeline),
     ];
     view! {
         <section class="panel">

@@ -94,9 +94,15 @@ fn Preview(preview: ImportPreview, run: ServerAction<RunImport>) -> impl IntoVie
             }
         })
         .collect_view();
-    let action = match preview.report {
-        Some(report) => view! { <Report report/> }.into_any(),
-        None => view! {
+    // Once imported, the rows would all read as duplicates of themselves: show the report.
+    if let Some(report) = preview.report {
+        return view! {
+            <h1>{format!("Import of {}", preview.filename)}</h1>
+            <Report report/>
+        }
+        .into_any();
+    }
+    let action = view! {
             <ActionForm action=run attr:class="panel stacked narrow">
                 <input type="hidden" name="id" value=preview.id.to_string()/>
                 <fieldset>
@@ -112,8 +118,6 @@ fn Preview(preview: ImportPreview, run: ServerAction<RunImport>) -> impl IntoVie
                     {move || if pending.get() { "Importing…".to_string() } else { format!("Import {} new leads", preview.new) }}
                 </button>
             </ActionForm>
-        }
-        .into_any(),
     };
     view! {
         <h1>{format!("Import of {}", preview.filename)}</h1>
@@ -131,6 +135,7 @@ fn Preview(preview: ImportPreview, run: ServerAction<RunImport>) -> impl IntoVie
         </div>
         {action}
     }
+    .into_any()
 }
 
 #[component]
