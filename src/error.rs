@@ -25,6 +25,9 @@ pub enum AppError {
     Conflict(String),
     #[error("Too many failed attempts. Try again in {} minute(s).", retry_after_secs.div_ceil(60))]
     RateLimited { retry_after_secs: u64 },
+    /// Input the database cannot hold (a NUL character): the sender's mistake, not ours.
+    #[error("{0}")]
+    BadRequest(String),
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     /// The request never reached the server function (network, decoding).
@@ -47,6 +50,7 @@ impl AppError {
             AppError::Unauthenticated | AppError::InvalidCredentials => 401,
             AppError::Conflict(_) => 409,
             AppError::RateLimited { .. } => 429,
+            AppError::BadRequest(_) => 400,
             AppError::Internal => 500,
             AppError::Transport(_) => 400,
         }
@@ -72,8 +76,15 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
+        // 22021: a byte sequence PostgreSQL text cannot hold, such as NUL.
+        const UNSTORABLE_TEXT: &str = "22021";
         match error {
             sqlx::Error::RowNotFound => AppError::NotFound,
+            sqlx::Error::Database(e) if e.code().as_deref() == Some(UNSTORABLE_TEXT) => {
+                AppError::BadRequest(
+                    "Text may not contain NUL or other unstorable characters.".into(),
+                )
+            }
             other => {
                 tracing::error!(error = %other, "database error");
                 AppError::Internal

@@ -9,7 +9,6 @@ use consentdesk::model::Role;
 use consentdesk::model::{ChannelFamily as Family, ConsentMedium as Medium};
 use consentdesk::rules::consent::ConsentLevel;
 use consentdesk::server::consent::{self, NewEvent};
-use consentdesk::server::{config::TEST_DATA_KEY, crypto::DataKey, messaging::outbox};
 use reqwest::StatusCode;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -119,14 +118,7 @@ async fn stop_revokes_sends_one_confirmation_and_blocks_every_later_send(pool: P
         assert!(blocked.unwrap().contains("opted out"), "{category}");
     }
     // The confirmation itself goes out; nothing else does.
-    outbox::run_once(
-        &pool,
-        &reqwest::Client::new(),
-        DataKey::from_base64(TEST_DATA_KEY).ok().as_ref(),
-        10,
-    )
-    .await
-    .unwrap();
+    run_outbox(&pool, &reqwest::Client::new(), 10).await;
     let sent: Vec<String> = sqlx::query_scalar(
         "SELECT coalesce(purpose, category::text) FROM messages WHERE status = 'sent'",
     )
@@ -250,14 +242,7 @@ async fn a_message_queued_before_stop_is_not_sent_after_it(pool: PgPool) {
     );
 
     text(&app, "SM1", "STOP").await;
-    outbox::run_once(
-        &pool,
-        &reqwest::Client::new(),
-        DataKey::from_base64(TEST_DATA_KEY).ok().as_ref(),
-        10,
-    )
-    .await
-    .unwrap();
+    run_outbox(&pool, &reqwest::Client::new(), 10).await;
 
     let (status, reason): (String, Option<String>) = sqlx::query_as(
         "SELECT status::text, status_reason FROM messages WHERE direction = 'outbound' AND purpose IS NULL",

@@ -7,7 +7,7 @@ mod common;
 use axum::{extract::State, http::HeaderMap, routing::post, Form, Json, Router};
 use common::*;
 use consentdesk::model::Role;
-use consentdesk::server::{config::TEST_DATA_KEY, crypto::DataKey, messaging::outbox};
+use consentdesk::server::messaging::outbox;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 use std::collections::HashMap;
@@ -20,6 +20,8 @@ type Seen = (String, String, HashMap<String, String>);
 struct Stub {
     fail: bool,
     seen: Arc<Mutex<Vec<Seen>>>,
+    /// When set, each request announces itself and waits to be let go.
+    hold: Option<(Arc<tokio::sync::Notify>, Arc<tokio::sync::Semaphore>)>,
 }
 
 async fn messages(
@@ -38,6 +40,10 @@ async fn messages(
         seen.push((uri.path().to_string(), auth, form));
         seen.len()
     };
+    if let Some((entered, release)) = &stub.hold {
+        entered.notify_one();
+        release.acquire().await.unwrap().forget();
+    }
     if stub.fail {
         return (
             axum::http::StatusCode::INTERNAL_SERVER_ERROR,
@@ -51,10 +57,14 @@ async fn messages(
 }
 
 async fn stub(fail: bool) -> (String, Stub) {
-    let stub = Stub {
+    serve_stub(Stub {
         fail,
         ..Stub::default()
-    };
+    })
+    .await
+}
+
+async fn serve_stub(stub: Stub) -> (String, Stub) {
     let app = Router::new()
         .route("/2010-04-01/Accounts/{sid}/Messages.json", post(messages))
         .with_state(stub.clone());
@@ -103,18 +113,12 @@ async fn conversation_with_replies(pool: &PgPool, api: Option<&str>, replies: us
     app
 }
 
-fn key() -> DataKey {
-    DataKey::from_base64(TEST_DATA_KEY).unwrap()
-}
-
 #[sqlx::test]
 async fn the_twilio_adapter_sends_the_right_form_to_the_api(pool: PgPool) {
     let (base, stub) = stub(false).await;
     let _app = conversation_with_replies(&pool, Some(&base), 1).await;
 
-    let taken = outbox::run_once(&pool, &reqwest::Client::new(), Some(&key()), 10)
-        .await
-        .unwrap();
+    let taken = run_outbox(&pool, &reqwest::Client::new(), 10).await;
 
     assert_eq!(taken, 1);
     let seen = stub.seen.lock().unwrap().clone();
@@ -131,6 +135,10 @@ async fn the_twilio_adapter_sends_the_right_form_to_the_api(pool: PgPool) {
     assert_eq!(form["To"], "+14155550100");
     assert_eq!(form["From"], "+13125550199");
     assert_eq!(form["Body"], "Reply 0");
+    assert_eq!(
+        form["StatusCallback"], "http://127.0.0.1:3000/hooks/twilio/north/status",
+        "the carrier is told where to report delivery"
+    );
     let (status, sid, simulated): (String, Option<String>, bool) =
         sqlx::query_as("SELECT status::text, provider_message_id, simulated FROM messages WHERE direction = 'outbound'")
             .fetch_one(&pool)
@@ -147,9 +155,7 @@ async fn the_twilio_adapter_sends_the_right_form_to_the_api(pool: PgPool) {
 async fn the_local_provider_marks_messages_simulated(pool: PgPool) {
     let _app = conversation_with_replies(&pool, None, 1).await;
 
-    outbox::run_once(&pool, &reqwest::Client::new(), Some(&key()), 10)
-        .await
-        .unwrap();
+    run_outbox(&pool, &reqwest::Client::new(), 10).await;
 
     let (status, simulated): (String, bool) =
         sqlx::query_as("SELECT status::text, simulated FROM messages WHERE direction = 'outbound'")
@@ -165,9 +171,7 @@ async fn a_failing_provider_is_retried_with_back_off_then_the_message_fails(pool
     let _app = conversation_with_replies(&pool, Some(&base), 1).await;
     let http = reqwest::Client::new();
 
-    outbox::run_once(&pool, &http, Some(&key()), 10)
-        .await
-        .unwrap();
+    run_outbox(&pool, &http, 10).await;
     let (attempts, wait): (i32, f64) = sqlx::query_as(
         "SELECT attempts, extract(epoch FROM next_attempt_at - now())::float8 FROM outbox",
     )
@@ -176,22 +180,14 @@ async fn a_failing_provider_is_retried_with_back_off_then_the_message_fails(pool
     .unwrap();
     assert_eq!(attempts, 1);
     assert!(wait > 0.5, "the retry waits: {wait}");
-    assert_eq!(
-        outbox::run_once(&pool, &http, Some(&key()), 10)
-            .await
-            .unwrap(),
-        0,
-        "not due yet"
-    );
+    assert_eq!(run_outbox(&pool, &http, 10).await, 0, "not due yet");
 
     for _ in 1..outbox::MAX_ATTEMPTS {
         sqlx::query("UPDATE outbox SET next_attempt_at = now()")
             .execute(&pool)
             .await
             .unwrap();
-        outbox::run_once(&pool, &http, Some(&key()), 10)
-            .await
-            .unwrap();
+        run_outbox(&pool, &http, 10).await;
     }
 
     let (status, reason): (String, Option<String>) = sqlx::query_as(
@@ -216,16 +212,8 @@ async fn two_workers_never_send_the_same_message(pool: PgPool) {
     let (a, b) = (pool.clone(), pool.clone());
 
     let (first, second) = tokio::join!(
-        tokio::spawn(async move {
-            outbox::run_once(&a, &reqwest::Client::new(), Some(&key()), 30)
-                .await
-                .unwrap()
-        }),
-        tokio::spawn(async move {
-            outbox::run_once(&b, &reqwest::Client::new(), Some(&key()), 30)
-                .await
-                .unwrap()
-        }),
+        tokio::spawn(async move { run_outbox(&a, &reqwest::Client::new(), 30).await }),
+        tokio::spawn(async move { run_outbox(&b, &reqwest::Client::new(), 30).await }),
     );
 
     assert_eq!(first.unwrap() + second.unwrap(), 30);
@@ -248,9 +236,7 @@ async fn two_workers_never_send_the_same_message(pool: PgPool) {
 async fn delivery_callbacks_update_the_status_and_never_go_backwards(pool: PgPool) {
     let (base, _stub) = stub(false).await;
     let app = conversation_with_replies(&pool, Some(&base), 1).await;
-    outbox::run_once(&pool, &reqwest::Client::new(), Some(&key()), 10)
-        .await
-        .unwrap();
+    run_outbox(&pool, &reqwest::Client::new(), 10).await;
 
     let delivered = app
         .twilio(
@@ -280,4 +266,70 @@ async fn delivery_callbacks_update_the_status_and_never_go_backwards(pool: PgPoo
     .await
     .unwrap();
     assert_eq!(status, "delivered");
+}
+
+#[sqlx::test]
+async fn an_opt_out_during_a_send_waits_for_it_and_nothing_is_sent_after_it(pool: PgPool) {
+    let entered = Arc::new(tokio::sync::Notify::new());
+    let release = Arc::new(tokio::sync::Semaphore::new(0));
+    let (base, stub) = serve_stub(Stub {
+        hold: Some((entered.clone(), release.clone())),
+        ..Stub::default()
+    })
+    .await;
+    let app = conversation_with_replies(&pool, Some(&base), 2).await;
+    let worker_pool = pool.clone();
+    let worker =
+        tokio::spawn(async move { run_outbox(&worker_pool, &reqwest::Client::new(), 10).await });
+    entered.notified().await; // the first reply is at the carrier now
+
+    let stop = tokio::spawn(async move {
+        app.twilio(
+            "north",
+            "sms",
+            "tok",
+            &[
+                ("MessageSid", "SMstop"),
+                ("From", "+14155550100"),
+                ("To", "+13125550199"),
+                ("Body", "STOP"),
+            ],
+        )
+        .await
+        .status()
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(
+        !stop.is_finished(),
+        "the opt-out waits for the send under way"
+    );
+    release.add_permits(10);
+
+    assert_eq!(stop.await.unwrap(), reqwest::StatusCode::OK);
+    worker.await.unwrap();
+    let statuses: Vec<(String, String)> = sqlx::query_as(
+        "SELECT body, status::text FROM messages WHERE direction = 'outbound' AND purpose IS NULL ORDER BY body",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        statuses,
+        [
+            ("Reply 0".to_string(), "sent".to_string()),
+            ("Reply 1".to_string(), "blocked".to_string())
+        ]
+    );
+    let bodies: Vec<String> = stub
+        .seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, _, form)| form["Body"].clone())
+        .collect();
+    assert_eq!(bodies[0], "Reply 0");
+    assert!(
+        !bodies.iter().any(|b| b == "Reply 1"),
+        "no reply reached the carrier after the STOP: {bodies:?}"
+    );
 }

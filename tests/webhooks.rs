@@ -232,7 +232,74 @@ async fn malformed_requests_get_a_clear_4xx_and_store_nothing(pool: PgPool) {
     assert_eq!(unknown_org.status(), StatusCode::NOT_FOUND);
     assert_eq!(no_from.status(), StatusCode::BAD_REQUEST);
     assert_eq!(bad_from.status(), StatusCode::BAD_REQUEST);
+    let nul = app.twilio("north", "sms", TOKEN, &sms("SM4", "a\0b")).await;
+    assert_eq!(nul.status(), StatusCode::BAD_REQUEST, "a NUL character");
     assert_eq!(count(&pool, "SELECT count(*) FROM messages").await, 0);
+    assert_eq!(count(&pool, "SELECT count(*) FROM leads").await, 0);
+}
+
+#[sqlx::test]
+async fn status_voice_and_transcription_hooks_refuse_bad_signatures_and_change_nothing(
+    pool: PgPool,
+) {
+    let app = north(&pool).await;
+    app.twilio("north", "sms", TOKEN, &sms("SMin", "hi")).await;
+    let call = [
+        ("CallSid", "CA1"),
+        ("From", "+14155550100"),
+        ("To", "+13125550199"),
+        ("CallStatus", "completed"),
+        ("CallDuration", "30"),
+    ];
+    let transcription = [("CallSid", "CA1"), ("TranscriptionText", "hello")];
+    let status = [("MessageSid", "SMin"), ("MessageStatus", "failed")];
+
+    for (hook, fields) in [
+        ("voice", &call[..]),
+        ("transcription", &transcription[..]),
+        ("status", &status[..]),
+    ] {
+        let refused = app.twilio("north", hook, "south-auth-token", fields).await;
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{hook}");
+    }
+
+    assert_eq!(count(&pool, "SELECT count(*) FROM calls").await, 0);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM messages WHERE status = 'received'"
+        )
+        .await,
+        1
+    );
+}
+
+#[sqlx::test]
+async fn signatures_are_checked_against_the_organisations_own_public_address(pool: PgPool) {
+    let app = north(&pool).await;
+    sqlx::query("UPDATE messaging_settings SET public_base_url = 'https://desk.north.example' WHERE org_id = (SELECT id FROM organisations WHERE slug = 'north')")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let fields = sms("SM1", "hi");
+    let path = "/hooks/twilio/north/sms";
+    let post = |url: &str| {
+        let signature = twilio_signature(TOKEN, url, &fields);
+        reqwest::Client::new()
+            .post(format!("{}{path}", app.base))
+            .header("x-twilio-signature", signature)
+            .form(&fields)
+            .send()
+    };
+
+    let signed_for_default = post(&format!("{PUBLIC_BASE}{path}")).await.unwrap();
+    let signed_for_own = post(&format!("https://desk.north.example{path}"))
+        .await
+        .unwrap();
+
+    assert_eq!(signed_for_default.status(), StatusCode::FORBIDDEN);
+    assert_eq!(signed_for_own.status(), StatusCode::OK);
+    assert_eq!(count(&pool, "SELECT count(*) FROM messages").await, 1);
 }
 
 #[sqlx::test]
@@ -323,6 +390,53 @@ async fn whatsapp_answers_the_challenge_and_checks_the_body_signature(pool: PgPo
         .await
         .unwrap();
     let unsigned = http.post(&hook).body(body).send().await.unwrap();
+    let sign = |text: &str| {
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(b"app-secret").unwrap();
+        mac.update(text.as_bytes());
+        let hex: String = mac
+            .finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!("sha256={hex}")
+    };
+    let post = |url: String, signature: String, text: String| {
+        let http = http.clone();
+        async move {
+            http.post(url)
+                .header("x-hub-signature-256", signature)
+                .body(text)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    let wrong_secret = {
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(b"not-the-secret").unwrap();
+        mac.update(body.as_bytes());
+        let hex: String = mac
+            .finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        post(hook.clone(), format!("sha256={hex}"), body.into()).await
+    };
+    let changed_body = post(hook.clone(), sign(body), body.replace("Hola", "Adios")).await;
+    let malformed = post(hook.clone(), sign("{not json"), "{not json".into()).await;
+    let unknown_org = post(
+        format!("{}/hooks/whatsapp/nowhere", app.base),
+        sign(body),
+        body.into(),
+    )
+    .await;
+    assert_eq!(wrong_secret, StatusCode::FORBIDDEN);
+    assert_eq!(changed_body, StatusCode::FORBIDDEN);
+    assert_eq!(malformed, StatusCode::BAD_REQUEST);
+    assert_eq!(unknown_org, StatusCode::NOT_FOUND);
+    assert_eq!(count(&pool, "SELECT count(*) FROM messages").await, 0);
     let signed = http
         .post(&hook)
         .header("x-hub-signature-256", format!("sha256={signature}"))

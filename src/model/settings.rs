@@ -3,6 +3,8 @@ use serde::{Deserialize, Serialize};
 /// What the messaging settings page shows: never a secret, only whether one is stored.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettingsView {
+    /// The organisation's short name in its public addresses.
+    pub org_slug: String,
     pub provider: String,
     pub account_sid: String,
     pub has_auth_token: bool,

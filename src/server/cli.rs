@@ -233,9 +233,10 @@ async fn serve(pool: PgPool, config: Config) -> anyhow::Result<()> {
     let addr: SocketAddr = leptos_options.site_addr;
     let run_worker = config.run_worker;
     let data_key = config.data_key.clone();
+    let public_base_url = config.public_base_url.clone();
     let state = AppState::start(pool.clone(), leptos_options, config);
     if run_worker {
-        super::messaging::outbox::spawn(pool.clone(), data_key);
+        super::messaging::outbox::spawn(pool.clone(), data_key, public_base_url);
     }
 
     let store = tower_sessions_sqlx_store::PostgresStore::new(pool);

@@ -258,3 +258,15 @@ impl TestApp {
             .unwrap()
     }
 }
+
+/// Runs the outbox worker once, as `serve` does, with the test data key.
+pub async fn run_outbox(pool: &PgPool, http: &reqwest::Client, batch: i64) -> usize {
+    use consentdesk::server::{config::TEST_DATA_KEY, crypto::DataKey, messaging::outbox};
+    let key = DataKey::from_base64(TEST_DATA_KEY).unwrap();
+    let sender = outbox::Sender {
+        http,
+        key: Some(&key),
+        public_base_url: PUBLIC_BASE,
+    };
+    outbox::run_once(pool, &sender, batch).await.unwrap()
+}

@@ -83,9 +83,36 @@ pub struct Appended {
     pub seq: i64,
 }
 
+/// The number's lock: the outbox worker holds it shared from its consent check until the
+/// send is recorded; a new consent event takes it exclusively, so an opt-out waits for a
+/// send already under way and every send after it sees the opt-out.
+const NUMBER_LOCK: &str = "hashtextextended($1::text || '/' || $2, 0)";
+
+pub async fn lock_number_shared(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    phone: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT pg_advisory_xact_lock_shared({NUMBER_LOCK})"
+    ))
+    .bind(org_id)
+    .bind(phone)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Appends an event to the organisation's chain. Appends of one organisation are
 /// serialised by locking its row, so the chain never forks.
 pub async fn append(conn: &mut PgConnection, e: &NewEvent) -> Result<Appended, sqlx::Error> {
+    // The number first: waiting for a send to this number must not hold up the chain
+    // for every other number of the organisation.
+    sqlx::query(&format!("SELECT pg_advisory_xact_lock({NUMBER_LOCK})"))
+        .bind(e.org_id)
+        .bind(&e.phone)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query("SELECT 1 FROM organisations WHERE id = $1 FOR NO KEY UPDATE")
         .bind(e.org_id)
         .execute(&mut *conn)

@@ -4,4 +4,6 @@
 pub mod keywords;
 mod ledger;
 
-pub use ledger::{append, events_for, hex, history, verify, Appended, NewEvent};
+pub use ledger::{
+    append, events_for, hex, history, lock_number_shared, verify, Appended, NewEvent,
+};

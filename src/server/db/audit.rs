@@ -48,6 +48,31 @@ pub async fn record<'e>(
     Ok(())
 }
 
+/// A view of personal data: recorded once per person, object and ten minutes, so a page
+/// that refreshes itself live does not bury the log in repeats.
+pub async fn record_view(
+    conn: &mut sqlx::PgConnection,
+    event: Event<'_>,
+) -> Result<(), sqlx::Error> {
+    if let (Actor::User(actor), Some((object_type, object_id))) = (event.actor, &event.object) {
+        let recent: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM audit_events WHERE org_id = $1 AND object_type = $2 AND object_id = $3
+                 AND actor_id = $4 AND action = $5 AND at > now() - interval '10 minutes')",
+        )
+        .bind(event.org_id)
+        .bind(*object_type)
+        .bind(object_id)
+        .bind(actor)
+        .bind(event.action)
+        .fetch_one(&mut *conn)
+        .await?;
+        if recent {
+            return Ok(());
+        }
+    }
+    record(conn, event).await
+}
+
 impl<'a> Event<'a> {
     /// An action a signed-in user took on one object.
     pub fn by(

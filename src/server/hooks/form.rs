@@ -30,6 +30,9 @@ fn decode(text: &str) -> Result<String, String> {
         }
         i += 1;
     }
+    if out.contains(&0) {
+        return Err("A field contains a NUL character.".into());
+    }
     String::from_utf8(out).map_err(|_| "A field is not UTF-8.".to_string())
 }
 
@@ -58,5 +61,11 @@ mod tests {
         assert!(parse(b"Body=%FF").is_err());
         assert!(parse(b"Body=%F").is_err());
         assert!(parse(b"Body=%zz").is_err());
+    }
+
+    #[test]
+    fn refuses_nul_characters_which_no_text_column_can_hold() {
+        assert!(parse(b"Body=a%00b").is_err());
+        assert!(parse(b"Body=a\x00b").is_err());
     }
 }

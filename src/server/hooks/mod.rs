@@ -22,6 +22,7 @@ impl From<crate::error::AppError> for HookError {
     fn from(error: crate::error::AppError) -> Self {
         match error {
             crate::error::AppError::NotFound => HookError::UnknownOrganisation,
+            crate::error::AppError::BadRequest(why) => HookError::Malformed(why),
             _ => HookError::Internal,
         }
     }

@@ -182,7 +182,7 @@ pub async fn voice(
     .bind(status)
     .execute(&mut *tx)
     .await?;
-    inbound::touch(&mut tx, conversation, false).await?;
+    inbound::touch(&mut tx, conversation, inbound::Activity::Other).await?;
     events::notify(&mut tx, v.org_id, conversation).await?;
     tx.commit().await?;
     Ok(twiml())

@@ -31,7 +31,9 @@ pub async fn verify(
         given,
         query.get("hub.challenge"),
     ) {
-        (Some("subscribe"), Some(token), Some(challenge)) if token == expected => {
+        (Some("subscribe"), Some(token), Some(challenge))
+            if signature::same_secret(token.as_bytes(), expected.as_bytes()) =>
+        {
             Ok((StatusCode::OK, challenge.clone()).into_response())
         }
         _ => Err(HookError::BadSignature),

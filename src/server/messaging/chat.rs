@@ -152,7 +152,7 @@ pub async fn send(pool: &PgPool, slug: &str, token: &str, body: &str) -> Result<
     .bind(body)
     .execute(&mut *tx)
     .await?;
-    inbound::touch(&mut tx, conversation, true).await?;
+    inbound::touch(&mut tx, conversation, inbound::Activity::Inbound).await?;
     events::notify(&mut tx, org_id, conversation).await?;
     tx.commit().await?;
     Ok(())

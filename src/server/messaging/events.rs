@@ -2,6 +2,7 @@
 //! transaction (so only committed changes are announced, on every app server), fanned
 //! out in-process, and streamed to open pages as server-sent events.
 
+use crate::model::Role;
 use crate::server::auth::Caller;
 use crate::server::AppState;
 use axum::extract::State;
@@ -21,6 +22,17 @@ const CHANNEL: &str = "consentdesk_events";
 pub struct Event {
     pub org_id: Uuid,
     pub conversation_id: Uuid,
+    /// Whom the conversation is assigned to now: agents hear only of theirs and of
+    /// unassigned ones, as they see only those.
+    pub assigned_to: Option<Uuid>,
+}
+
+impl Event {
+    fn for_caller(&self, caller: Caller) -> bool {
+        self.org_id == caller.org_id
+            && (caller.role != Role::Agent
+                || self.assigned_to.is_none_or(|user| user == caller.user_id))
+    }
 }
 
 pub async fn notify(
@@ -28,16 +40,15 @@ pub async fn notify(
     org_id: Uuid,
     conversation_id: Uuid,
 ) -> Result<(), sqlx::Error> {
-    let payload = serde_json::to_string(&Event {
-        org_id,
-        conversation_id,
-    })
-    .unwrap_or_default();
-    sqlx::query("SELECT pg_notify($1, $2)")
-        .bind(CHANNEL)
-        .bind(payload)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "SELECT pg_notify($1, json_build_object('org_id', $2::uuid, 'conversation_id', $3::uuid,
+             'assigned_to', (SELECT assigned_to FROM conversations WHERE id = $3))::text)",
+    )
+    .bind(CHANNEL)
+    .bind(org_id)
+    .bind(conversation_id)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -75,7 +86,7 @@ pub async fn stream(
     let stream = futures_util::stream::unfold(receiver, move |mut receiver| async move {
         loop {
             match receiver.recv().await {
-                Ok(event) if event.org_id == caller.org_id => {
+                Ok(event) if event.for_caller(caller) => {
                     let sse = SseEvent::default()
                         .event("conversation")
                         .data(event.conversation_id.to_string());
@@ -87,4 +98,41 @@ pub async fn stream(
         }
     });
     Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caller(role: Role) -> Caller {
+        Caller {
+            user_id: Uuid::from_u128(1),
+            org_id: Uuid::from_u128(10),
+            role,
+        }
+    }
+
+    fn event(org: u128, assigned_to: Option<u128>) -> Event {
+        Event {
+            org_id: Uuid::from_u128(org),
+            conversation_id: Uuid::from_u128(99),
+            assigned_to: assigned_to.map(Uuid::from_u128),
+        }
+    }
+
+    #[test]
+    fn nobody_hears_of_another_organisation() {
+        for role in Role::ALL {
+            assert!(!event(11, None).for_caller(caller(role)));
+        }
+    }
+
+    #[test]
+    fn agents_hear_only_of_their_own_and_unassigned_conversations() {
+        let agent = caller(Role::Agent);
+        assert!(event(10, None).for_caller(agent));
+        assert!(event(10, Some(1)).for_caller(agent));
+        assert!(!event(10, Some(2)).for_caller(agent));
+        assert!(event(10, Some(2)).for_caller(caller(Role::Manager)));
+    }
 }

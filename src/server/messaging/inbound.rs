@@ -43,7 +43,7 @@ pub async fn receive(pool: &PgPool, message: InboundMessage<'_>) -> Result<Optio
         tx.rollback().await?;
         return Ok(None);
     }
-    touch(&mut tx, conversation, true).await?;
+    touch(&mut tx, conversation, Activity::Inbound).await?;
     let keywords = crate::server::consent::keywords::Inbound {
         org_id: message.org_id,
         conversation,
@@ -107,21 +107,32 @@ pub async fn conversation_for(
     .await
 }
 
-/// Records activity; an inbound message also counts as unread and reopens the thread.
+/// What happened in a conversation, for its unread count and status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activity {
+    /// The customer wrote: one more unread, and a resolved thread opens again.
+    Inbound,
+    /// Someone answered: the thread has been read.
+    Reply,
+    /// Anything else (a call's progress): only the time moves.
+    Other,
+}
+
 pub async fn touch(
     conn: &mut PgConnection,
     conversation: Uuid,
-    inbound: bool,
+    activity: Activity,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE conversations SET last_activity_at = now(),
-             unread_count = CASE WHEN $2 THEN unread_count + 1 ELSE 0 END,
-             status = CASE WHEN $2 THEN 'open'::conversation_status ELSE status END
-         WHERE id = $1",
-    )
-    .bind(conversation)
-    .bind(inbound)
-    .execute(conn)
-    .await?;
+    let sql = match activity {
+        Activity::Inbound => {
+            "UPDATE conversations SET last_activity_at = now(), unread_count = unread_count + 1,
+                 status = 'open' WHERE id = $1"
+        }
+        Activity::Reply => {
+            "UPDATE conversations SET last_activity_at = now(), unread_count = 0 WHERE id = $1"
+        }
+        Activity::Other => "UPDATE conversations SET last_activity_at = now() WHERE id = $1",
+    };
+    sqlx::query(sql).bind(conversation).execute(conn).await?;
     Ok(())
 }

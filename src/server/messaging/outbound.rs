@@ -1,7 +1,8 @@
 //! A person's reply: checked by `may_send` before it is queued; a refused reply is stored
 //! as `blocked` with the reason, in the same transaction, and never reaches the outbox.
 
-use super::{events, inbound::touch, threads};
+use super::inbound::{touch, Activity};
+use super::{events, threads};
 use crate::error::AppError;
 use crate::model::{Channel, MessageCategory, Role};
 use crate::rules::send_policy::may_send;
@@ -73,7 +74,7 @@ pub async fn reply(
             .execute(&mut *tx)
             .await?;
     }
-    touch(&mut tx, conversation, false).await?;
+    touch(&mut tx, conversation, Activity::Reply).await?;
     if caller.role == Role::Agent {
         // Answering an unassigned conversation takes it.
         sqlx::query(

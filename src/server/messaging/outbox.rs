@@ -1,14 +1,17 @@
 //! The outbox worker: takes due messages with `FOR UPDATE SKIP LOCKED` (so workers on any
-//! number of servers never take the same one), checks `may_send` again at send time, sends,
-//! and retries failures with exponential back-off until `MAX_ATTEMPTS`.
+//! number of servers never take the same one), checks `may_send` again at send time, holds
+//! promotional messages through the recipient's quiet hours, sends, and retries failures
+//! with exponential back-off until `MAX_ATTEMPTS`.
 
-use super::{events, provider::Provider, settings};
+use super::provider::{Outgoing, Provider};
+use super::{events, settings};
 use crate::error::AppError;
-use crate::model::{Channel, MessageCategory};
+use crate::model::{Channel, ChannelFamily, MessageCategory};
+use crate::rules::quiet_hours;
 use crate::rules::send_policy::{may_send, SendFacts};
 use crate::server::consent;
 use crate::server::crypto::DataKey;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -23,6 +26,8 @@ pub fn backoff_secs(attempts: i32) -> i64 {
 struct Due {
     message_id: Uuid,
     org_id: Uuid,
+    org_slug: String,
+    org_time_zone: String,
     conversation_id: Uuid,
     attempts: i32,
     body: String,
@@ -31,153 +36,223 @@ struct Due {
     customer_initiated: bool,
     consent_review: bool,
     phone: Option<String>,
+    lead_time_zone: Option<String>,
     /// Set on keyword answers (the one opt-out confirmation, opt-in, HELP).
     purpose: Option<String>,
 }
 
-/// Sends up to `batch` due messages; returns how many it took.
-pub async fn run_once(
-    pool: &PgPool,
-    http: &reqwest::Client,
-    key: Option<&DataKey>,
-    batch: i64,
-) -> Result<usize, AppError> {
+/// What the worker needs besides the database.
+pub struct Sender<'a> {
+    pub http: &'a reqwest::Client,
+    pub key: Option<&'a DataKey>,
+    /// Where carriers reach us for delivery callbacks, unless the organisation set its own.
+    pub public_base_url: &'a str,
+}
+
+/// Sends up to `batch` due messages, each in its own transaction; returns how many it took.
+pub async fn run_once(pool: &PgPool, sender: &Sender<'_>, batch: i64) -> Result<usize, AppError> {
+    let mut taken = 0;
+    while (taken as i64) < batch {
+        if !send_next(pool, sender).await? {
+            break;
+        }
+        taken += 1;
+    }
+    Ok(taken)
+}
+
+/// Takes one due message and settles it. One message per transaction: a failure later
+/// cannot roll back a send that already happened, so nothing is sent twice.
+async fn send_next(pool: &PgPool, sender: &Sender<'_>) -> Result<bool, AppError> {
     let mut tx = pool.begin().await?;
-    let due: Vec<Due> = sqlx::query_as(
-        "SELECT o.message_id, o.org_id, m.conversation_id, o.attempts, m.body, m.category, c.channel,
-                c.customer_initiated, c.consent_review, l.phone, m.purpose
+    let due: Option<Due> = sqlx::query_as(
+        "SELECT o.message_id, o.org_id, org.slug AS org_slug, org.time_zone AS org_time_zone, m.conversation_id,
+                o.attempts, m.body, m.category, c.channel, c.customer_initiated, c.consent_review, l.phone,
+                l.time_zone AS lead_time_zone, m.purpose
          FROM outbox o
          JOIN messages m ON m.id = o.message_id
          JOIN conversations c ON c.id = m.conversation_id
          JOIN leads l ON l.id = c.lead_id
+         JOIN organisations org ON org.id = o.org_id
          WHERE o.next_attempt_at <= now()
          ORDER BY o.next_attempt_at
-         LIMIT $1
+         LIMIT 1
          FOR UPDATE OF o SKIP LOCKED",
     )
-    .bind(batch)
-    .fetch_all(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await?;
-    let taken = due.len();
-    for message in due {
-        // The rules may have changed since the message was queued (an opt-out committed
-        // after it): ask again, in this transaction. Keyword answers are the exception:
-        // each was queued once, by the keyword that calls for it.
-        let ledger = match &message.phone {
-            Some(phone) => {
-                consent::events_for(
-                    &mut tx,
-                    message.org_id,
-                    phone,
-                    crate::model::ChannelFamily::of(message.channel),
-                )
-                .await?
-            }
-            None => Vec::new(),
-        };
-        let facts = SendFacts {
-            channel: message.channel,
-            customer_initiated: message.customer_initiated,
-            has_address: message.phone.is_some(),
-            ledger,
-            review: message.consent_review,
-        };
-        let decision = if message.purpose.is_some() {
-            Ok(())
-        } else {
-            may_send(&facts, message.category)
-        };
-        let outcome = match decision {
-            Err(reason) => Outcome::Blocked(reason),
-            Ok(()) => {
-                let settings = settings::load(&mut *tx, key, message.org_id).await?;
-                match Provider::from_settings(&settings) {
+    let Some(message) = due else {
+        return Ok(false);
+    };
+    // The rules may have changed since the message was queued (an opt-out committed
+    // after it): ask again, in this transaction, holding the number's lock so that an
+    // opt-out arriving now waits for this send to settle and every later send sees it.
+    // Keyword answers are the exception: each was queued once, by the keyword that calls for it.
+    let ledger = match &message.phone {
+        Some(phone) => {
+            consent::lock_number_shared(&mut tx, message.org_id, phone).await?;
+            consent::events_for(
+                &mut tx,
+                message.org_id,
+                phone,
+                ChannelFamily::of(message.channel),
+            )
+            .await?
+        }
+        None => Vec::new(),
+    };
+    let facts = SendFacts {
+        channel: message.channel,
+        customer_initiated: message.customer_initiated,
+        has_address: message.phone.is_some(),
+        ledger,
+        review: message.consent_review,
+    };
+    let decision = if message.purpose.is_some() {
+        Ok(())
+    } else {
+        may_send(&facts, message.category)
+    };
+    let quiet_until = (message.category == MessageCategory::Promotional)
+        .then(|| {
+            let zone =
+                quiet_hours::zone_of(message.lead_time_zone.as_deref(), &message.org_time_zone);
+            quiet_hours::promotional_wait(chrono::Utc::now(), zone)
+        })
+        .flatten();
+    let outcome = match (decision, quiet_until) {
+        (Err(reason), _) => Outcome::Blocked(reason),
+        (Ok(()), Some(at)) => Outcome::Wait(at),
+        (Ok(()), None) => {
+            let settings = settings::load(&mut *tx, sender.key, message.org_id).await?;
+            let base = settings
+                .public_base_url
+                .as_deref()
+                .unwrap_or(sender.public_base_url);
+            let callback = format!("{base}/hooks/twilio/{}/status", message.org_slug);
+            match Provider::from_settings(&settings) {
+                Err(reason) => Outcome::Failed(reason),
+                Ok(provider) => match provider
+                    .send(
+                        sender.http,
+                        &Outgoing {
+                            to: message.phone.as_deref().unwrap_or_default(),
+                            body: &message.body,
+                            channel: message.channel,
+                            status_callback: &callback,
+                        },
+                    )
+                    .await
+                {
+                    Ok(sent) => Outcome::Sent(sent.provider_id, sent.simulated),
                     Err(reason) => Outcome::Failed(reason),
-                    Ok(provider) => match provider
-                        .send(
-                            http,
-                            message.phone.as_deref().unwrap_or_default(),
-                            &message.body,
-                        )
-                        .await
-                    {
-                        Ok(sent) => Outcome::Sent(sent.provider_id, sent.simulated),
-                        Err(reason) => Outcome::Failed(reason),
-                    },
-                }
-            }
-        };
-        match outcome {
-            Outcome::Sent(provider_id, simulated) => {
-                sqlx::query("UPDATE messages SET status = 'sent', provider_message_id = $2, simulated = $3, sent_at = now(), status_reason = NULL WHERE id = $1")
-                    .bind(message.message_id)
-                    .bind(provider_id)
-                    .bind(simulated)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("DELETE FROM outbox WHERE message_id = $1")
-                    .bind(message.message_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            Outcome::Blocked(reason) => {
-                sqlx::query(
-                    "UPDATE messages SET status = 'blocked', status_reason = $2 WHERE id = $1",
-                )
-                .bind(message.message_id)
-                .bind(reason)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query("DELETE FROM outbox WHERE message_id = $1")
-                    .bind(message.message_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            Outcome::Failed(reason) if message.attempts + 1 >= MAX_ATTEMPTS => {
-                tracing::warn!(message = %message.message_id, %reason, "message failed for good");
-                sqlx::query(
-                    "UPDATE messages SET status = 'failed', status_reason = $2 WHERE id = $1",
-                )
-                .bind(message.message_id)
-                .bind(reason)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query("DELETE FROM outbox WHERE message_id = $1")
-                    .bind(message.message_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            Outcome::Failed(reason) => {
-                tracing::info!(message = %message.message_id, %reason, "send failed; will retry");
-                sqlx::query(
-                    "UPDATE outbox SET attempts = attempts + 1, last_error = $2,
-                         next_attempt_at = now() + make_interval(secs => $3) WHERE message_id = $1",
-                )
-                .bind(message.message_id)
-                .bind(reason)
-                .bind(backoff_secs(message.attempts + 1) as f64)
-                .execute(&mut *tx)
-                .await?;
+                },
             }
         }
-        events::notify(&mut tx, message.org_id, message.conversation_id).await?;
-    }
+    };
+    settle(&mut tx, &message, outcome).await?;
+    events::notify(&mut tx, message.org_id, message.conversation_id).await?;
     tx.commit().await?;
-    Ok(taken)
+    Ok(true)
+}
+
+async fn settle(tx: &mut PgConnection, message: &Due, outcome: Outcome) -> Result<(), AppError> {
+    let id = message.message_id;
+    match outcome {
+        Outcome::Sent(provider_id, simulated) => {
+            sqlx::query("UPDATE messages SET status = 'sent', provider_message_id = $2, simulated = $3, sent_at = now(), status_reason = NULL WHERE id = $1")
+                .bind(id)
+                .bind(provider_id)
+                .bind(simulated)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM outbox WHERE message_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Outcome::Blocked(reason) => finish(tx, id, "blocked", reason).await?,
+        Outcome::Failed(reason) if message.attempts + 1 >= MAX_ATTEMPTS => {
+            tracing::warn!(message = %id, %reason, "message failed for good");
+            finish(tx, id, "failed", reason).await?;
+        }
+        Outcome::Failed(reason) => {
+            tracing::info!(message = %id, %reason, "send failed; will retry");
+            sqlx::query(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = $2,
+                     next_attempt_at = now() + make_interval(secs => $3) WHERE message_id = $1",
+            )
+            .bind(id)
+            .bind(reason)
+            .bind(backoff_secs(message.attempts + 1) as f64)
+            .execute(&mut *tx)
+            .await?;
+        }
+        // Quiet hours: the message waits, without spending an attempt.
+        Outcome::Wait(at) => {
+            sqlx::query("UPDATE outbox SET next_attempt_at = $2 WHERE message_id = $1")
+                .bind(id)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE messages SET status_reason = $2 WHERE id = $1")
+                .bind(id)
+                .bind(quiet_note(at))
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// A message that will not be sent: its final status, and out of the outbox.
+async fn finish(
+    tx: &mut PgConnection,
+    id: Uuid,
+    status: &str,
+    reason: String,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE messages SET status = $2::delivery_status, status_reason = $3 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(status)
+    .bind(reason)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM outbox WHERE message_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// Shown beside a promotional message that waits for the morning.
+pub fn quiet_note(at: chrono::DateTime<chrono::Utc>) -> String {
+    format!(
+        "Waiting for quiet hours to end: sends at {} UTC (08:00 for the customer).",
+        at.format("%d %b %H:%M")
+    )
 }
 
 enum Outcome {
     Sent(String, bool),
     Blocked(String),
     Failed(String),
+    Wait(chrono::DateTime<chrono::Utc>),
 }
 
 /// Runs the worker for the life of the process: drains due messages, then naps.
-pub fn spawn(pool: PgPool, key: Option<DataKey>) {
+pub fn spawn(pool: PgPool, key: Option<DataKey>, public_base_url: String) {
     tokio::spawn(async move {
         let http = reqwest::Client::new();
+        let sender = Sender {
+            http: &http,
+            key: key.as_ref(),
+            public_base_url: &public_base_url,
+        };
         loop {
-            match run_once(&pool, &http, key.as_ref(), 20).await {
+            match run_once(&pool, &sender, 20).await {
                 Ok(n) if n > 0 => continue,
                 Ok(_) => {}
                 Err(error) => tracing::error!(?error, "outbox worker"),

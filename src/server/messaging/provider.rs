@@ -2,6 +2,7 @@
 //! and marks messages simulated) or the Twilio REST API, which SignalWire also speaks.
 
 use super::settings::{ProviderKind, Settings};
+use crate::model::Channel;
 use std::time::Duration;
 
 pub const TWILIO_API: &str = "https://api.twilio.com";
@@ -14,7 +15,19 @@ pub enum Provider {
         account_sid: String,
         auth_token: String,
         from: String,
+        /// Twilio also sends WhatsApp (as `whatsapp:+1…` addresses); SignalWire does not.
+        whatsapp: bool,
     },
+}
+
+/// One message to hand to the provider.
+#[derive(Debug, Clone, Copy)]
+pub struct Outgoing<'a> {
+    pub to: &'a str,
+    pub body: &'a str,
+    pub channel: Channel,
+    /// Where the carrier reports delivery (`/hooks/twilio/{org}/status`).
+    pub status_callback: &'a str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,10 +66,11 @@ impl Provider {
             account_sid,
             auth_token,
             from,
+            whatsapp: kind == ProviderKind::Twilio,
         })
     }
 
-    pub async fn send(&self, http: &reqwest::Client, to: &str, body: &str) -> Result<Sent, String> {
+    pub async fn send(&self, http: &reqwest::Client, m: &Outgoing<'_>) -> Result<Sent, String> {
         match self {
             Provider::Local => Ok(Sent {
                 provider_id: format!("LOCAL{}", uuid::Uuid::new_v4().simple()),
@@ -67,12 +81,27 @@ impl Provider {
                 account_sid,
                 auth_token,
                 from,
+                whatsapp,
             } => {
+                let (to, from) = match (m.channel, whatsapp) {
+                    (Channel::Whatsapp, true) => {
+                        (format!("whatsapp:{}", m.to), format!("whatsapp:{from}"))
+                    }
+                    (Channel::Whatsapp, false) => {
+                        return Err("this provider cannot send WhatsApp messages".into())
+                    }
+                    _ => (m.to.to_string(), from.clone()),
+                };
                 let url = format!("{base_url}/2010-04-01/Accounts/{account_sid}/Messages.json");
                 let response = http
                     .post(url)
                     .basic_auth(account_sid, Some(auth_token))
-                    .form(&[("To", to), ("From", from.as_str()), ("Body", body)])
+                    .form(&[
+                        ("To", to.as_str()),
+                        ("From", from.as_str()),
+                        ("Body", m.body),
+                        ("StatusCallback", m.status_callback),
+                    ])
                     .timeout(Duration::from_secs(15))
                     .send()
                     .await

@@ -88,7 +88,12 @@ pub async fn view(
     .fetch_optional(pool)
     .await?;
     let (has_auth_token, has_whatsapp_secret) = stored.unwrap_or_default();
+    let org_slug: String = sqlx::query_scalar("SELECT slug FROM organisations WHERE id = $1")
+        .bind(org_id)
+        .fetch_one(pool)
+        .await?;
     Ok(SettingsView {
+        org_slug,
         provider: match s.provider.unwrap_or(ProviderKind::Local) {
             ProviderKind::Local => "local",
             ProviderKind::Twilio => "twilio",

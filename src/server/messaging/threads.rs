@@ -12,6 +12,7 @@ use crate::rules::send_policy::{may_send, SendFacts};
 use crate::server::auth::Caller;
 use crate::server::consent;
 use crate::server::db::{self, audit::Event};
+use crate::server::messaging::events;
 use serde_json::json;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use std::net::IpAddr;
@@ -202,12 +203,19 @@ pub async fn thread(
     .bind(caller.org_id)
     .fetch_all(&mut *conn)
     .await?;
-    sqlx::query("UPDATE conversations SET unread_count = 0 WHERE id = $1 AND unread_count > 0")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    db::audit::record(
-        &mut *conn,
+    let was_unread =
+        sqlx::query("UPDATE conversations SET unread_count = 0 WHERE id = $1 AND unread_count > 0")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+            > 0;
+    if was_unread {
+        // Other open inboxes drop the badge too.
+        events::notify(&mut conn, caller.org_id, id).await?;
+    }
+    db::audit::record_view(
+        &mut conn,
         Event::by(
             caller,
             ip,

@@ -13,6 +13,13 @@ pub fn ChatPage() -> impl IntoView {
     let start = ServerAction::<StartChat>::new();
     let send = ServerAction::<ChatSend>::new();
     let tick = RwSignal::new(0u32);
+    // The poll rebuilds the thread; what the visitor is typing lives outside it.
+    let draft = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if matches!(send.value().get(), Some(Ok(()))) {
+            draft.set(String::new());
+        }
+    });
     // The visitor sees agents' replies without reloading: the page asks every 3 seconds.
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
@@ -39,7 +46,7 @@ pub fn ChatPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match lines.await {
-                        Ok(Some(lines)) => view! { <Conversation lines org=org.get_untracked() send/> }.into_any(),
+                        Ok(Some(lines)) => view! { <Conversation lines org=org.get_untracked() send draft/> }.into_any(),
                         Ok(None) => view! { <Start org=org.get_untracked() start/> }.into_any(),
                         Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
                     }
@@ -73,6 +80,7 @@ fn Conversation(
     lines: Vec<crate::model::ChatLine>,
     org: String,
     send: ServerAction<ChatSend>,
+    draft: RwSignal<String>,
 ) -> impl IntoView {
     let error = Signal::derive(move || send.value().get().and_then(Result::err));
     let items = lines
@@ -92,7 +100,9 @@ fn Conversation(
             <ActionForm action=send attr:class="stacked">
                 <input type="hidden" name="org" value=org/>
                 <label for="chat-body">"Message"</label>
-                <textarea id="chat-body" name="body" rows="2" required></textarea>
+                <textarea id="chat-body" name="body" rows="2" required
+                    prop:value=move || draft.get()
+                    on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
                 <FieldError error field="body"/>
                 <FormMessage error/>
                 <button type="submit" class="primary">"Send"</button>

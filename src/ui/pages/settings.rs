@@ -36,9 +36,10 @@ fn MessagingSettings() -> impl IntoView {
 fn SettingsForm(current: SettingsView, save: ServerAction<SaveMessagingSettings>) -> impl IntoView {
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
     let saved = move || matches!(save.value().get(), Some(Ok(())));
-    let slug_hint = use_context::<CurrentUser>()
+    let org_name = use_context::<CurrentUser>()
         .map(|u| u.org_name)
         .unwrap_or_default();
+    let slug = current.org_slug.clone();
     let secret_placeholder = |stored: bool| {
         if stored {
             "Stored. Leave empty to keep it."
@@ -51,6 +52,7 @@ fn SettingsForm(current: SettingsView, save: ServerAction<SaveMessagingSettings>
     } else {
         current.public_base_url.clone()
     };
+    let hook = move |path: &str| format!("{base}/hooks/{path}");
     view! {
         <div class="two-column">
             <ActionForm action=save attr:class="panel stacked">
@@ -97,15 +99,15 @@ fn SettingsForm(current: SettingsView, save: ServerAction<SaveMessagingSettings>
             </ActionForm>
             <section class="panel">
                 <h2>"Webhook addresses"</h2>
-                <p class="hint">{format!("Give these to the carrier for {slug_hint}:")}</p>
+                <p class="hint">{format!("Give these to the carrier for {org_name}:")}</p>
                 <dl class="facts webhooks">
-                    <dt>"Incoming SMS"</dt><dd><code>{format!("{base}/hooks/twilio/<org>/sms")}</code></dd>
-                    <dt>"Status callback"</dt><dd><code>{format!("{base}/hooks/twilio/<org>/status")}</code></dd>
-                    <dt>"Voice"</dt><dd><code>{format!("{base}/hooks/twilio/<org>/voice")}</code></dd>
-                    <dt>"Transcription"</dt><dd><code>{format!("{base}/hooks/twilio/<org>/transcription")}</code></dd>
-                    <dt>"WhatsApp"</dt><dd><code>{format!("{base}/hooks/whatsapp/<org>")}</code></dd>
+                    <dt>"Incoming SMS"</dt><dd><code>{hook(&format!("twilio/{slug}/sms"))}</code></dd>
+                    <dt>"Status callback"</dt><dd><code>{hook(&format!("twilio/{slug}/status"))}</code></dd>
+                    <dt>"Voice"</dt><dd><code>{hook(&format!("twilio/{slug}/voice"))}</code></dd>
+                    <dt>"Transcription"</dt><dd><code>{hook(&format!("twilio/{slug}/transcription"))}</code></dd>
+                    <dt>"WhatsApp"</dt><dd><code>{hook(&format!("whatsapp/{slug}"))}</code></dd>
                 </dl>
-                <p class="hint">"<org> is your organisation's short name in its chat address, /chat/<org>."</p>
+                <p class="hint">"Replies ask the carrier to report delivery to the status callback, so the thread shows delivered or failed."</p>
             </section>
         </div>
     }

@@ -38,11 +38,22 @@ fn ThreadLoader() -> impl IntoView {
         status: ServerAction::new(),
         assign: ServerAction::new(),
     };
+    let mine = Live::counter_for(id);
+    let draft = Draft {
+        body: RwSignal::new(String::new()),
+        category: RwSignal::new(MessageCategory::Conversational),
+    };
+    // A reply that went out (or was stored as blocked) leaves an empty box behind.
+    Effect::new(move |_| {
+        if matches!(actions.reply.value().get(), Some(Ok(_))) {
+            draft.body.set(String::new());
+        }
+    });
     let thread = Resource::new(
         move || {
             (
                 id.get(),
-                Live::tick(),
+                mine.get(),
                 actions.reply.version().get(),
                 actions.status.version().get(),
                 actions.assign.version().get(),
@@ -59,7 +70,7 @@ fn ThreadLoader() -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading conversation…"</p> }>
             {move || Suspend::new(async move {
                 match thread.await {
-                    Ok(thread) => view! { <ThreadView thread actions/> }.into_any(),
+                    Ok(thread) => view! { <ThreadView thread actions draft/> }.into_any(),
                     Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
@@ -68,8 +79,15 @@ fn ThreadLoader() -> impl IntoView {
     }
 }
 
+/// What is being typed, kept outside the view that live updates rebuild.
+#[derive(Clone, Copy)]
+struct Draft {
+    body: RwSignal<String>,
+    category: RwSignal<MessageCategory>,
+}
+
 #[component]
-fn ThreadView(thread: Thread, actions: Actions) -> impl IntoView {
+fn ThreadView(thread: Thread, actions: Actions, draft: Draft) -> impl IntoView {
     let Thread {
         conversation,
         lead_phone,
@@ -92,22 +110,34 @@ fn ThreadView(thread: Thread, actions: Actions) -> impl IntoView {
             .and_then(Result::err)
             .or_else(|| actions.assign.value().get().and_then(Result::err))
     });
-    let status_form = {
-        let (next, label) = match conversation.status {
-            ConversationStatus::Resolved => (ConversationStatus::Open, "Reopen"),
-            _ => (ConversationStatus::Resolved, "Resolve"),
+    let status_id = id.clone();
+    let status_forms = can_reply.then(move || {
+        let id = status_id;
+        let moves: &[(ConversationStatus, &str)] = match conversation.status {
+            ConversationStatus::Open => &[
+                (ConversationStatus::Pending, "Mark pending"),
+                (ConversationStatus::Resolved, "Resolve"),
+            ],
+            ConversationStatus::Pending => &[
+                (ConversationStatus::Open, "Reopen"),
+                (ConversationStatus::Resolved, "Resolve"),
+            ],
+            ConversationStatus::Resolved => &[(ConversationStatus::Open, "Reopen")],
         };
-        let id = id.clone();
-        can_reply.then(|| {
-            view! {
-                <ActionForm action=actions.status attr:class="inline">
-                    <input type="hidden" name="id" value=id/>
-                    <input type="hidden" name="status" value=next.as_str()/>
-                    <button type="submit">{label}</button>
-                </ActionForm>
-            }
-        })
-    };
+        moves
+            .iter()
+            .map(|(next, label)| {
+                let id = id.clone();
+                view! {
+                    <ActionForm action=actions.status attr:class="inline">
+                        <input type="hidden" name="id" value=id/>
+                        <input type="hidden" name="status" value=next.as_str()/>
+                        <button type="submit">{*label}</button>
+                    </ActionForm>
+                }
+            })
+            .collect_view()
+    });
     let assign_id = id.clone();
     let assign_form = can_assign.then(|| {
         let id = assign_id;
@@ -153,13 +183,13 @@ fn ThreadView(thread: Thread, actions: Actions) -> impl IntoView {
                     {conversation.assignee.clone().unwrap_or_else(|| "nobody".into())}</p>
             </div>
         </div>
-        <div class="toolbar">{status_form}{assign_form}</div>
+        <div class="toolbar">{status_forms}{assign_form}</div>
         <FormMessage error=side_error/>
         <div class="two-column">
             <section class="panel" aria-label="Messages">
                 <ol class="thread" data-testid="thread">{items}</ol>
                 {(!call_items.is_empty()).then(|| view! { <h2>"Calls"</h2><ul class="calls">{call_items}</ul> })}
-                {can_reply.then(|| view! { <ReplyBox id=id checks action=actions.reply/> })}
+                {can_reply.then(|| view! { <ReplyBox id=id checks action=actions.reply draft/> })}
             </section>
             <aside class="panel" aria-label="Lead">
                 <h2>"Lead"</h2>
@@ -214,6 +244,7 @@ fn ReplyBox(
     id: String,
     checks: Vec<crate::model::SendCheck>,
     action: ServerAction<SendReply>,
+    draft: Draft,
 ) -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let blocked = move || action.value().get().and_then(|r| r.ok()).flatten();
@@ -236,13 +267,23 @@ fn ReplyBox(
             <input type="hidden" name="id" value=id/>
             <ul class="send-checks" data-testid="send-checks">{rules}</ul>
             <label for="reply-body">"Reply"</label>
-            <textarea id="reply-body" name="body" rows="3" placeholder="Type a reply…"></textarea>
+            <textarea id="reply-body" name="body" rows="3" placeholder="Type a reply…"
+                prop:value=move || draft.body.get()
+                on:input=move |ev| draft.body.set(event_target_value(&ev))></textarea>
             <FieldError error field="body"/>
             <div class="reply-row">
                 <label for="reply-category" class="visually-hidden">"Kind of message"</label>
-                <select id="reply-category" name="category">
-                    {MessageCategory::ALL.iter().map(|c| view! {
-                        <option value=c.as_str() selected={*c == MessageCategory::Conversational}>{c.label()}</option>
+                <select id="reply-category" name="category"
+                    on:change=move |ev| {
+                        if let Ok(category) = event_target_value(&ev).parse() {
+                            draft.category.set(category);
+                        }
+                    }>
+                    {MessageCategory::ALL.iter().map(|c| {
+                        let c = *c;
+                        view! {
+                            <option value=c.as_str() selected=move || draft.category.get() == c>{c.label()}</option>
+                        }
                     }).collect_view()}
                 </select>
                 <button type="submit" class="primary" disabled=move || pending.get()>
