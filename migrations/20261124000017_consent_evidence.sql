@@ -13,5 +13,7 @@ CREATE TABLE consent_wordings (
 -- an evidence packet can show when each opt-out was confirmed.
 ALTER TABLE messages ADD COLUMN consent_event_id bigint REFERENCES consent_events (id);
 
--- The blocked-sends report (recent events of the organisation use consent_events_seq_key).
+-- The blocked-sends report, and the consent search by phone digits (recent events of the
+-- organisation use consent_events_seq_key).
 CREATE INDEX messages_blocked_idx ON messages (org_id, created_at DESC, id DESC) WHERE status = 'blocked';
+CREATE INDEX consent_events_phone_trgm_idx ON consent_events USING gin (phone gin_trgm_ops);

@@ -1,6 +1,10 @@
 use crate::rules::authz::Capability;
 use crate::ui::components::NotFound;
 use crate::ui::layout::Layout;
+use crate::ui::pages::consent::{
+    BlockedSendsPage, ConsentHomePage, ConsentNumberPage, LedgerPage, PacketPage,
+    PublicConsentPage, WordingPage,
+};
 use crate::ui::pages::conversations::{InboxPage, ThreadPage};
 use crate::ui::pages::leads::{
     ImportPreviewPage, ImportUploadPage, LeadPage, LeadsPage, NewLeadPage,
@@ -49,6 +53,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/login") view=LoginPage ssr=ssr.clone()/>
                 <Route path=path!("/chat/:org") view=ChatPage ssr=ssr.clone()/>
+                <Route path=path!("/consent/:org") view=PublicConsentPage ssr=ssr.clone()/>
                 <ParentRoute path=path!("") view=Layout ssr=ssr.clone()>
                     <Route path=path!("") view=|| view! { <Redirect path="/leads"/> }/>
                     <Route path=path!("leads") view=LeadsPage/>
@@ -58,14 +63,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("leads/:id") view=LeadPage/>
                     <Route path=path!("conversations") view=InboxPage/>
                     <Route path=path!("conversations/:id") view=ThreadPage/>
-                    <Route
-                        path=path!("consent")
-                        view=|| view! {
-                            <ComingSoon title="Consent" capability=Capability::ViewConsent>
-                                "The consent ledger and evidence views are not built yet."
-                            </ComingSoon>
-                        }
-                    />
+                    <Route path=path!("consent") view=ConsentHomePage/>
+                    <Route path=path!("consent/number/:phone") view=ConsentNumberPage/>
+                    <Route path=path!("consent/number/:phone/packet") view=PacketPage/>
+                    <Route path=path!("consent/review/ledger") view=LedgerPage/>
+                    <Route path=path!("consent/review/blocked") view=BlockedSendsPage/>
+                    <Route path=path!("consent/review/wording") view=WordingPage/>
                     <Route
                         path=path!("privacy-requests")
                         view=|| view! {

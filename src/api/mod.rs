@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod chat;
+pub mod consent;
 pub mod conversations;
 pub mod leads;
 pub mod settings;

@@ -11,6 +11,8 @@ pub struct CurrentUser {
     pub email: String,
     pub role: Role,
     pub org_name: String,
+    /// The organisation's short name in its public addresses (`/chat/{slug}`).
+    pub org_slug: String,
     pub vertical: Vertical,
 }
 

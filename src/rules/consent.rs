@@ -79,6 +79,54 @@ pub fn standing(events: &[Event], category: MessageCategory) -> Standing {
         })
 }
 
+impl From<&crate::model::ConsentEventView> for Event {
+    fn from(e: &crate::model::ConsentEventView) -> Event {
+        Event {
+            grant: e.level,
+            categories: e.categories.clone(),
+            summary: format!(
+                "{}, {}",
+                e.medium.label().to_lowercase(),
+                e.at.format("%d %b %Y %H:%M UTC")
+            ),
+        }
+    }
+}
+
+/// What the ledger alone says of a category, for people: allowed or not, and why. (A
+/// conversational reply is also allowed on a thread the customer started; see `allows`.)
+pub fn describe(events: &[Event], category: MessageCategory) -> (bool, String) {
+    let needed = ConsentLevel::required(category);
+    match standing(events, category) {
+        Standing::Revoked(summary) => (false, format!("Opted out ({summary}).")),
+        Standing::Granted(level, summary) if level >= needed => (
+            true,
+            format!("{} consent ({summary}).", capitalised(level.label())),
+        ),
+        Standing::Granted(level, summary) => (
+            false,
+            format!(
+                "Needs {} consent; has {} ({summary}).",
+                needed.label(),
+                level.label()
+            ),
+        ),
+        Standing::Nothing if category == MessageCategory::Conversational => (
+            false,
+            "Only as a reply on a thread the customer starts (implied consent).".into(),
+        ),
+        Standing::Nothing => (false, format!("No {} consent on record.", needed.label())),
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// Whether the ledger (plus an inbound-started thread) allows the category, and why not.
 pub fn allows(
     events: &[Event],
@@ -184,6 +232,35 @@ mod tests {
         assert!(allows(&events, Promotional, false)
             .unwrap_err()
             .contains("opted out"));
+    }
+
+    #[test]
+    fn the_state_says_why_in_words() {
+        let events = [grant(ConsentLevel::Express), stop()];
+        assert_eq!(
+            describe(&events, Informational),
+            (false, "Opted out (STOP).".into())
+        );
+        let events = [grant(ConsentLevel::Express)];
+        assert_eq!(
+            describe(&events, Informational),
+            (true, "Express consent (express grant).".into())
+        );
+        assert!(!describe(&events, Promotional).0);
+        assert_eq!(
+            describe(&events, Promotional).1,
+            "No express written consent on record."
+        );
+        let implied = [Event {
+            grant: Some(ConsentLevel::Implied),
+            categories: MessageCategory::ALL.to_vec(),
+            summary: "import".into(),
+        }];
+        assert!(describe(&implied, Promotional)
+            .1
+            .contains("Needs express written"));
+        assert!(!describe(&[], Conversational).0);
+        assert!(describe(&[], Conversational).1.contains("customer starts"));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The whole HTTP surface, built by one function so tests serve exactly what `serve` does.
 
 use super::auth::CallerCache;
-use super::{csrf, health, hooks, leads, messaging, AppState};
+use super::{consent, csrf, health, hooks, leads, messaging, AppState};
 use crate::app::{shell, App};
 use axum::{
     extract::{DefaultBodyLimit, Request, State},
@@ -34,6 +34,14 @@ pub fn build(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/leads/export.csv", get(leads::http::export))
+        .route(
+            "/consent/number/{phone}/packet.json",
+            get(consent::http::packet_json),
+        )
+        .route(
+            "/consent/number/{phone}/packet.csv",
+            get(consent::http::packet_csv),
+        )
         .route("/events", get(messaging::events::stream))
         .nest("/hooks", hook_routes())
         .route(

@@ -236,6 +236,52 @@ async fn seed_demo_inbox(
             .await
             .map_err(|e| anyhow::anyhow!("demo text: {e}"))?;
     }
+    seed_demo_consent(pool, org_id).await
+}
+
+/// Consent evidence to look at: a web-form opt-in to both kinds of message, and a STOP.
+async fn seed_demo_consent(pool: &PgPool, org_id: Uuid) -> anyhow::Result<()> {
+    use crate::model::PublicConsentInput;
+    use crate::server::consent::{record, wording};
+    let mut conn = pool.acquire().await?;
+    let shown = wording::load(&mut conn, org_id).await?;
+    let sha = |category: &str| {
+        shown
+            .iter()
+            .find(|w| w.category.as_str() == category)
+            .map(|w| w.sha256.clone())
+            .unwrap_or_default()
+    };
+    let form = PublicConsentInput {
+        org: DEMO_SLUG.into(),
+        name: "Maria Lopez".into(),
+        phone: "(312) 555-0142".into(),
+        email: "maria.lopez@example.com".into(),
+        informational: Some("yes".into()),
+        promotional: Some("yes".into()),
+        informational_sha256: sha("informational"),
+        promotional_sha256: sha("promotional"),
+    };
+    record::public_form(
+        pool,
+        Some("203.0.113.7".parse()?),
+        Some("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) Safari/604.1"),
+        &form,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("demo consent: {e}"))?;
+    let from = E164::parse("(773) 555-0188", "US").map_err(anyhow::Error::msg)?;
+    let stop = InboundMessage {
+        org_id,
+        channel: Channel::Sms,
+        provider_id: "SMdemo4",
+        from: &from,
+        body: "STOP",
+        media_count: 0,
+    };
+    inbound::receive(pool, stop)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo STOP: {e}"))?;
     Ok(())
 }
 

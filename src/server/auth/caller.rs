@@ -40,7 +40,7 @@ async fn resolve_user(pool: &PgPool, session: &Session) -> Result<(Caller, Curre
         return Err(AppError::Unauthenticated);
     };
     let row: Option<Account> = sqlx::query_as(
-        "SELECT u.org_id, u.role, u.active, u.session_epoch, u.name, u.email, o.name AS org_name, o.vertical
+        "SELECT u.org_id, u.role, u.active, u.session_epoch, u.name, u.email, o.name AS org_name, o.slug AS org_slug, o.vertical
          FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = $1",
     )
     .bind(user_id)
@@ -59,6 +59,7 @@ async fn resolve_user(pool: &PgPool, session: &Session) -> Result<(Caller, Curre
                 email: a.email,
                 role: a.role,
                 org_name: a.org_name,
+                org_slug: a.org_slug,
                 vertical: a.vertical,
             },
         )),
@@ -78,6 +79,7 @@ struct Account {
     name: String,
     email: String,
     org_name: String,
+    org_slug: String,
     vertical: Vertical,
 }
 

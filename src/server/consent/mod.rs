@@ -1,8 +1,13 @@
 //! The consent ledger (SPEC §3): hash-chained appends, a number's events, verification,
-//! and the inbound keywords (STOP, START, HELP) that write to it.
+//! the inbound keywords (STOP, START, HELP) and the people (the public form, staff) that
+//! write to it, and the compliance views that read it.
 
+pub mod http;
 pub mod keywords;
 mod ledger;
+pub mod record;
+pub mod views;
+pub mod wording;
 
 pub use ledger::{
     append, events_for, hex, history, lock_number_shared, verify, Appended, NewEvent,

@@ -38,7 +38,10 @@ pub fn sha256_hex(text: &str) -> String {
 }
 
 /// The organisation's wording for each form category, defaults filled in.
-pub async fn load(conn: &mut PgConnection, org_id: Uuid) -> Result<Vec<ConsentWording>, sqlx::Error> {
+pub async fn load(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+) -> Result<Vec<ConsentWording>, sqlx::Error> {
     let org: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
         .bind(org_id)
         .fetch_one(&mut *conn)

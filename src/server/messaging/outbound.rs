@@ -5,10 +5,11 @@ use super::inbound::{touch, Activity};
 use super::{events, threads};
 use crate::error::AppError;
 use crate::model::{Channel, MessageCategory, Role};
+use crate::rules::quiet_hours;
 use crate::rules::send_policy::may_send;
 use crate::server::auth::Caller;
 use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 pub const MAX_BODY: usize = 1600;
@@ -48,11 +49,17 @@ pub async fn reply(
         .await?
         .ok_or(AppError::NotFound)?;
     let decision = may_send(&facts, category);
-    let (status, reason) = match (&decision, facts.channel) {
-        (Err(reason), _) => ("blocked", Some(reason.clone())),
+    // Quiet hours hold promotions until the customer's morning; they are not refused.
+    let wait = match (&decision, category) {
+        (Ok(()), MessageCategory::Promotional) => quiet_wait(&mut tx, caller, conversation).await?,
+        _ => None,
+    };
+    let (status, reason) = match (&decision, facts.channel, wait) {
+        (Err(reason), _, _) => ("blocked", Some(reason.clone())),
+        (Ok(()), _, Some(at)) => ("queued", Some(super::outbox::quiet_note(at))),
         // Web chat replies are read on our own page: delivered the moment they are stored.
-        (Ok(()), Channel::Chat) => ("delivered", None),
-        (Ok(()), _) => ("queued", None),
+        (Ok(()), Channel::Chat, None) => ("delivered", None),
+        (Ok(()), _, None) => ("queued", None),
     };
     let message_id: Uuid = sqlx::query_scalar(
         "INSERT INTO messages (org_id, conversation_id, direction, body, sender, sender_user_id, category, status, status_reason)
@@ -68,9 +75,10 @@ pub async fn reply(
     .fetch_one(&mut *tx)
     .await?;
     if status == "queued" {
-        sqlx::query("INSERT INTO outbox (message_id, org_id) VALUES ($1, $2)")
+        sqlx::query("INSERT INTO outbox (message_id, org_id, next_attempt_at) VALUES ($1, $2, coalesce($3, now()))")
             .bind(message_id)
             .bind(caller.org_id)
+            .bind(wait)
             .execute(&mut *tx)
             .await?;
     }
@@ -89,6 +97,24 @@ pub async fn reply(
     tx.commit().await?;
     Ok(ReplyOutcome {
         message_id,
-        blocked: reason,
+        blocked: reason.filter(|_| status == "blocked"),
     })
+}
+
+/// When a promotional message to this conversation's customer may go, if not now.
+pub async fn quiet_wait(
+    conn: &mut PgConnection,
+    caller: Caller,
+    conversation: Uuid,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, sqlx::Error> {
+    let (lead_zone, org_zone): (Option<String>, String) = sqlx::query_as(
+        "SELECT l.time_zone, o.time_zone FROM conversations c JOIN leads l ON l.id = c.lead_id
+         JOIN organisations o ON o.id = c.org_id WHERE c.id = $1 AND c.org_id = $2",
+    )
+    .bind(conversation)
+    .bind(caller.org_id)
+    .fetch_one(conn)
+    .await?;
+    let zone = quiet_hours::zone_of(lead_zone.as_deref(), &org_zone);
+    Ok(quiet_hours::promotional_wait(chrono::Utc::now(), zone))
 }

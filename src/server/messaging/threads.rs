@@ -231,14 +231,22 @@ pub async fn thread(
     } else {
         Vec::new()
     };
+    let quiet = super::outbound::quiet_wait(&mut conn, caller, id).await?;
     let checks = MessageCategory::ALL
         .iter()
         .map(|category| {
             let decision = may_send(&facts, *category);
+            let reason = match (&decision, category, quiet) {
+                (Ok(()), MessageCategory::Promotional, Some(at)) => Some(format!(
+                    "Promotional: allowed, but quiet hours: it waits until {} UTC (08:00 for the customer).",
+                    at.format("%d %b %H:%M")
+                )),
+                _ => decision.clone().err(),
+            };
             SendCheck {
                 category: *category,
                 allowed: decision.is_ok(),
-                reason: decision.err(),
+                reason,
             }
         })
         .collect();

@@ -1,4 +1,5 @@
 pub mod chat;
+pub mod consent;
 pub mod conversations;
 pub mod leads;
 pub mod login;

@@ -1,0 +1,141 @@
+//! `/consent/number/:phone/packet`: the evidence packet as a printable page.
+
+use super::{number_href, EventDetails, StateTable};
+use crate::api::consent::get_evidence_packet;
+use crate::error::AppError;
+use crate::model::{EvidencePacket, E164};
+use crate::rules::authz::Capability;
+use crate::ui::components::{ErrorPage, Guard, NotFound};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn PacketPage() -> impl IntoView {
+    view! {
+        <Guard capability=Capability::ExportData>
+            <PacketLoader/>
+        </Guard>
+    }
+}
+
+#[component]
+fn PacketLoader() -> impl IntoView {
+    let params = use_params_map();
+    let phone = Memo::new(move |_| params.with(|p| p.get("phone").unwrap_or_default()));
+    let packet = Resource::new(move || phone.get(), get_evidence_packet);
+    view! {
+        <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Assembling the evidence…"</p> }>
+            {move || Suspend::new(async move {
+                match packet.await {
+                    Ok(packet) => view! { <Packet packet/> }.into_any(),
+                    Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Packet(packet: EvidencePacket) -> impl IntoView {
+    let shown = E164::from_stored(packet.phone.clone()).display();
+    let href = number_href(&packet.phone);
+    let verdict = match &packet.verification.first_broken {
+        None => view! {
+            <p class="form-ok" data-testid="chain-verdict">
+                {format!("Hash chain intact: all {} events of the organisation re-computed and linked.", packet.verification.checked)}
+            </p>
+        }
+        .into_any(),
+        Some(broken) => view! {
+            <p class="form-error" data-testid="chain-verdict">
+                {format!("Hash chain broken at event {} ({}): {}.", broken.seq, broken.phone, broken.why)}
+            </p>
+        }
+        .into_any(),
+    };
+    let opt_outs = packet
+        .opt_outs
+        .into_iter()
+        .map(|o| {
+            let confirmation = match (o.confirmation_sent_at, o.confirmation_queued_at) {
+                (Some(sent), _) => {
+                    format!("confirmation sent {}", sent.format("%d %b %Y %H:%M:%S UTC"))
+                }
+                (None, Some(queued)) => format!(
+                    "confirmation queued {}",
+                    queued.format("%d %b %Y %H:%M:%S UTC")
+                ),
+                (None, None) => {
+                    "no confirmation: not an SMS keyword, or a repeated STOP".to_string()
+                }
+            };
+            view! {
+                <tr>
+                    <td>{o.seq}</td>
+                    <td class="nowrap">{o.at.format("%d %b %Y %H:%M:%S UTC").to_string()}</td>
+                    <td>{o.medium.label()}</td>
+                    <td>{confirmation}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let messages = packet
+        .messages
+        .into_iter()
+        .map(|m| {
+            view! {
+                <tr>
+                    <td class="nowrap">{m.sent_at.unwrap_or(m.created_at).format("%d %b %Y %H:%M UTC").to_string()}</td>
+                    <td>{m.channel.label()}</td>
+                    <td>{m.category.map(|c| c.as_str()).unwrap_or_default()}</td>
+                    <td>{m.status.label()}{m.status_reason.map(|r| format!(": {r}"))}</td>
+                    <td>{m.body}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <Title text=format!("Evidence packet · {shown}")/>
+        <p class="breadcrumb no-print"><A href=href.clone()>"← The number"</A></p>
+        <div class="page-head">
+            <div>
+                <h1>"Consent evidence packet"</h1>
+                <p class="hint">
+                    {format!("{} · {shown} · generated {} by {}", packet.organisation,
+                        packet.generated_at.format("%d %b %Y %H:%M UTC"), packet.generated_by)}
+                </p>
+            </div>
+            <div class="page-actions no-print">
+                <button type="button" onclick="window.print()">"Print"</button>
+                <a class="button" href=format!("{href}/packet.json") download rel="external">"JSON"</a>
+                <a class="button" href=format!("{href}/packet.csv") download rel="external">"CSV"</a>
+            </div>
+        </div>
+        {verdict}
+        <section class="panel">
+            <h2>"Current state"</h2>
+            <StateTable cells=packet.state/>
+        </section>
+        <section class="panel">
+            <h2>"Consent events, oldest first"</h2>
+            <ol class="ledger">
+                {packet.events.into_iter().map(|event| view! { <li><EventDetails event/></li> }).collect_view()}
+            </ol>
+        </section>
+        <section class="panel">
+            <h2>"Opt-outs and their confirmations"</h2>
+            <table><thead><tr><th>"Event"</th><th>"When"</th><th>"How"</th><th>"Confirmation"</th></tr></thead>
+                <tbody>{opt_outs}</tbody></table>
+        </section>
+        <section class="panel">
+            <h2>"Every message to this number"</h2>
+            <div class="table-wrap">
+                <table><thead><tr><th>"When"</th><th>"Channel"</th><th>"Category"</th><th>"Status"</th><th>"Text"</th></tr></thead>
+                    <tbody>{messages}</tbody></table>
+            </div>
+        </section>
+    }
+}

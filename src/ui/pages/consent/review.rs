@@ -1,0 +1,163 @@
+//! Compliance reviews: the ledger's hash chain, the report of blocked sends, and the
+//! consent wording of the public form.
+
+use super::number_href;
+use crate::api::consent::{
+    blocked_sends, consent_wordings, verify_consent_ledger, SaveConsentWording,
+};
+use crate::model::{BlockedPage, ConsentWording, Verification};
+use crate::rules::authz::Capability;
+use crate::ui::components::{FieldError, FormMessage, Guard};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+fn back() -> impl IntoView {
+    view! { <p class="breadcrumb"><A href="/consent">"← Consent"</A></p> }
+}
+
+#[component]
+pub fn LedgerPage() -> impl IntoView {
+    let run = RwSignal::new(0u32);
+    let result = Resource::new(move || run.get(), |_| verify_consent_ledger());
+    view! {
+        <Title text="Ledger verification"/>
+        <Guard capability=Capability::ReviewConsent>
+            {back()}
+            <div class="page-head">
+                <h1>"Ledger verification"</h1>
+                <button type="button" on:click=move |_| run.update(|n| *n += 1)>"Check again"</button>
+            </div>
+            <p class="hint">"Every consent event carries the SHA-256 of its content and of the event before it. This re-computes the whole chain of the organisation: an event edited or removed behind the application's back breaks it there."</p>
+            <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Re-computing every hash…"</p> }>
+                {move || Suspend::new(async move {
+                    match result.await {
+                        Ok(v) => view! { <Verdict v/> }.into_any(),
+                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Guard>
+    }
+}
+
+#[component]
+fn Verdict(v: Verification) -> impl IntoView {
+    let at = v.at.format("%d %b %Y %H:%M:%S UTC").to_string();
+    match v.first_broken {
+        None => view! {
+            <p class="form-ok" data-testid="ledger-verdict">
+                {format!("Intact: {} events checked at {at}.", v.checked)}
+            </p>
+        }
+        .into_any(),
+        Some(broken) => view! {
+            <div class="form-error" role="alert" data-testid="ledger-verdict">
+                <p><strong>{format!("Broken at event {}", broken.seq)}</strong>{format!(": {}.", broken.why)}</p>
+                <p>"Number: "<a href=number_href(&broken.phone)>{broken.phone.clone()}</a>
+                    {format!(". Events 1–{} are intact; checked at {at}.", broken.seq - 1)}</p>
+            </div>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+pub fn BlockedSendsPage() -> impl IntoView {
+    let params = use_query_map();
+    let cursor = Memo::new(move |_| params.with(|p| p.get("cursor").unwrap_or_default()));
+    let page = Resource::new(move || cursor.get(), blocked_sends);
+    view! {
+        <Title text="Blocked sends"/>
+        <Guard capability=Capability::ReviewConsent>
+            {back()}
+            <h1>"Blocked sends"</h1>
+            <p class="hint">"Every message the consent rules refused, with the rule that refused it. None of these reached the customer."</p>
+            <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(page) => view! { <Blocked page/> }.into_any(),
+                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Guard>
+    }
+}
+
+#[component]
+fn Blocked(page: BlockedPage) -> impl IntoView {
+    if page.rows.is_empty() {
+        return view! { <p class="empty-state">"No send has been blocked."</p> }.into_any();
+    }
+    view! {
+        <div class="table-wrap panel">
+            <table data-testid="blocked-sends">
+                <thead><tr>
+                    <th scope="col">"When"</th><th scope="col">"Lead"</th><th scope="col">"Channel"</th>
+                    <th scope="col">"Category"</th><th scope="col">"Sent by"</th><th scope="col">"Why it was blocked"</th>
+                </tr></thead>
+                <tbody>
+                    {page.rows.into_iter().map(|b| view! {
+                        <tr>
+                            <td class="nowrap">{b.created_at.format("%d %b %Y %H:%M UTC").to_string()}</td>
+                            <td><A href=format!("/conversations/{}", b.conversation_id)>{b.lead_name}</A>
+                                {b.phone.map(|p| view! { " · "<a href=number_href(&p)>"consent"</a> })}</td>
+                            <td>{b.channel.label()}</td>
+                            <td>{b.category.map(|c| c.as_str()).unwrap_or_default()}</td>
+                            <td>{b.sender_name.unwrap_or_else(|| "system".into())}</td>
+                            <td>{b.reason.unwrap_or_default()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <nav class="pager" aria-label="Pages">
+            {page.next_cursor.map(|c| view! {
+                <A href=format!("/consent/review/blocked?cursor={}", crate::rules::url::encode(&c))>"Older →"</A>
+            })}
+        </nav>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn WordingPage() -> impl IntoView {
+    let save = ServerAction::<SaveConsentWording>::new();
+    let wordings = Resource::new(move || save.version().get(), |_| consent_wordings());
+    view! {
+        <Title text="Consent wording"/>
+        <Guard capability=Capability::EditConsentWording>
+            {back()}
+            <h1>"Consent wording"</h1>
+            <p class="hint">"The language the public consent form shows for each kind of message. Each opt-in stores the exact text and its SHA-256, so changing it here never changes what earlier customers agreed to. It must never make consent a condition of a purchase."</p>
+            <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match wordings.await {
+                        Ok(list) => list.into_iter().map(|w| view! { <WordingForm w save/> }).collect_view().into_any(),
+                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Guard>
+    }
+}
+
+#[component]
+fn WordingForm(w: ConsentWording, save: ServerAction<SaveConsentWording>) -> impl IntoView {
+    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    let id = format!("wording-{}", w.category.as_str());
+    view! {
+        <ActionForm action=save attr:class="panel stacked">
+            <h2>{w.category.label()}</h2>
+            <input type="hidden" name="category" value=w.category.as_str()/>
+            <label for=id.clone()>{if w.customised { "Your wording" } else { "Built-in wording (in use until you write your own)" }}</label>
+            <textarea id=id name="text" rows="5">{w.text}</textarea>
+            <p class="hint">"SHA-256 "<code>{w.sha256}</code>". Empty the box to go back to the built-in wording."</p>
+            <FieldError error field="text"/>
+            <FormMessage error/>
+            <button type="submit" class="primary">"Save wording"</button>
+        </ActionForm>
+    }
+}
