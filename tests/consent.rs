@@ -107,7 +107,7 @@ async fn stop_revokes_sends_one_confirmation_and_blocks_every_later_send(pool: P
     assert_eq!(
         count(
             &pool,
-            "SELECT count(*) FROM consent_events WHERE kind = 'revoke' AND medium = 'sms_keyword'"
+            "SELECT count(*) FROM consent_events WHERE kind = 'revoke' AND medium = 'sms_keyword' AND family = 'texts'"
         )
         .await,
         1
@@ -140,7 +140,7 @@ async fn a_retried_or_repeated_stop_gets_no_second_confirmation(pool: PgPool) {
     assert_eq!(
         count(
             &pool,
-            "SELECT count(*) FROM consent_events WHERE kind = 'revoke'"
+            "SELECT count(*) FROM consent_events WHERE kind = 'revoke' AND family = 'texts'"
         )
         .await,
         2,
@@ -160,7 +160,7 @@ async fn plain_language_counts_and_other_senses_do_not(pool: PgPool) {
     assert_eq!(
         count(
             &pool,
-            "SELECT count(*) FROM consent_events WHERE kind = 'revoke'"
+            "SELECT count(*) FROM consent_events WHERE kind = 'revoke' AND family = 'texts'"
         )
         .await,
         1
@@ -268,7 +268,11 @@ async fn the_database_refuses_updates_and_deletes_of_the_ledger(pool: PgPool) {
     let truncate = sqlx::query("TRUNCATE consent_events").execute(&pool).await;
 
     assert!(update.is_err() && delete.is_err() && truncate.is_err());
-    assert_eq!(count(&pool, "SELECT count(*) FROM consent_events").await, 1);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM consent_events").await,
+        3,
+        "the STOP on each family, untouched"
+    );
 }
 
 #[sqlx::test]
@@ -326,4 +330,211 @@ async fn consent_given_to_one_organisation_does_not_transfer_to_another(pool: Pg
     let blocked = reply(&mut south, south_conversation, "promotional").await;
 
     assert!(blocked.unwrap().contains("written consent"));
+}
+
+#[sqlx::test]
+async fn a_stop_revokes_every_channel_family_not_only_texts(pool: PgPool) {
+    let (app, _manager, _) = setup(&pool).await;
+
+    text(&app, "SM1", "STOP").await;
+
+    let families: Vec<String> = sqlx::query_scalar(
+        "SELECT family::text FROM consent_events WHERE kind = 'revoke' ORDER BY seq",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(families, ["texts", "calls", "whatsapp"]);
+    assert_eq!(
+        confirmations(&pool).await,
+        1,
+        "one confirmation, on the channel used"
+    );
+}
+
+#[sqlx::test]
+async fn an_answer_still_queued_when_stop_arrives_is_not_sent(pool: PgPool) {
+    let (app, _manager, _) = setup(&pool).await;
+    text(&app, "SM1", "HELP").await; // its answer waits in the outbox
+
+    text(&app, "SM2", "STOP").await;
+    run_outbox(&pool, &reqwest::Client::new(), 10).await;
+
+    let outcome: Vec<(String, String)> = sqlx::query_as(
+        "SELECT purpose, status::text FROM messages WHERE purpose IS NOT NULL ORDER BY created_at, purpose",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        outcome,
+        [
+            ("help".to_string(), "blocked".to_string()),
+            ("opt_out_confirmation".to_string(), "sent".to_string())
+        ]
+    );
+}
+
+#[sqlx::test]
+async fn a_repeated_start_is_confirmed_once(pool: PgPool) {
+    let (app, _manager, _) = setup(&pool).await;
+    text(&app, "SM1", "STOP").await;
+
+    text(&app, "SM2", "START").await;
+    text(&app, "SM3", "START").await;
+
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM messages WHERE purpose = 'opt_in_confirmation'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM consent_events WHERE kind = 'grant' AND medium = 'sms_keyword'"
+        )
+        .await,
+        1
+    );
+}
+
+#[sqlx::test]
+async fn an_unclear_text_holds_promotions_until_a_person_decides(pool: PgPool) {
+    let (app, mut manager, conversation) = setup(&pool).await;
+    grant(&pool, "north", ConsentLevel::ExpressWritten).await;
+    let id = conversation.to_string();
+
+    text(&app, "SM1", "stop what?").await;
+    let held = reply(&mut manager, conversation, "promotional").await;
+    let thread: serde_json::Value = manager
+        .call("get_thread", &[("id", &id)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let not_it = manager
+        .call("review_consent", &[("id", &id), ("opt_out", "no")])
+        .await;
+    let released = reply(&mut manager, conversation, "promotional").await;
+    text(&app, "SM2", "I might cancel").await;
+    let it_was = manager
+        .call("review_consent", &[("id", &id), ("opt_out", "yes")])
+        .await;
+    let after = reply(&mut manager, conversation, "conversational").await;
+
+    assert!(held.unwrap().contains("review"));
+    assert_eq!(thread["consent_review"], true);
+    assert_eq!(not_it.status(), StatusCode::OK);
+    assert_eq!(released, None, "a person said it was not an opt-out");
+    assert_eq!(it_was.status(), StatusCode::OK);
+    assert!(after.unwrap().contains("opted out"));
+    assert_eq!(confirmations(&pool).await, 1);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM consent_events WHERE kind = 'revoke' AND captured_by IS NOT NULL"
+        )
+        .await,
+        3
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM audit_events WHERE action = 'consent.reviewed'"
+        )
+        .await,
+        2
+    );
+}
+
+#[sqlx::test]
+async fn a_request_to_stop_typed_in_the_web_chat_opts_the_phone_out(pool: PgPool) {
+    let (app, _manager, _) = setup(&pool).await;
+    let mut visitor = app.client();
+    let started = visitor
+        .call(
+            "start_chat",
+            &[
+                ("org", "north"),
+                ("name", "Vera"),
+                ("contact", "(415) 555-0177"),
+            ],
+        )
+        .await;
+    visitor.cookie = Some(
+        started.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string(),
+    );
+
+    visitor
+        .call(
+            "chat_send",
+            &[("org", "north"), ("body", "Please stop texting me")],
+        )
+        .await;
+
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM consent_events WHERE phone = '+14155550177' AND kind = 'revoke' AND medium = 'chat_message'").await,
+        3
+    );
+    let (status, outbox): (String, i64) = sqlx::query_as(
+        "SELECT m.status::text, (SELECT count(*) FROM outbox o WHERE o.message_id = m.id)
+         FROM messages m WHERE m.purpose = 'opt_out_confirmation'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (status.as_str(), outbox),
+        ("delivered", 0),
+        "answered in the chat, not by text"
+    );
+}
+
+#[sqlx::test]
+async fn verification_catches_an_edited_wording_hash_and_events_removed_from_the_end(pool: PgPool) {
+    let (_app, _manager, _) = setup(&pool).await;
+    grant(&pool, "north", ConsentLevel::Express).await;
+    grant(&pool, "north", ConsentLevel::ExpressWritten).await;
+    let org_id: Uuid = sqlx::query_scalar("SELECT id FROM organisations")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let tamper = |sql: &'static str| {
+        let pool = pool.clone();
+        async move {
+            let mut tx = pool.begin().await.unwrap();
+            sqlx::query("ALTER TABLE consent_events DISABLE TRIGGER USER")
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            sqlx::query(sql).execute(&mut *tx).await.unwrap();
+            sqlx::query("ALTER TABLE consent_events ENABLE TRIGGER USER")
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+    };
+
+    tamper("DELETE FROM consent_events WHERE seq = 2").await;
+    let truncated = consent::verify(&pool, org_id).await.unwrap();
+    tamper("UPDATE consent_events SET language_sha256 = sha256('other words') WHERE seq = 1").await;
+    let rehashed = consent::verify(&pool, org_id).await.unwrap();
+
+    let truncated = truncated.first_broken.expect("the removal is seen");
+    assert!(
+        truncated.why.contains("removed from its end"),
+        "{}",
+        truncated.why
+    );
+    assert_eq!(rehashed.first_broken.map(|b| b.seq), Some(1));
 }

@@ -455,7 +455,11 @@ async fn the_evidence_packet_holds_the_opt_in_every_message_each_opt_out_and_its
         .contains("consent-evidence-14155550100"));
     let packet: Value = json.json().await.unwrap();
     let events = packet["events"].as_array().unwrap();
-    assert_eq!(events.len(), 2, "the web opt-in and the STOP");
+    assert_eq!(
+        events.len(),
+        4,
+        "the web opt-in, and the STOP on each channel family"
+    );
     assert_eq!(events[0]["medium"], "web_form");
     assert_eq!(events[0]["ip"], "127.0.0.1");
     assert!(events[0]["language"]
@@ -478,14 +482,14 @@ async fn the_evidence_packet_holds_the_opt_in_every_message_each_opt_out_and_its
     assert!(bodies.contains(&"Tuesday at 9"));
     assert!(bodies.iter().any(|b| b.contains("unsubscribed")));
     assert_eq!(packet["verification"]["first_broken"], Value::Null);
-    assert_eq!(packet["verification"]["checked"], 2);
+    assert_eq!(packet["verification"]["checked"], 4);
     let csv = csv.text().await.unwrap();
     assert!(csv.starts_with("record,at,seq"));
     assert_eq!(
         csv.lines()
             .filter(|l| l.starts_with("consent_event,"))
             .count(),
-        2
+        4
     );
     assert!(csv
         .lines()
@@ -540,7 +544,7 @@ async fn verification_through_the_page_names_the_event_edited_by_hand(pool: PgPo
 
     assert_eq!(
         (intact["checked"].as_i64(), &intact["first_broken"]),
-        (Some(3), &Value::Null)
+        (Some(7), &Value::Null)
     );
     assert_eq!(broken["first_broken"]["seq"], 2);
     assert_eq!(broken["first_broken"]["phone"], PHONE);
@@ -692,7 +696,7 @@ async fn promotions_wait_out_the_customers_quiet_hours_and_are_never_dropped(poo
 async fn custom_wording_is_what_the_form_shows_and_what_the_ledger_keeps(pool: PgPool) {
     let app = shop(&pool).await;
     let mut compliance = app.signed_in("comp@north.example").await;
-    let wording = "North may text me its offers and deals. This is never a condition of purchase. Reply STOP to end.";
+    let wording = "North may text me its offers and deals. This is not a condition of any purchase. Reply STOP to end.";
 
     let saved = compliance
         .call(
@@ -704,6 +708,18 @@ async fn custom_wording_is_what_the_form_shows_and_what_the_ledger_keeps(pool: P
         .call(
             "save_consent_wording",
             &[("category", "promotional"), ("text", "ok")],
+        )
+        .await;
+    let conditional = compliance
+        .call(
+            "save_consent_wording",
+            &[
+                ("category", "promotional"),
+                (
+                    "text",
+                    "Agree to our texts to get the discount price today.",
+                ),
+            ],
         )
         .await;
     let form: Value = reqwest::Client::new()
@@ -719,6 +735,11 @@ async fn custom_wording_is_what_the_form_shows_and_what_the_ledger_keeps(pool: P
 
     assert_eq!(saved.status(), StatusCode::OK);
     assert_eq!(too_short.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        conditional.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "consent is never a condition"
+    );
     let shown = form["wordings"]
         .as_array()
         .unwrap()

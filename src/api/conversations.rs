@@ -55,6 +55,35 @@ pub async fn set_conversation_status(id: Uuid, status: String) -> Result<(), App
     ctx::finish(result)
 }
 
+/// Settles a text held for review: `opt_out` is "yes" when it asked to stop.
+#[server(prefix = "/api", endpoint = "review_consent")]
+pub async fn review_consent(id: Uuid, opt_out: String) -> Result<(), AppError> {
+    use crate::{api::ctx, rules::authz::Capability::RecordOptOut, server};
+    let result = async {
+        let caller = server::auth::require(RecordOptOut).await?;
+        let opted_out = match opt_out.as_str() {
+            "yes" => true,
+            "no" => false,
+            _ => {
+                return Err(AppError::field(
+                    "opt_out",
+                    "Choose whether it asked to stop.",
+                ))
+            }
+        };
+        server::messaging::threads::review_consent(
+            &ctx::state()?.pool,
+            caller,
+            ctx::ip(),
+            id,
+            opted_out,
+        )
+        .await
+    }
+    .await;
+    ctx::finish(result)
+}
+
 #[server(prefix = "/api", endpoint = "assign_conversation")]
 pub async fn assign_conversation(id: Uuid, assignee: String) -> Result<(), AppError> {
     use crate::{api::ctx, rules::authz::Capability::AssignLeads, server};

@@ -42,6 +42,7 @@ text_enum!(
         VerbalCall = "verbal_call" / "Verbally on a call",
         Email = "email" / "Email",
         Import = "import" / "Import",
+        ChatMessage = "chat_message" / "Web chat message",
     ]
 );
 

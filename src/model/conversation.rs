@@ -138,6 +138,8 @@ pub struct Thread {
     pub messages: Vec<MessageView>,
     pub calls: Vec<CallView>,
     pub checks: Vec<SendCheck>,
+    /// A recent text may have been an opt-out: a person decides (SPEC §3.3).
+    pub consent_review: bool,
     pub can_reply: bool,
     pub can_assign: bool,
     pub assignees: Vec<crate::model::Assignee>,

@@ -8,6 +8,7 @@ mod import;
 mod lead;
 mod org;
 mod phone;
+mod privacy;
 mod role;
 mod settings;
 mod user;
@@ -32,6 +33,12 @@ pub use lead::{
 };
 pub use org::{OrgSlug, Vertical};
 pub use phone::E164;
+pub use privacy::{
+    AuditPage, AuditQuery, AuditRow, CorrectionInput, DataClassCount, DueState, ExecutionReport,
+    PersonRecords, PrivacyQuery, PrivacyRequestInput, PrivacyRequestKind, PrivacyRequestPage,
+    PrivacyRequestRow, PrivacyRequestStatus, PrivacyRequestView, PrivacySettings, RequestStep,
+    RetentionCounts,
+};
 pub use role::Role;
 pub use settings::{ChatLine, SettingsInput, SettingsView};
 pub use user::{CurrentUser, UserSummary};

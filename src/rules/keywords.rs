@@ -92,15 +92,34 @@ fn distance(a: &str, b: &str) -> usize {
     d[a.len()][b.len()]
 }
 
-/// The word is an opt-out keyword, allowing for a typo on keywords of four letters or more.
-fn is_keyword(words: &str) -> bool {
-    OPT_OUT.iter().any(|k| {
-        let allowed = match k.len() {
-            0..=3 => 0,
-            4..=7 => 1,
-            _ => 2,
-        };
-        distance(words, k) <= allowed
+/// Runs of one letter collapse ("stoppp" reads "stop").
+fn collapse_repeats(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The word is an opt-out keyword, allowing for a slip of the keyboard. Short keywords
+/// forgive only swapped or doubled letters: one other letter turns "stop" into "shop" or
+/// "step" and "quit" into "quite", which are words of their own.
+fn is_keyword(word: &str) -> bool {
+    OPT_OUT.iter().any(|k| match k.len() {
+        0..=3 => word == *k,
+        4..=5 => {
+            let mut sorted: Vec<char> = word.chars().collect();
+            let mut wanted: Vec<char> = k.chars().collect();
+            sorted.sort_unstable();
+            wanted.sort_unstable();
+            word == *k
+                || collapse_repeats(word) == *k
+                || (sorted == wanted && distance(word, k) == 1)
+        }
+        6..=7 => distance(word, k) <= 1,
+        _ => distance(word, k) <= 2,
     })
 }
 
@@ -154,21 +173,61 @@ fn follows(words: &[&str], first: &[&str], second: &[&str]) -> bool {
         .any(|w| first.contains(&w[0]) && second.contains(&w[1]))
 }
 
+/// What is being sent, as people name it.
+const MESSAGES: [&str; 17] = [
+    "texts",
+    "text",
+    "messages",
+    "msgs",
+    "sms",
+    "notifications",
+    "alerts",
+    "promotions",
+    "promos",
+    "offers",
+    "marketing",
+    "spam",
+    "emails",
+    "calls",
+    "subscription",
+    "updates",
+    "reminders",
+];
+
 /// A plain-language request to stop contact ("please stop texting me", "remove me from
-/// your list", "don't text me anymore").
+/// your list", "don't text me anymore", "cancel my subscription").
 fn asks_to_stop(words: &[&str]) -> bool {
-    let negations = ["don't", "dont", "do", "never", "no", "stop"];
+    let negations = ["don't", "dont", "never", "stop"];
     let do_not = words
         .windows(3)
         .any(|w| w[0] == "do" && w[1] == "not" && CONTACT_VERBS.contains(&w[2]));
+    // "don't stop texting me" asks for the opposite.
+    let stop_negated = words.windows(2).any(|w| {
+        matches!(w[0], "don't" | "dont" | "not" | "never") && matches!(w[1], "stop" | "quit")
+    });
+    let stop_the_messages = words.windows(3).any(|w| {
+        matches!(w[0], "stop" | "quit" | "cancel" | "end" | "pause")
+            && matches!(
+                w[1],
+                "the" | "my" | "your" | "these" | "those" | "all" | "this" | "ur"
+            )
+            && MESSAGES.contains(&w[2])
+    }) || follows(words, &["stop", "cancel", "end", "quit"], &MESSAGES);
     do_not
-        || follows(words, &["stop", "quit"], &CONTACT_VERBS)
+        || (!stop_negated
+            && (stop_the_messages || follows(words, &["stop", "quit"], &CONTACT_VERBS)))
+        || follows(
+            words,
+            &["no"],
+            &["texts", "messages", "calls", "sms", "emails"],
+        )
         || follows(
             words,
             &["stop", "quit"],
             &["bothering", "spamming", "harassing"],
         )
-        || (follows(words, &negations, &CONTACT_VERBS)
+        || (!stop_negated
+            && follows(words, &negations, &CONTACT_VERBS)
             && (has(words, "me")
                 || has(words, "us")
                 || has(words, "anymore")
@@ -316,6 +375,8 @@ mod tests {
             ("Opt out please", OptOut),
             ("stop all", OptOut),
             ("qiut", OptOut),
+            ("stoppp", OptOut),
+            ("quitt", OptOut),
             ("revok", OptOut),
         ]);
     }
@@ -344,6 +405,12 @@ mod tests {
             ("opt me out", OptOut),
             ("wrong number", OptOut),
             ("Stop bothering me", OptOut),
+            ("Stop the texts", OptOut),
+            ("stop your messages", OptOut),
+            ("cancel my subscription", OptOut),
+            ("End the texts please", OptOut),
+            ("no texts", OptOut),
+            ("Stop sending promotions", OptOut),
         ]);
         check(&[("I'm not calling about the car, text me back", Other)]);
     }
@@ -352,6 +419,14 @@ mod tests {
     fn the_word_in_another_sense_is_not_an_opt_out() {
         check(&[
             ("don't stop the deal", Other),
+            ("Don't stop texting me, I love the deals", Other),
+            ("Please do call me", Other),
+            ("No, text me instead", Other),
+            ("Shop", Other),
+            ("Step", Other),
+            ("Quite", Other),
+            ("Quiet", Other),
+            ("Stop the car at the service door?", Other),
             ("When does the sale end?", Other),
             ("stop by the store", Other),
             ("I'll stop by the store Saturday", Other),

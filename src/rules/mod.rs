@@ -8,6 +8,8 @@ pub mod lead_query;
 pub mod login_limit;
 // Time-zone rules need the zone database, which only the server carries.
 #[cfg(feature = "ssr")]
+pub mod deadlines;
+#[cfg(feature = "ssr")]
 pub mod quiet_hours;
 pub mod send_policy;
 pub mod url;

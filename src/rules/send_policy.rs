@@ -35,6 +35,20 @@ pub fn may_send(facts: &SendFacts, category: MessageCategory) -> Result<(), Stri
     allows(&facts.ledger, category, facts.customer_initiated)
 }
 
+/// A message the system sends in answer to the customer (a keyword's answer, a privacy
+/// request's code): it needs no consent of its own, but an opt-out that came after it was
+/// queued stops it, except the one confirmation of that opt-out (SPEC §3.4).
+pub fn may_send_answer(purpose: &str, ledger: &[Event]) -> Result<(), String> {
+    use crate::rules::consent::{standing, Standing};
+    if purpose == "opt_out_confirmation" {
+        return Ok(());
+    }
+    match standing(ledger, MessageCategory::Conversational) {
+        Standing::Revoked(summary) => Err(format!("The customer opted out ({summary}).")),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,6 +62,19 @@ mod tests {
             ledger: Vec::new(),
             review: false,
         }
+    }
+
+    #[test]
+    fn an_answer_queued_before_an_opt_out_stays_unsent_but_the_confirmation_goes() {
+        let stop = Event {
+            grant: None,
+            categories: MessageCategory::ALL.to_vec(),
+            summary: "STOP".into(),
+        };
+        assert_eq!(may_send_answer("help", &[]), Ok(()));
+        assert!(may_send_answer("help", std::slice::from_ref(&stop)).is_err());
+        assert!(may_send_answer("opt_in_confirmation", std::slice::from_ref(&stop)).is_err());
+        assert_eq!(may_send_answer("opt_out_confirmation", &[stop]), Ok(()));
     }
 
     #[test]

@@ -65,7 +65,7 @@ fn file(packet: &EvidencePacket, extension: &str, kind: &str, body: Vec<u8>) -> 
 /// One table for spreadsheets: a `record` column says what each row is (an event, an
 /// opt-out confirmation, a message, the verification), the other columns its facts.
 pub fn csv(packet: &EvidencePacket) -> Result<Vec<u8>, csv::Error> {
-    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut out = Sheet(csv::Writer::from_writer(Vec::new()));
     out.write_record([
         "record",
         "at",
@@ -162,9 +162,9 @@ pub fn csv(packet: &EvidencePacket) -> Result<Vec<u8>, csv::Error> {
             &time(m.sent_at.unwrap_or(m.created_at)),
             "",
             "",
+            "outbound",
+            "",
             m.category.map(|c| c.as_str()).unwrap_or_default(),
-            "",
-            "",
             "",
             "",
             "",
@@ -213,5 +213,15 @@ pub fn csv(packet: &EvidencePacket) -> Result<Vec<u8>, csv::Error> {
         &verdict,
         "",
     ])?;
-    out.into_inner().map_err(|e| e.into_error().into())
+    out.0.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// Every cell of the packet passes `inert`: customer text must not run as a formula.
+struct Sheet(csv::Writer<Vec<u8>>);
+
+impl Sheet {
+    fn write_record<const N: usize>(&mut self, cells: [&str; N]) -> Result<(), csv::Error> {
+        self.0
+            .write_record(cells.map(crate::server::leads::csv_io::inert))
+    }
 }

@@ -176,8 +176,16 @@ pub async fn append(conn: &mut PgConnection, e: &NewEvent) -> Result<Appended, s
     .bind(&e.source_ref)
     .bind(at)
     .bind(prev_hash)
-    .bind(hash)
+    .bind(&hash)
     .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE organisations SET consent_head_seq = $2, consent_head_hash = $3 WHERE id = $1",
+    )
+    .bind(e.org_id)
+    .bind(seq)
+    .bind(&hash)
+    .execute(&mut *conn)
     .await?;
     Ok(Appended { id, seq })
 }
@@ -298,13 +306,14 @@ struct Stored {
     at: DateTime<Utc>,
     prev_hash: Option<Vec<u8>>,
     hash: Vec<u8>,
+    language_sha256: Option<Vec<u8>>,
 }
 
 /// Recomputes the organisation's whole chain and names the first event that breaks it.
 pub async fn verify(pool: &PgPool, org_id: Uuid) -> Result<Verification, sqlx::Error> {
     let rows: Vec<Stored> = sqlx::query_as(
         "SELECT seq, phone, family, level, kind::text, categories, medium, language, campaign, host(ip) AS ip, user_agent,
-                person_name, captured_by, source_ref, at, prev_hash, hash
+                person_name, captured_by, source_ref, at, prev_hash, hash, language_sha256
          FROM consent_events WHERE org_id = $1 ORDER BY seq",
     )
     .bind(org_id)
@@ -319,6 +328,13 @@ pub async fn verify(pool: &PgPool, org_id: Uuid) -> Result<Verification, sqlx::E
             Some("its link to the previous event does not match".to_string())
         } else if (row.kind == "grant") != row.level.is_some() {
             Some("its kind and level disagree".to_string())
+        } else if row
+            .language
+            .as_ref()
+            .map(|l| Sha256::digest(l.as_bytes()).to_vec())
+            != row.language_sha256
+        {
+            Some("its wording does not match the wording's stored hash".to_string())
         } else {
             let content = canonical(
                 org_id,
@@ -353,6 +369,32 @@ pub async fn verify(pool: &PgPool, org_id: Uuid) -> Result<Verification, sqlx::E
             });
         }
         previous = Some(row.hash.clone());
+    }
+    // Events removed from the end leave no broken link: the recorded head tells.
+    let head: (Option<i64>, Option<Vec<u8>>) = sqlx::query_as(
+        "SELECT consent_head_seq, consent_head_hash FROM organisations WHERE id = $1",
+    )
+    .bind(org_id)
+    .fetch_one(pool)
+    .await?;
+    let last = rows.last().map(|r| (r.seq, r.hash.clone()));
+    if let (Some(head_seq), head_hash) = head {
+        if last.as_ref().map(|(seq, hash)| (*seq, Some(hash.clone())))
+            != Some((head_seq, head_hash))
+        {
+            let found = last.as_ref().map_or(0, |(seq, _)| *seq);
+            return Ok(Verification {
+                checked: rows.len() as i64,
+                first_broken: Some(BrokenLink {
+                    seq: found + 1,
+                    phone: String::new(),
+                    why: format!(
+                        "the chain stops at event {found} but event {head_seq} was recorded: events were removed from its end"
+                    ),
+                }),
+                at: Utc::now(),
+            });
+        }
     }
     Ok(Verification {
         checked: rows.len() as i64,

@@ -86,6 +86,12 @@ pub async fn save(
             "Write between 20 and 2,000 characters, or leave it empty for the built-in wording.",
         ));
     }
+    if !text.is_empty() && !text.to_lowercase().contains("not a condition") {
+        return Err(AppError::field(
+            "text",
+            "Say that agreeing is not a condition of any purchase (SPEC: consent is never a condition).",
+        ));
+    }
     let mut tx = pool.begin().await?;
     if text.is_empty() {
         sqlx::query("DELETE FROM consent_wordings WHERE org_id = $1 AND category = $2")

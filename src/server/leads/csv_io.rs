@@ -31,7 +31,8 @@ const EXPORT_HEADER: [&str; 23] = [
 
 /// Spreadsheets run a cell that starts with = + - @ as a formula; such text is prefixed
 /// with an apostrophe so an exported file cannot run anything when opened.
-fn inert(text: &str) -> String {
+/// Text a spreadsheet would run as a formula is quoted so it stays text.
+pub fn inert(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {

@@ -144,15 +144,33 @@ pub async fn send(pool: &PgPool, slug: &str, token: &str, body: &str) -> Result<
     }
     let (conversation, org_id) = conversation(pool, slug, token).await?;
     let mut tx = pool.begin().await?;
-    sqlx::query(
-        "INSERT INTO messages (org_id, conversation_id, direction, body, sender, status) VALUES ($1, $2, 'inbound', $3, 'customer', 'received')",
+    let message: Uuid = sqlx::query_scalar(
+        "INSERT INTO messages (org_id, conversation_id, direction, body, sender, status) VALUES ($1, $2, 'inbound', $3, 'customer', 'received') RETURNING id",
     )
     .bind(org_id)
     .bind(conversation)
     .bind(body)
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await?;
     inbound::touch(&mut tx, conversation, inbound::Activity::Inbound).await?;
+    // "Please stop texting me" typed in the chat is an opt-out too, of the visitor's phone.
+    let phone: Option<String> = sqlx::query_scalar(
+        "SELECT l.phone FROM conversations c JOIN leads l ON l.id = c.lead_id WHERE c.id = $1",
+    )
+    .bind(conversation)
+    .fetch_one(&mut *tx)
+    .await?;
+    if let Some(phone) = &phone {
+        let keywords = crate::server::consent::keywords::Inbound {
+            org_id,
+            conversation,
+            message_id: message,
+            phone,
+            channel: Channel::Chat,
+            body,
+        };
+        crate::server::consent::keywords::apply(&mut tx, &keywords).await?;
+    }
     events::notify(&mut tx, org_id, conversation).await?;
     tx.commit().await?;
     Ok(())

@@ -50,8 +50,11 @@ pub async fn reply(
         .ok_or(AppError::NotFound)?;
     let decision = may_send(&facts, category);
     // Quiet hours hold promotions until the customer's morning; they are not refused.
-    let wait = match (&decision, category) {
-        (Ok(()), MessageCategory::Promotional) => quiet_wait(&mut tx, caller, conversation).await?,
+    // A web-chat visitor is on our page now: chat replies are delivered, never queued.
+    let wait = match (&decision, category, facts.channel) {
+        (Ok(()), MessageCategory::Promotional, channel) if channel != Channel::Chat => {
+            quiet_wait(&mut tx, caller, conversation).await?
+        }
         _ => None,
     };
     let (status, reason) = match (&decision, facts.channel, wait) {

@@ -8,7 +8,7 @@ use super::{events, settings};
 use crate::error::AppError;
 use crate::model::{Channel, ChannelFamily, MessageCategory};
 use crate::rules::quiet_hours;
-use crate::rules::send_policy::{may_send, SendFacts};
+use crate::rules::send_policy::{may_send, may_send_answer, SendFacts};
 use crate::server::consent;
 use crate::server::crypto::DataKey;
 use sqlx::{PgConnection, PgPool};
@@ -87,7 +87,6 @@ async fn send_next(pool: &PgPool, sender: &Sender<'_>) -> Result<bool, AppError>
     // The rules may have changed since the message was queued (an opt-out committed
     // after it): ask again, in this transaction, holding the number's lock so that an
     // opt-out arriving now waits for this send to settle and every later send sees it.
-    // Keyword answers are the exception: each was queued once, by the keyword that calls for it.
     let ledger = match &message.phone {
         Some(phone) => {
             consent::lock_number_shared(&mut tx, message.org_id, phone).await?;
@@ -108,10 +107,9 @@ async fn send_next(pool: &PgPool, sender: &Sender<'_>) -> Result<bool, AppError>
         ledger,
         review: message.consent_review,
     };
-    let decision = if message.purpose.is_some() {
-        Ok(())
-    } else {
-        may_send(&facts, message.category)
+    let decision = match &message.purpose {
+        Some(purpose) => may_send_answer(purpose, &facts.ledger),
+        None => may_send(&facts, message.category),
     };
     let quiet_until = (message.category == MessageCategory::Promotional)
         .then(|| {

@@ -259,6 +259,7 @@ pub async fn thread(
         messages,
         calls,
         checks,
+        consent_review: facts.review,
         can_reply: caller.role.may(Capability::SendMessages),
         can_assign,
         assignees,
@@ -284,6 +285,39 @@ pub async fn set_status(
         .execute(&mut *tx)
         .await?;
     super::events::notify(&mut tx, caller.org_id, id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A person decides whether a text held for review was an opt-out; audited.
+pub async fn review_consent(
+    pool: &PgPool,
+    caller: Caller,
+    ip: Option<IpAddr>,
+    id: Uuid,
+    opted_out: bool,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    send_facts(&mut tx, caller, id, true)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !consent::keywords::settle_review(&mut tx, caller, id, opted_out).await? {
+        return Err(AppError::Conflict(
+            "Nothing on this conversation is waiting for review.".into(),
+        ));
+    }
+    db::audit::record(
+        &mut *tx,
+        Event::by(
+            caller,
+            ip,
+            "consent.reviewed",
+            ("conversation", id.to_string()),
+            json!({ "opt_out": opted_out }),
+        ),
+    )
+    .await?;
+    events::notify(&mut tx, caller.org_id, id).await?;
     tx.commit().await?;
     Ok(())
 }

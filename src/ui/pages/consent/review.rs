@@ -55,8 +55,10 @@ fn Verdict(v: Verification) -> impl IntoView {
         Some(broken) => view! {
             <div class="form-error" role="alert" data-testid="ledger-verdict">
                 <p><strong>{format!("Broken at event {}", broken.seq)}</strong>{format!(": {}.", broken.why)}</p>
-                <p>"Number: "<a href=number_href(&broken.phone)>{broken.phone.clone()}</a>
-                    {format!(". Events 1–{} are intact; checked at {at}.", broken.seq - 1)}</p>
+                {(!broken.phone.is_empty()).then(|| view! {
+                    <p>"Number: "<a href=number_href(&broken.phone)>{broken.phone.clone()}</a></p>
+                })}
+                <p>{format!("Events 1–{} are intact; checked at {at}.", broken.seq - 1)}</p>
             </div>
         }
         .into_any(),

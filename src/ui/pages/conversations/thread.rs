@@ -1,4 +1,6 @@
-use crate::api::conversations::{get_thread, AssignConversation, SendReply, SetConversationStatus};
+use crate::api::conversations::{
+    get_thread, AssignConversation, ReviewConsent, SendReply, SetConversationStatus,
+};
 use crate::error::AppError;
 use crate::model::{
     ConversationStatus, DeliveryStatus, Direction, MessageCategory, MessageView, Thread, E164,
@@ -26,6 +28,7 @@ struct Actions {
     reply: ServerAction<SendReply>,
     status: ServerAction<SetConversationStatus>,
     assign: ServerAction<AssignConversation>,
+    review: ServerAction<ReviewConsent>,
 }
 
 #[component]
@@ -37,6 +40,7 @@ fn ThreadLoader() -> impl IntoView {
         reply: ServerAction::new(),
         status: ServerAction::new(),
         assign: ServerAction::new(),
+        review: ServerAction::new(),
     };
     let mine = Live::counter_for(id);
     let draft = Draft {
@@ -57,6 +61,7 @@ fn ThreadLoader() -> impl IntoView {
                 actions.reply.version().get(),
                 actions.status.version().get(),
                 actions.assign.version().get(),
+                actions.review.version().get(),
             )
         },
         |(id, ..)| async move {
@@ -97,6 +102,7 @@ fn ThreadView(thread: Thread, actions: Actions, draft: Draft) -> impl IntoView {
         messages,
         calls,
         checks,
+        consent_review,
         can_reply,
         can_assign,
         assignees,
@@ -184,6 +190,27 @@ fn ThreadView(thread: Thread, actions: Actions, draft: Draft) -> impl IntoView {
             </div>
         </div>
         <div class="toolbar">{status_forms}{assign_form}</div>
+        {consent_review.then(|| {
+            let (yes_id, no_id) = (id.clone(), id.clone());
+            view! {
+                <section class="form-error review" role="alert" data-testid="consent-review">
+                    <p><strong>"The customer's last text may ask to stop."</strong>
+                        " Promotional messages wait until someone decides. Did it ask to stop?"</p>
+                    <div class="row-actions">
+                        <ActionForm action=actions.review attr:class="inline">
+                            <input type="hidden" name="id" value=yes_id/>
+                            <input type="hidden" name="opt_out" value="yes"/>
+                            <button type="submit" class="danger">"Yes: record the opt-out"</button>
+                        </ActionForm>
+                        <ActionForm action=actions.review attr:class="inline">
+                            <input type="hidden" name="id" value=no_id/>
+                            <input type="hidden" name="opt_out" value="no"/>
+                            <button type="submit">"No: it does not"</button>
+                        </ActionForm>
+                    </div>
+                </section>
+            }
+        })}
         <FormMessage error=side_error/>
         <div class="two-column">
             <section class="panel" aria-label="Messages">
