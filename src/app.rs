@@ -1,4 +1,3 @@
-use crate::rules::authz::Capability;
 use crate::ui::components::NotFound;
 use crate::ui::layout::Layout;
 use crate::ui::pages::consent::{
@@ -9,9 +8,12 @@ use crate::ui::pages::conversations::{InboxPage, ThreadPage};
 use crate::ui::pages::leads::{
     ImportPreviewPage, ImportUploadPage, LeadPage, LeadsPage, NewLeadPage,
 };
+use crate::ui::pages::privacy::{
+    NewPrivacyRequestPage, PrivacyRequestPage, PrivacyRequestsPage, PrivacySettingsPage,
+    PublicPrivacyPage, PublicPrivacyVerifyPage, SimulatedMailPage,
+};
 use crate::ui::pages::{
-    chat::ChatPage, login::LoginPage, placeholder::ComingSoon, settings::SettingsPage,
-    users::UsersPage,
+    audit::AuditPage, chat::ChatPage, login::LoginPage, settings::SettingsPage, users::UsersPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -54,6 +56,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage ssr=ssr.clone()/>
                 <Route path=path!("/chat/:org") view=ChatPage ssr=ssr.clone()/>
                 <Route path=path!("/consent/:org") view=PublicConsentPage ssr=ssr.clone()/>
+                <Route path=path!("/privacy/:org") view=PublicPrivacyPage ssr=ssr.clone()/>
+                <Route path=path!("/privacy/:org/verify") view=PublicPrivacyVerifyPage ssr=ssr.clone()/>
                 <ParentRoute path=path!("") view=Layout ssr=ssr.clone()>
                     <Route path=path!("") view=|| view! { <Redirect path="/leads"/> }/>
                     <Route path=path!("leads") view=LeadsPage/>
@@ -69,22 +73,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("consent/review/ledger") view=LedgerPage/>
                     <Route path=path!("consent/review/blocked") view=BlockedSendsPage/>
                     <Route path=path!("consent/review/wording") view=WordingPage/>
-                    <Route
-                        path=path!("privacy-requests")
-                        view=|| view! {
-                            <ComingSoon title="Privacy requests" capability=Capability::ViewPrivacyRequests>
-                                "Data-subject request handling is not built yet."
-                            </ComingSoon>
-                        }
-                    />
-                    <Route
-                        path=path!("audit")
-                        view=|| view! {
-                            <ComingSoon title="Audit log" capability=Capability::ViewAuditLog>
-                                "Sign-ins and user changes are already recorded; the page to browse them is not built yet."
-                            </ComingSoon>
-                        }
-                    />
+                    <Route path=path!("privacy-requests") view=PrivacyRequestsPage/>
+                    <Route path=path!("privacy-requests/new") view=NewPrivacyRequestPage/>
+                    <Route path=path!("privacy-requests/settings") view=PrivacySettingsPage/>
+                    <Route path=path!("privacy-requests/mail") view=SimulatedMailPage/>
+                    <Route path=path!("privacy-requests/:id") view=PrivacyRequestPage/>
+                    <Route path=path!("audit") view=AuditPage/>
                     <Route path=path!("users") view=UsersPage/>
                     <Route path=path!("settings") view=SettingsPage/>
                 </ParentRoute>

@@ -6,6 +6,7 @@ pub mod chat;
 pub mod consent;
 pub mod conversations;
 pub mod leads;
+pub mod privacy;
 pub mod settings;
 pub mod users;
 

@@ -14,6 +14,8 @@ pub struct CurrentUser {
     /// The organisation's short name in its public addresses (`/chat/{slug}`).
     pub org_slug: String,
     pub vertical: Vertical,
+    /// Open privacy requests due within three days or overdue: shown in the navigation.
+    pub urgent_requests: i64,
 }
 
 /// One row of the manager's user list.

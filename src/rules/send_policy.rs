@@ -17,9 +17,17 @@ pub struct SendFacts {
     pub ledger: Vec<Event>,
     /// An unclear text ("stop what?") is waiting for a person.
     pub review: bool,
+    /// A privacy request restricted processing of this person: nothing goes out.
+    pub restricted: bool,
 }
 
 pub fn may_send(facts: &SendFacts, category: MessageCategory) -> Result<(), String> {
+    if facts.restricted {
+        return Err(
+            "Processing of this person's data is restricted (a privacy request): nothing may be sent."
+                .into(),
+        );
+    }
     if facts.channel == Channel::Voice {
         return Err("A call cannot receive a text message; reply by SMS instead.".into());
     }
@@ -61,6 +69,7 @@ mod tests {
             has_address: true,
             ledger: Vec::new(),
             review: false,
+            restricted: false,
         }
     }
 
@@ -83,6 +92,19 @@ mod tests {
             may_send(&started(), MessageCategory::Conversational),
             Ok(())
         );
+    }
+
+    #[test]
+    fn a_restricted_person_gets_nothing_even_a_reply() {
+        let restricted = SendFacts {
+            restricted: true,
+            ..started()
+        };
+        for category in MessageCategory::ALL {
+            assert!(may_send(&restricted, *category)
+                .unwrap_err()
+                .contains("restricted"));
+        }
     }
 
     #[test]

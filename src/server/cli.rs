@@ -58,6 +58,15 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         messages: i64,
     },
+    /// Purge what each organisation's retention policy says is past keeping (the server
+    /// also does this hourly). With --dry-run, only count it.
+    RunRetention {
+        /// One organisation (its slug); all of them when absent.
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 pub async fn run() -> anyhow::Result<()> {
@@ -110,6 +119,9 @@ pub async fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::SeedDemo => seed::seed_demo(&pool, config.data_key.as_ref()).await,
+        Command::RunRetention { org, dry_run } => {
+            run_retention(&pool, org.as_deref(), dry_run).await
+        }
         Command::SeedBulk {
             org,
             leads,
@@ -225,6 +237,41 @@ async fn system_audit(
     db::audit::record(tx, event).await
 }
 
+async fn run_retention(pool: &PgPool, org: Option<&str>, dry_run: bool) -> anyhow::Result<()> {
+    use super::privacy::retention;
+    let orgs: Vec<(uuid::Uuid, String)> = sqlx::query_as(
+        "SELECT id, slug FROM organisations WHERE $1::text IS NULL OR slug = $1 ORDER BY slug",
+    )
+    .bind(org)
+    .fetch_all(pool)
+    .await?;
+    if orgs.is_empty() {
+        bail!("no organisation {org:?}");
+    }
+    for (id, slug) in orgs {
+        let counts = if dry_run {
+            Some(
+                retention::preview(pool, id)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?,
+            )
+        } else {
+            retention::run(pool, id, db::audit::Actor::System, None)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+        };
+        match counts {
+            Some(c) => println!(
+                "{slug}: {} {} messages, {} calls, {} chat sessions, {} user accounts; {} opt-out records kept",
+                if dry_run { "would purge" } else { "purged" },
+                c.messages, c.calls, c.chat_visitors, c.user_accounts, c.opt_outs_kept
+            ),
+            None => println!("{slug}: another server is running retention now; skipped"),
+        }
+    }
+    Ok(())
+}
+
 async fn serve(pool: PgPool, config: Config) -> anyhow::Result<()> {
     let mut leptos_options = leptos::config::get_configuration(None)?.leptos_options;
     if leptos_options.output_name.is_empty() {
@@ -237,6 +284,7 @@ async fn serve(pool: PgPool, config: Config) -> anyhow::Result<()> {
     let state = AppState::start(pool.clone(), leptos_options, config);
     if run_worker {
         super::messaging::outbox::spawn(pool.clone(), data_key, public_base_url);
+        super::privacy::retention::spawn(pool.clone());
     }
 
     let store = tower_sessions_sqlx_store::PostgresStore::new(pool);

@@ -13,6 +13,7 @@ pub mod health;
 pub mod hooks;
 pub mod leads;
 pub mod messaging;
+pub mod privacy;
 pub mod router;
 pub mod seed;
 pub mod state;

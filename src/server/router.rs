@@ -1,7 +1,7 @@
 //! The whole HTTP surface, built by one function so tests serve exactly what `serve` does.
 
 use super::auth::CallerCache;
-use super::{consent, csrf, health, hooks, leads, messaging, AppState};
+use super::{consent, csrf, health, hooks, leads, messaging, privacy, AppState};
 use crate::app::{shell, App};
 use axum::{
     extract::{DefaultBodyLimit, Request, State},
@@ -42,6 +42,15 @@ pub fn build(state: AppState) -> Router {
             "/consent/number/{phone}/packet.csv",
             get(consent::http::packet_csv),
         )
+        .route(
+            "/privacy-requests/{id}/bundle.zip",
+            get(privacy::http::bundle),
+        )
+        .route(
+            "/privacy-requests/{id}/report.json",
+            get(privacy::http::report),
+        )
+        .route("/audit/export.csv", get(privacy::http::audit_export))
         .route("/events", get(messaging::events::stream))
         .nest("/hooks", hook_routes())
         .route(

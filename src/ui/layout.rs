@@ -27,8 +27,18 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
     provide_context(user.clone());
     crate::ui::live::provide_live_updates();
     let logout = ServerAction::<Logout>::new();
+    let urgent = user.urgent_requests;
     let links = areas_for(user.role)
-        .map(|(label, href)| view! { <li><A href=href>{label}</A></li> })
+        .map(|(label, href)| {
+            // Requests near or past their deadline are counted wherever one looks.
+            let badge = (href == "/privacy-requests" && urgent > 0).then(|| {
+                view! {
+                    " "<span class="badge urgent" data-testid="urgent-requests"
+                        title="Due within 3 days or overdue">{urgent}</span>
+                }
+            });
+            view! { <li><A href=href>{label}{badge}</A></li> }
+        })
         .collect_view();
     view! {
         <header class="topbar">

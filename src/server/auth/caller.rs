@@ -40,7 +40,11 @@ async fn resolve_user(pool: &PgPool, session: &Session) -> Result<(Caller, Curre
         return Err(AppError::Unauthenticated);
     };
     let row: Option<Account> = sqlx::query_as(
-        "SELECT u.org_id, u.role, u.active, u.session_epoch, u.name, u.email, o.name AS org_name, o.slug AS org_slug, o.vertical
+        "SELECT u.org_id, u.role, u.active, u.session_epoch, u.name, u.email, o.name AS org_name, o.slug AS org_slug, o.vertical,
+                CASE WHEN u.role = 'agent' THEN 0 ELSE
+                    (SELECT count(*) FROM privacy_requests r WHERE r.org_id = u.org_id
+                         AND r.status NOT IN ('completed', 'rejected')
+                         AND r.due_on <= (now() AT TIME ZONE o.time_zone)::date + 3) END AS urgent_requests
          FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = $1",
     )
     .bind(user_id)
@@ -61,6 +65,7 @@ async fn resolve_user(pool: &PgPool, session: &Session) -> Result<(Caller, Curre
                 org_name: a.org_name,
                 org_slug: a.org_slug,
                 vertical: a.vertical,
+                urgent_requests: a.urgent_requests,
             },
         )),
         _ => {
@@ -81,6 +86,7 @@ struct Account {
     org_name: String,
     org_slug: String,
     vertical: Vertical,
+    urgent_requests: i64,
 }
 
 /// The caller of the current request, once resolved: a page asks for it in its layout

@@ -37,6 +37,7 @@ struct Due {
     consent_review: bool,
     phone: Option<String>,
     lead_time_zone: Option<String>,
+    restricted: bool,
     /// Set on keyword answers (the one opt-out confirmation, opt-in, HELP).
     purpose: Option<String>,
 }
@@ -68,7 +69,7 @@ async fn send_next(pool: &PgPool, sender: &Sender<'_>) -> Result<bool, AppError>
     let due: Option<Due> = sqlx::query_as(
         "SELECT o.message_id, o.org_id, org.slug AS org_slug, org.time_zone AS org_time_zone, m.conversation_id,
                 o.attempts, m.body, m.category, c.channel, c.customer_initiated, c.consent_review, l.phone,
-                l.time_zone AS lead_time_zone, m.purpose
+                l.time_zone AS lead_time_zone, l.restricted_at IS NOT NULL AS restricted, m.purpose
          FROM outbox o
          JOIN messages m ON m.id = o.message_id
          JOIN conversations c ON c.id = m.conversation_id
@@ -106,8 +107,12 @@ async fn send_next(pool: &PgPool, sender: &Sender<'_>) -> Result<bool, AppError>
         has_address: message.phone.is_some(),
         ledger,
         review: message.consent_review,
+        restricted: message.restricted,
     };
-    let decision = match &message.purpose {
+    let decision = match message.purpose.as_deref() {
+        // What the person's own privacy request calls for still reaches them.
+        Some("privacy") => may_send_answer("privacy", &facts.ledger),
+        Some(_) if facts.restricted => may_send(&facts, message.category),
         Some(purpose) => may_send_answer(purpose, &facts.ledger),
         None => may_send(&facts, message.category),
     };

@@ -129,7 +129,8 @@ pub async fn send_facts(
     lock: bool,
 ) -> Result<Option<SendFacts>, sqlx::Error> {
     let mut qb = QueryBuilder::new(
-        "SELECT c.channel, c.customer_initiated, (l.phone IS NOT NULL OR c.channel = 'chat'), l.phone, c.consent_review
+        "SELECT c.channel, c.customer_initiated, (l.phone IS NOT NULL OR c.channel = 'chat'), l.phone, c.consent_review,
+                l.restricted_at IS NOT NULL
          FROM conversations c JOIN leads l ON l.id = c.lead_id",
     );
     scoped(&mut qb, caller);
@@ -137,9 +138,8 @@ pub async fn send_facts(
     if lock {
         qb.push(" FOR UPDATE OF c");
     }
-    let row: Option<(Channel, bool, bool, Option<String>, bool)> =
-        qb.build_query_as().fetch_optional(&mut *conn).await?;
-    let Some((channel, customer_initiated, has_address, phone, review)) = row else {
+    let row: Option<FactsRow> = qb.build_query_as().fetch_optional(&mut *conn).await?;
+    let Some((channel, customer_initiated, has_address, phone, review, restricted)) = row else {
         return Ok(None);
     };
     let ledger = match phone {
@@ -160,8 +160,11 @@ pub async fn send_facts(
         has_address,
         ledger,
         review,
+        restricted,
     }))
 }
+
+type FactsRow = (Channel, bool, bool, Option<String>, bool, bool);
 
 /// The conversation page; opening it marks it read and is audited (it shows personal data).
 pub async fn thread(

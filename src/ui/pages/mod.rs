@@ -1,8 +1,9 @@
+pub mod audit;
 pub mod chat;
 pub mod consent;
 pub mod conversations;
 pub mod leads;
 pub mod login;
-pub mod placeholder;
+pub mod privacy;
 pub mod settings;
 pub mod users;

@@ -1,0 +1,159 @@
+//! The access and portability bundle: a zip with every record of the person, each class
+//! as JSON and as CSV, and a manifest saying what is in it and what is not kept here.
+
+use super::execute::lead_ids;
+use super::requests::Stored;
+use crate::error::AppError;
+use crate::model::DataClassCount;
+use serde_json::{json, Value};
+use sqlx::PgConnection;
+use std::io::Write;
+use uuid::Uuid;
+
+/// One class of records: its file name, and the SQL that returns one JSON object per row.
+/// Binds: $1 the organisation, $2 the person's lead ids, and $3 their numbers where used.
+const CLASSES: [(&str, &str); 6] = [
+    (
+        "leads",
+        "SELECT to_jsonb(x) FROM (SELECT id, name, email, phone, source, status, tags, time_zone, interest_year,
+             interest_make, interest_model, interest_vin, owned_year, owned_make, owned_model, owned_vin, budget_min,
+             budget_max, locations, property_type, timeline, restricted_at, created_at, updated_at
+         FROM leads WHERE org_id = $1 AND id = ANY($2) ORDER BY created_at) x",
+    ),
+    (
+        "notes",
+        "SELECT to_jsonb(x) FROM (SELECT n.lead_id, n.body, n.created_at FROM lead_notes n
+         WHERE n.org_id = $1 AND n.lead_id = ANY($2) ORDER BY n.created_at) x",
+    ),
+    (
+        "messages",
+        "SELECT to_jsonb(x) FROM (SELECT m.id, c.channel, m.direction, m.body, m.sender, m.category, m.status,
+             m.created_at, m.sent_at
+         FROM messages m JOIN conversations c ON c.id = m.conversation_id
+         WHERE c.org_id = $1 AND c.lead_id = ANY($2) ORDER BY m.created_at, m.id) x",
+    ),
+    (
+        "calls",
+        "SELECT to_jsonb(x) FROM (SELECT k.id, k.direction, k.from_number, k.to_number, k.started_at,
+             k.duration_secs, k.status, k.transcript
+         FROM calls k JOIN conversations c ON c.id = k.conversation_id
+         WHERE c.org_id = $1 AND c.lead_id = ANY($2) ORDER BY k.started_at) x",
+    ),
+    (
+        "consent_events",
+        "SELECT to_jsonb(x) FROM (SELECT seq, at, phone, family, kind, level, categories, medium, language,
+             campaign, host(ip) AS ip, user_agent, person_name, source_ref
+         FROM consent_events WHERE org_id = $1
+           AND (phone = ANY($3) OR phone IN (SELECT phone FROM leads WHERE id = ANY($2)))
+         ORDER BY seq) x",
+    ),
+    (
+        "audit_events",
+        "SELECT to_jsonb(x) FROM (SELECT a.at, a.action, a.object_type, a.object_id, a.detail
+         FROM audit_events a
+         WHERE a.org_id = $1 AND ((a.object_type = 'lead' AND a.object_id = ANY($2::text[]))
+                               OR (a.object_type = 'phone' AND a.object_id = ANY($3)))
+         ORDER BY a.at, a.id) x",
+    ),
+];
+
+pub async fn build(
+    conn: &mut PgConnection,
+    r: &Stored,
+) -> Result<(Vec<u8>, Vec<DataClassCount>), AppError> {
+    let leads = lead_ids(conn, r.org_id, r.email.as_deref(), r.phone.as_deref()).await?;
+    let ids: Vec<Uuid> = leads.iter().map(|l| l.id).collect();
+    let mut phones: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT phone FROM leads WHERE org_id = $1 AND id = ANY($2) AND phone IS NOT NULL",
+    )
+    .bind(r.org_id)
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await?;
+    phones.extend(r.phone.clone().filter(|p| !phones.contains(p)));
+
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    let mut manifest = Vec::new();
+    let mut files = Vec::new();
+    for (class, sql) in CLASSES {
+        let mut query = sqlx::query_scalar(sql).bind(r.org_id).bind(&ids);
+        if sql.contains("$3") {
+            query = query.bind(&phones);
+        }
+        let rows: Vec<Value> = query.fetch_all(&mut *conn).await?;
+        let json_body = serde_json::to_vec_pretty(&rows).map_err(anyhow::Error::from)?;
+        let csv_body = to_csv(&rows).map_err(|e| anyhow::anyhow!("bundle CSV: {e}"))?;
+        for (name, body) in [
+            (format!("{class}.json"), json_body),
+            (format!("{class}.csv"), csv_body),
+        ] {
+            zip.start_file(name.as_str(), options)
+                .map_err(anyhow::Error::from)?;
+            zip.write_all(&body).map_err(anyhow::Error::from)?;
+        }
+        files.push(json!({ "class": class, "records": rows.len(), "files": [format!("{class}.json"), format!("{class}.csv")] }));
+        manifest.push(DataClassCount {
+            class: class.replace('_', " "),
+            count: rows.len() as i64,
+            why: None,
+        });
+    }
+    let about = json!({
+        "request": r.id,
+        "kind": r.kind,
+        "person": { "name": r.requester_name, "email": r.email, "phone": r.phone },
+        "generated_at": chrono::Utc::now(),
+        "matched_by": "the e-mail address and phone number of the request, and the numbers of the leads found",
+        "files": files,
+        "not_kept_here": ["appointments: this system does not record appointments yet"],
+    });
+    zip.start_file("manifest.json", options)
+        .map_err(anyhow::Error::from)?;
+    zip.write_all(&serde_json::to_vec_pretty(&about).map_err(anyhow::Error::from)?)
+        .map_err(anyhow::Error::from)?;
+    let bytes = zip.finish().map_err(anyhow::Error::from)?.into_inner();
+    Ok((bytes, manifest))
+}
+
+/// A CSV of JSON objects: one column per key (in first-seen order), values as text.
+pub fn to_csv(rows: &[Value]) -> Result<Vec<u8>, csv::Error> {
+    let mut columns: Vec<String> = Vec::new();
+    for row in rows {
+        if let Some(object) = row.as_object() {
+            for key in object.keys() {
+                if !columns.contains(key) {
+                    columns.push(key.clone());
+                }
+            }
+        }
+    }
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(&columns)?;
+    for row in rows {
+        out.write_record(columns.iter().map(|c| {
+            let text = match &row[c] {
+                Value::Null => String::new(),
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            crate::server::leads::csv_io::inert(&text)
+        }))?;
+    }
+    out.into_inner().map_err(|e| e.into_error().into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn objects_become_columns_and_formulas_stay_text() {
+        let rows = [
+            json!({ "a": 1, "b": "=cmd" }),
+            json!({ "b": null, "c": [1, 2] }),
+        ];
+        let text = String::from_utf8(to_csv(&rows).unwrap()).unwrap();
+        assert_eq!(text, "a,b,c\n1,'=cmd,\n,,\"[1,2]\"\n");
+    }
+}

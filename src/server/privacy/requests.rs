@@ -1,0 +1,566 @@
+//! Privacy requests from receipt to answer (SPEC §4): intake by staff or on the public
+//! page, the deadline fixed at receipt, assignment, rejection, the request page. Every
+//! step is an audit event on the request, which is also its history.
+
+use super::{execute, notify};
+use crate::error::AppError;
+use crate::model::{
+    DueState, Email, FieldErrors, PrivacyQuery, PrivacyRequestInput, PrivacyRequestKind,
+    PrivacyRequestPage, PrivacyRequestRow, PrivacyRequestStatus, PrivacyRequestView, RequestStep,
+    Role, E164,
+};
+use crate::rules::account::person_name;
+use crate::rules::authz::Capability;
+use crate::rules::deadlines::{due_date, urgency, DeadlinePolicy, Urgency};
+use crate::rules::lead_query::{Cursor, CursorKey};
+use crate::server::auth::Caller;
+use crate::server::db::{self, audit::Actor, audit::Event};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::{json, Value};
+use sqlx::{PgConnection, PgPool};
+use std::net::IpAddr;
+use uuid::Uuid;
+
+pub const PAGE_SIZE: i64 = 50;
+
+/// Who the step was taken by: a signed-in person, or the requester on the public page.
+#[derive(Debug, Clone, Copy)]
+pub enum By {
+    Staff(Caller),
+    Requester,
+}
+
+impl By {
+    fn actor(self) -> Actor {
+        match self {
+            By::Staff(caller) => Actor::User(caller.user_id),
+            By::Requester => Actor::Anonymous,
+        }
+    }
+}
+
+/// Records one step of a request in the audit log (its history).
+pub async fn step(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    id: Uuid,
+    by: By,
+    ip: Option<IpAddr>,
+    action: &str,
+    detail: Value,
+) -> Result<(), sqlx::Error> {
+    db::audit::record(
+        conn,
+        Event {
+            org_id: Some(org_id),
+            actor: by.actor(),
+            action,
+            object: Some(("privacy_request", id.to_string())),
+            ip,
+            detail,
+        },
+    )
+    .await
+}
+
+/// The organisation's deadline policy and zone.
+pub async fn policy(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+) -> Result<(DeadlinePolicy, chrono_tz::Tz), sqlx::Error> {
+    let (kind, days, zone): (String, i32, String) = sqlx::query_as(
+        "SELECT request_deadline_kind, request_deadline_days, time_zone FROM organisations WHERE id = $1",
+    )
+    .bind(org_id)
+    .fetch_one(conn)
+    .await?;
+    Ok((
+        DeadlinePolicy::from_settings(&kind, days).unwrap_or_default(),
+        zone.parse().unwrap_or(chrono_tz::Tz::UTC),
+    ))
+}
+
+pub fn due_state(status: PrivacyRequestStatus, due_on: NaiveDate, zone: chrono_tz::Tz) -> DueState {
+    if !status.is_open() {
+        return DueState::Closed;
+    }
+    match urgency(due_on, Utc::now().with_timezone(&zone).date_naive()) {
+        Urgency::Overdue => DueState::Overdue,
+        Urgency::DueSoon => DueState::DueSoon,
+        Urgency::OnTime => DueState::OnTime,
+    }
+}
+
+struct Valid {
+    kind: PrivacyRequestKind,
+    name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    details: Option<String>,
+    received_via: &'static str,
+}
+
+fn validate(input: &PrivacyRequestInput, region: &str, public: bool) -> Result<Valid, AppError> {
+    let mut errors = FieldErrors::default();
+    let kind = errors.check("kind", input.kind.parse::<PrivacyRequestKind>());
+    let name = errors.check("name", person_name(&input.name));
+    let email = match input.email.trim() {
+        "" => None,
+        e => errors
+            .check("email", Email::parse(e))
+            .map(|e| e.as_str().to_string()),
+    };
+    let phone = match input.phone.trim() {
+        "" => None,
+        p => errors
+            .check("phone", E164::parse(p, region))
+            .map(|p| p.as_str().to_string()),
+    };
+    if input.email.trim().is_empty() && input.phone.trim().is_empty() {
+        errors.add(
+            "email",
+            "Give an e-mail address or a phone number, so we can verify it is you and answer.",
+        );
+    }
+    let details = Some(input.details.trim().to_string()).filter(|d| !d.is_empty());
+    if details.as_deref().is_some_and(|d| d.chars().count() > 5000) {
+        errors.add("details", "Keep it under 5,000 characters.");
+    }
+    let received_via = if public {
+        Some("web")
+    } else {
+        match input.received_via.trim() {
+            "email" => Some("email"),
+            "phone" => Some("phone"),
+            "in_person" => Some("in_person"),
+            _ => {
+                errors.add("received_via", "Choose how the request reached you.");
+                None
+            }
+        }
+    };
+    match (kind, name, received_via, errors.is_empty()) {
+        (Some(kind), Some(name), Some(received_via), true) => Ok(Valid {
+            kind,
+            name,
+            email,
+            phone,
+            details,
+            received_via,
+        }),
+        _ => Err(AppError::Validation(errors)),
+    }
+}
+
+/// Receives a request: its deadline is fixed now, and the requester is told. Requests
+/// filed on the public page also get their one-time code at once.
+pub async fn receive(
+    pool: &PgPool,
+    org_id: Uuid,
+    by: By,
+    ip: Option<IpAddr>,
+    input: &PrivacyRequestInput,
+) -> Result<Uuid, AppError> {
+    let mut tx = pool.begin().await?;
+    let org = db::orgs::profile(&mut *tx, org_id).await?;
+    let public = matches!(by, By::Requester);
+    let v = validate(input, &org.country, public)?;
+    let received_at = Utc::now();
+    let (policy, zone) = policy(&mut tx, org_id).await?;
+    let due_on = due_date(received_at, zone, policy);
+    let created_by = match by {
+        By::Staff(caller) => Some(caller.user_id),
+        By::Requester => None,
+    };
+    let id: Uuid = sqlx::query_scalar(
+        "INSERT INTO privacy_requests (org_id, kind, requester_name, email, phone, details, received_via, received_at, due_on, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(org_id)
+    .bind(v.kind)
+    .bind(&v.name)
+    .bind(&v.email)
+    .bind(&v.phone)
+    .bind(&v.details)
+    .bind(v.received_via)
+    .bind(received_at)
+    .bind(due_on)
+    .bind(created_by)
+    .fetch_one(&mut *tx)
+    .await?;
+    let ack = format!(
+        "{}: we received your {} request on {} and will answer by {}. Reference {}.",
+        org.name,
+        v.kind.as_str().replace('_', " "),
+        received_at.with_timezone(&zone).format("%d %b %Y"),
+        due_on.format("%d %b %Y"),
+        &id.simple().to_string()[..8],
+    );
+    let sent = notify::tell(
+        &mut tx,
+        org_id,
+        v.email.as_deref(),
+        v.phone.as_deref(),
+        "We received your privacy request",
+        &ack,
+    )
+    .await?;
+    step(
+        &mut tx,
+        org_id,
+        id,
+        by,
+        ip,
+        "privacy.received",
+        json!({
+            "kind": v.kind, "via": v.received_via, "due_on": due_on, "policy": policy.describe(),
+            "acknowledged": sent.map(|s| s.describe()),
+        }),
+    )
+    .await?;
+    if public {
+        super::verify::send_code(&mut tx, org_id, id, by, ip).await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+#[derive(sqlx::FromRow)]
+struct ListRow {
+    id: Uuid,
+    kind: PrivacyRequestKind,
+    requester_name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    status: PrivacyRequestStatus,
+    assignee: Option<String>,
+    received_at: DateTime<Utc>,
+    due_on: NaiveDate,
+}
+
+/// The requests page: open ones by due date, soonest first; closed ones newest first.
+pub async fn list(
+    pool: &PgPool,
+    caller: Caller,
+    query: &PrivacyQuery,
+) -> Result<PrivacyRequestPage, AppError> {
+    let mut conn = pool.acquire().await?;
+    let (policy, zone) = policy(&mut conn, caller.org_id).await?;
+    let show = match query.show.as_str() {
+        "closed" | "all" => query.show.as_str(),
+        _ => "open",
+    };
+    let kind = query.kind.parse::<PrivacyRequestKind>().ok();
+    // Keyset on (due_on, id) for open requests and (received_at, id) otherwise.
+    let cursor = Cursor::decode(&query.cursor);
+    let after_time = cursor.as_ref().and_then(|c| match c.key {
+        CursorKey::Time(t) => Some(t),
+        CursorKey::Name(_) => None,
+    });
+    let after_id = cursor.as_ref().map(|c| c.id);
+    let mut rows: Vec<ListRow> = sqlx::query_as(
+        "SELECT r.id, r.kind, r.requester_name, r.email, r.phone, r.status, u.name AS assignee, r.received_at, r.due_on
+         FROM privacy_requests r LEFT JOIN users u ON u.id = r.assignee
+         WHERE r.org_id = $1
+           AND ($2 = 'all' OR ($2 = 'open') = (r.status NOT IN ('completed', 'rejected')))
+           AND ($3::privacy_request_kind IS NULL OR r.kind = $3)
+           AND ($4::timestamptz IS NULL OR
+                CASE WHEN $2 = 'open' THEN (r.due_on::timestamptz, r.id) > ($4, $5)
+                     ELSE (r.received_at, r.id) < ($4, $5) END)
+         ORDER BY CASE WHEN $2 = 'open' THEN r.due_on END ASC,
+                  CASE WHEN $2 <> 'open' THEN r.received_at END DESC, r.id
+         LIMIT $6",
+    )
+    .bind(caller.org_id)
+    .bind(show)
+    .bind(kind)
+    .bind(after_time)
+    .bind(after_id)
+    .bind(PAGE_SIZE + 1)
+    .fetch_all(&mut *conn)
+    .await?;
+    let next_cursor = (rows.len() as i64 > PAGE_SIZE).then(|| {
+        rows.truncate(PAGE_SIZE as usize);
+        let last = &rows[rows.len() - 1];
+        let key = if show == "open" {
+            last.due_on
+                .and_hms_opt(0, 0, 0)
+                .map_or(last.received_at, |d| d.and_utc())
+        } else {
+            last.received_at
+        };
+        Cursor {
+            key: CursorKey::Time(key),
+            id: last.id,
+        }
+        .encode()
+    });
+    Ok(PrivacyRequestPage {
+        rows: rows
+            .into_iter()
+            .map(|r| PrivacyRequestRow {
+                id: r.id,
+                kind: r.kind,
+                contact: r.email.or(r.phone).unwrap_or_default(),
+                requester_name: r.requester_name,
+                status: r.status,
+                assignee: r.assignee,
+                received_at: r.received_at,
+                due: due_state(r.status, r.due_on, zone),
+                due_on: r.due_on,
+            })
+            .collect(),
+        next_cursor,
+        policy: policy.describe(),
+    })
+}
+
+#[derive(sqlx::FromRow)]
+pub struct Stored {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub kind: PrivacyRequestKind,
+    pub requester_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub details: Option<String>,
+    pub received_via: String,
+    pub status: PrivacyRequestStatus,
+    pub rejection_reason: Option<String>,
+    pub assignee: Option<Uuid>,
+    pub assignee_name: Option<String>,
+    pub received_at: DateTime<Utc>,
+    pub due_on: NaiveDate,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub verified_at: Option<DateTime<Utc>>,
+    pub code_sent_to: Option<String>,
+    pub code_expires_at: Option<DateTime<Utc>>,
+    pub result: Option<Value>,
+    pub has_bundle: bool,
+}
+
+/// A request of the organisation; `None` for another organisation's, as for a missing one.
+pub async fn load(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    id: Uuid,
+    lock: bool,
+) -> Result<Option<Stored>, sqlx::Error> {
+    let sql = format!(
+        "SELECT r.id, r.org_id, r.kind, r.requester_name, r.email, r.phone, r.details, r.received_via, r.status,
+                r.rejection_reason, r.assignee, u.name AS assignee_name, r.received_at, r.due_on, r.completed_at,
+                r.verified_at, r.code_sent_to, r.code_expires_at, r.result, r.bundle IS NOT NULL AS has_bundle
+         FROM privacy_requests r LEFT JOIN users u ON u.id = r.assignee
+         WHERE r.org_id = $1 AND r.id = $2{}",
+        if lock { " FOR UPDATE OF r" } else { "" }
+    );
+    sqlx::query_as(&sql)
+        .bind(org_id)
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// The request page; reading the requester's details is audited.
+pub async fn view(
+    pool: &PgPool,
+    caller: Caller,
+    ip: Option<IpAddr>,
+    id: Uuid,
+) -> Result<PrivacyRequestView, AppError> {
+    let mut conn = pool.acquire().await?;
+    let r = load(&mut conn, caller.org_id, id, false)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (_, zone) = policy(&mut conn, caller.org_id).await?;
+    let records = execute::records(
+        &mut conn,
+        caller.org_id,
+        r.email.as_deref(),
+        r.phone.as_deref(),
+    )
+    .await?;
+    let steps: Vec<RequestStep> = sqlx::query_as(
+        "SELECT a.at, a.action, u.name AS actor, a.detail::text AS detail
+         FROM audit_events a LEFT JOIN users u ON u.id = a.actor_id
+         WHERE a.org_id = $1 AND a.object_type = 'privacy_request' AND a.object_id = $2
+         ORDER BY a.at, a.id",
+    )
+    .bind(caller.org_id)
+    .bind(id.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    let officers = sqlx::query_as(
+        "SELECT id, name FROM users WHERE org_id = $1 AND active AND role = 'compliance' ORDER BY lower(name), id",
+    )
+    .bind(caller.org_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    db::audit::record_view(
+        &mut conn,
+        Event::by(
+            caller,
+            ip,
+            "privacy.viewed",
+            ("privacy_request", id.to_string()),
+            json!({}),
+        ),
+    )
+    .await?;
+    Ok(PrivacyRequestView {
+        id: r.id,
+        kind: r.kind,
+        requester_name: r.requester_name,
+        email: r.email,
+        phone: r.phone,
+        details: r.details,
+        received_via: r.received_via,
+        due: due_state(r.status, r.due_on, zone),
+        status: r.status,
+        rejection_reason: r.rejection_reason,
+        assignee: r.assignee,
+        assignee_name: r.assignee_name,
+        received_at: r.received_at,
+        due_on: r.due_on,
+        completed_at: r.completed_at,
+        verified_at: r.verified_at,
+        code_sent_to: r.code_sent_to,
+        code_expires_at: r.code_expires_at,
+        records,
+        report: r.result.and_then(|v| serde_json::from_value(v).ok()),
+        has_bundle: r.has_bundle,
+        steps,
+        officers,
+        can_process: caller.role.may(Capability::ProcessPrivacyRequests),
+    })
+}
+
+/// Assigns to a compliance officer of the organisation; the request is then in progress
+/// once verified.
+pub async fn assign(
+    pool: &PgPool,
+    caller: Caller,
+    ip: Option<IpAddr>,
+    id: Uuid,
+    assignee: &str,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    let r = load(&mut tx, caller.org_id, id, true)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let officer = match assignee.trim() {
+        "" => None,
+        text => {
+            let id = text.parse::<Uuid>().ok();
+            let role: Option<Role> = match id {
+                Some(id) => {
+                    sqlx::query_scalar(
+                        "SELECT role FROM users WHERE id = $1 AND org_id = $2 AND active",
+                    )
+                    .bind(id)
+                    .bind(caller.org_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                }
+                None => None,
+            };
+            if role != Some(Role::Compliance) {
+                return Err(AppError::field(
+                    "assignee",
+                    "Choose a compliance officer from the list.",
+                ));
+            }
+            id
+        }
+    };
+    let status = match r.status {
+        PrivacyRequestStatus::Verified if officer.is_some() => PrivacyRequestStatus::InProgress,
+        other => other,
+    };
+    sqlx::query(
+        "UPDATE privacy_requests SET assignee = $3, status = $4 WHERE org_id = $1 AND id = $2",
+    )
+    .bind(caller.org_id)
+    .bind(id)
+    .bind(officer)
+    .bind(status)
+    .execute(&mut *tx)
+    .await?;
+    step(
+        &mut tx,
+        caller.org_id,
+        id,
+        By::Staff(caller),
+        ip,
+        "privacy.assigned",
+        json!({ "assignee": officer, "status": status }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Rejects an open request with the reason the requester will be told.
+pub async fn reject(
+    pool: &PgPool,
+    caller: Caller,
+    ip: Option<IpAddr>,
+    id: Uuid,
+    reason: &str,
+) -> Result<(), AppError> {
+    let reason = reason.trim();
+    if reason.chars().count() < 10 {
+        return Err(AppError::field(
+            "reason",
+            "Explain the rejection in a sentence: the requester is told why.",
+        ));
+    }
+    let mut tx = pool.begin().await?;
+    let r = load(&mut tx, caller.org_id, id, true)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !r.status.is_open() {
+        return Err(AppError::Conflict("This request is already closed.".into()));
+    }
+    sqlx::query("UPDATE privacy_requests SET status = 'rejected', rejection_reason = $3, completed_at = now() WHERE org_id = $1 AND id = $2")
+        .bind(caller.org_id)
+        .bind(id)
+        .bind(reason)
+        .execute(&mut *tx)
+        .await?;
+    let org = db::orgs::profile(&mut *tx, caller.org_id).await?.name;
+    let text = format!("{org}: we cannot act on your privacy request: {reason}");
+    let sent = notify::tell(
+        &mut tx,
+        caller.org_id,
+        r.email.as_deref(),
+        r.phone.as_deref(),
+        "Your privacy request",
+        &text,
+    )
+    .await?;
+    step(
+        &mut tx,
+        caller.org_id,
+        id,
+        By::Staff(caller),
+        ip,
+        "privacy.rejected",
+        json!({ "reason": reason, "told": sent.map(|s| s.describe()) }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// How many open requests are due within three days or overdue: the navigation's badge.
+pub async fn urgent_count(conn: &mut PgConnection, org_id: Uuid) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM privacy_requests r JOIN organisations o ON o.id = r.org_id
+         WHERE r.org_id = $1 AND r.status NOT IN ('completed', 'rejected')
+           AND r.due_on <= (now() AT TIME ZONE o.time_zone)::date + 3",
+    )
+    .bind(org_id)
+    .fetch_one(conn)
+    .await
+}

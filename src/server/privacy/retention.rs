@@ -1,0 +1,232 @@
+//! Retention (SPEC §5): communications are kept for the subscription plus 90 days, or
+//! less when the organisation sets a shorter maximum age; deactivated user accounts are
+//! anonymised 30 days after deactivation; opt-out records are kept forever. A dry run
+//! counts exactly what a run would purge. Runs are audited with their counts, and one
+//! organisation is purged by one server at a time.
+
+use crate::error::AppError;
+use crate::model::RetentionCounts;
+use crate::server::db::{self, audit::Actor, audit::Event};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde_json::json;
+use sqlx::{PgConnection, PgPool};
+use std::net::IpAddr;
+use uuid::Uuid;
+
+pub const AFTER_SUBSCRIPTION_DAYS: i64 = 90;
+pub const ACCOUNT_DAYS: i64 = 30;
+
+/// The moment before which communications go: the later of "subscription end + 90 days"
+/// (once that has passed, everything) and "now − maximum age".
+pub fn cutoff(
+    now: DateTime<Utc>,
+    subscription_ends_on: Option<NaiveDate>,
+    max_age_days: Option<i32>,
+) -> Option<DateTime<Utc>> {
+    let after_subscription = subscription_ends_on
+        .map(|end| {
+            end.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
+                + Duration::days(AFTER_SUBSCRIPTION_DAYS + 1)
+        })
+        .filter(|keep_until| *keep_until <= now)
+        .map(|_| now);
+    let by_age = max_age_days.map(|days| now - Duration::days(i64::from(days)));
+    after_subscription.max(by_age)
+}
+
+async fn policy(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    let (ends, max_age): (Option<NaiveDate>, Option<i32>) = sqlx::query_as(
+        "SELECT subscription_ends_on, communications_max_age_days FROM organisations WHERE id = $1",
+    )
+    .bind(org_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(cutoff(Utc::now(), ends, max_age))
+}
+
+/// Counts, or (when `apply`) purges, in the caller's transaction. The same statements
+/// decide what counts and what goes, so a run purges exactly what its preview counted.
+async fn sweep(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    apply: bool,
+) -> Result<RetentionCounts, sqlx::Error> {
+    let before = policy(conn, org_id).await?;
+    let account_cutoff = Utc::now() - Duration::days(ACCOUNT_DAYS);
+    let scalar = |count_sql: &'static str| sqlx::query_scalar::<_, i64>(count_sql).bind(org_id);
+    let (messages, calls, chat_visitors) = match before {
+        Some(at) => (
+            scalar("SELECT count(*) FROM messages WHERE org_id = $1 AND created_at < $2").bind(at).fetch_one(&mut *conn).await?,
+            scalar("SELECT count(*) FROM calls WHERE org_id = $1 AND started_at < $2").bind(at).fetch_one(&mut *conn).await?,
+            scalar("SELECT count(*) FROM conversations WHERE org_id = $1 AND visitor_token_hash IS NOT NULL AND last_activity_at < $2")
+                .bind(at)
+                .fetch_one(&mut *conn)
+                .await?,
+        ),
+        None => (0, 0, 0),
+    };
+    let user_accounts = scalar(
+        "SELECT count(*) FROM users WHERE org_id = $1 AND NOT active AND deactivated_at < $2 AND email NOT LIKE 'former-%@deleted.invalid'",
+    )
+    .bind(account_cutoff)
+    .fetch_one(&mut *conn)
+    .await?;
+    let opt_outs_kept =
+        scalar("SELECT count(*) FROM consent_events WHERE org_id = $1 AND kind = 'revoke'")
+            .fetch_one(&mut *conn)
+            .await?;
+    if apply {
+        if let Some(at) = before {
+            sqlx::query("DELETE FROM messages WHERE org_id = $1 AND created_at < $2")
+                .bind(org_id)
+                .bind(at)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query("DELETE FROM calls WHERE org_id = $1 AND started_at < $2")
+                .bind(org_id)
+                .bind(at)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query("UPDATE conversations SET visitor_token_hash = NULL WHERE org_id = $1 AND visitor_token_hash IS NOT NULL AND last_activity_at < $2")
+                .bind(org_id)
+                .bind(at)
+                .execute(&mut *conn)
+                .await?;
+        }
+        // Accounts are referenced by what their people did (audit, consent captured), so
+        // the row stays and everything personal in it goes.
+        sqlx::query(
+            "UPDATE users SET name = 'Former user', email = 'former-' || id || '@deleted.invalid', password_hash = '!',
+                 session_epoch = session_epoch + 1, updated_at = now()
+             WHERE org_id = $1 AND NOT active AND deactivated_at < $2 AND email NOT LIKE 'former-%@deleted.invalid'",
+        )
+        .bind(org_id)
+        .bind(account_cutoff)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(RetentionCounts {
+        messages,
+        calls,
+        chat_visitors,
+        user_accounts,
+        opt_outs_kept,
+        communications_before: before,
+    })
+}
+
+/// What a run would purge now; nothing changes.
+pub async fn preview(pool: &PgPool, org_id: Uuid) -> Result<RetentionCounts, AppError> {
+    let mut tx = pool.begin().await?;
+    let counts = sweep(&mut tx, org_id, false).await?;
+    tx.rollback().await?;
+    Ok(counts)
+}
+
+/// Purges what the policy says is past keeping, audited with the counts. `None` when
+/// another server is running it for this organisation right now.
+pub async fn run(
+    pool: &PgPool,
+    org_id: Uuid,
+    actor: Actor,
+    ip: Option<IpAddr>,
+) -> Result<Option<RetentionCounts>, AppError> {
+    let mut tx = pool.begin().await?;
+    let mine: bool = sqlx::query_scalar(
+        "SELECT pg_try_advisory_xact_lock(hashtextextended('retention/' || $1::text, 0))",
+    )
+    .bind(org_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if !mine {
+        return Ok(None);
+    }
+    let counts = sweep(&mut tx, org_id, true).await?;
+    db::audit::record(
+        &mut *tx,
+        Event {
+            org_id: Some(org_id),
+            actor,
+            action: "retention.run",
+            object: Some(("organisation", org_id.to_string())),
+            ip,
+            detail: json!(counts),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(counts))
+}
+
+/// Every organisation, one after the other (the scheduler and `run-retention`).
+pub async fn run_all(pool: &PgPool) -> Result<Vec<(String, Option<RetentionCounts>)>, AppError> {
+    let orgs: Vec<(Uuid, String)> =
+        sqlx::query_as("SELECT id, slug FROM organisations ORDER BY slug")
+            .fetch_all(pool)
+            .await?;
+    let mut done = Vec::new();
+    for (id, slug) in orgs {
+        done.push((slug, run(pool, id, Actor::System, None).await?));
+    }
+    Ok(done)
+}
+
+/// Runs retention hourly for the life of the process; several servers may, safely.
+pub fn spawn(pool: PgPool) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            if let Err(error) = run_all(&pool).await {
+                tracing::error!(?error, "retention run");
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn a_running_subscription_without_a_maximum_age_keeps_everything() {
+        assert_eq!(cutoff(at("2026-11-24T12:00:00Z"), None, None), None);
+        assert_eq!(
+            cutoff(
+                at("2026-11-24T12:00:00Z"),
+                Some("2026-12-31".parse().unwrap()),
+                None
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn ninety_days_after_the_subscription_everything_goes() {
+        let end = Some("2026-08-01".parse().unwrap());
+        assert_eq!(
+            cutoff(at("2026-10-30T12:00:00Z"), end, None),
+            None,
+            "day 90 still kept"
+        );
+        assert_eq!(
+            cutoff(at("2026-10-31T00:00:00Z"), end, None),
+            Some(at("2026-10-31T00:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn a_maximum_age_purges_what_is_older() {
+        assert_eq!(
+            cutoff(at("2026-11-24T12:00:00Z"), None, Some(365)),
+            Some(at("2025-11-24T12:00:00Z"))
+        );
+    }
+}

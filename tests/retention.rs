@@ -1,0 +1,347 @@
+//! Retention (SPEC §5) and the audit log page.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::*;
+use consentdesk::model::Role;
+use consentdesk::server::privacy::retention;
+use reqwest::StatusCode;
+use serde_json::Value;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+async fn shop(pool: &PgPool) -> (TestApp, Uuid) {
+    let app = spawn_app(pool.clone()).await;
+    org(pool, "north").await;
+    org(pool, "south").await;
+    user(pool, "north", "boss@north.example", Role::Manager).await;
+    user(pool, "north", "comp@north.example", Role::Compliance).await;
+    user(pool, "north", "ana@north.example", Role::Agent).await;
+    user(pool, "south", "comp@south.example", Role::Compliance).await;
+    configure_carrier(pool, "north", "tok", None).await;
+    let org_id = sqlx::query_scalar("SELECT id FROM organisations WHERE slug = 'north'")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    (app, org_id)
+}
+
+async fn text(app: &TestApp, sid: &str, from: &str, body: &str) {
+    let response = app
+        .twilio(
+            "north",
+            "sms",
+            "tok",
+            &[
+                ("MessageSid", sid),
+                ("From", from),
+                ("To", "+13125550199"),
+                ("Body", body),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+/// Old and new communications, an opt-out, and an account deactivated long ago.
+async fn history(app: &TestApp, pool: &PgPool) {
+    text(app, "SM1", "+14155550100", "An old question").await;
+    text(app, "SM2", "+14155550101", "STOP").await;
+    text(app, "SM3", "+14155550102", "A new question").await;
+    sqlx::query("UPDATE messages SET created_at = now() - interval '400 days' WHERE provider_message_id IN ('SM1', 'SM2')")
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE users SET active = false, deactivated_at = now() - interval '31 days' WHERE email = 'ana@north.example'")
+        .execute(pool)
+        .await
+        .unwrap();
+}
+
+#[sqlx::test]
+async fn a_dry_run_changes_nothing_and_a_run_purges_exactly_what_it_counted_keeping_opt_outs(
+    pool: PgPool,
+) {
+    let (app, org_id) = shop(&pool).await;
+    history(&app, &pool).await;
+    sqlx::query("UPDATE organisations SET communications_max_age_days = 365 WHERE id = $1")
+        .bind(org_id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let messages_before = count(&pool, "SELECT count(*) FROM messages").await;
+    let opt_outs_before = count(
+        &pool,
+        "SELECT count(*) FROM consent_events WHERE kind = 'revoke'",
+    )
+    .await;
+
+    let preview = retention::preview(&pool, org_id).await.unwrap();
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM messages").await,
+        messages_before,
+        "a dry run changes nothing"
+    );
+    let run = retention::run(
+        &pool,
+        org_id,
+        consentdesk::server::db::audit::Actor::System,
+        None,
+    )
+    .await
+    .unwrap()
+    .expect("no other run holds the lock");
+
+    assert_eq!(preview.messages, 2, "the two old texts");
+    assert_eq!(preview.user_accounts, 1);
+    let counts = |c: &consentdesk::model::RetentionCounts| {
+        (
+            c.messages,
+            c.calls,
+            c.chat_visitors,
+            c.user_accounts,
+            c.opt_outs_kept,
+        )
+    };
+    assert_eq!(
+        counts(&run),
+        counts(&preview),
+        "the run purges exactly what the preview counted"
+    );
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM messages").await,
+        messages_before - 2
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM messages WHERE body = 'A new question'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM consent_events WHERE kind = 'revoke'"
+        )
+        .await,
+        opt_outs_before,
+        "opt-outs survive every purge"
+    );
+    let former: (String, String) = sqlx::query_as("SELECT name, email FROM users WHERE NOT active")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(former.0, "Former user");
+    assert!(former.1.ends_with("@deleted.invalid"));
+    let audited: Value =
+        sqlx::query_scalar("SELECT detail FROM audit_events WHERE action = 'retention.run'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(audited["messages"], 2);
+    // Opted out before the purge, still opted out after: a reply is blocked.
+    text(&app, "SM4", "+14155550101", "hello again").await;
+    let conversation: Uuid = sqlx::query_scalar(
+        "SELECT c.id FROM conversations c JOIN leads l ON l.id = c.lead_id WHERE l.phone = '+14155550101'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let mut manager = app.signed_in("boss@north.example").await;
+    let blocked: Option<String> = manager
+        .call(
+            "send_reply",
+            &[
+                ("id", &conversation.to_string()),
+                ("body", "Hi"),
+                ("category", "conversational"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(blocked.unwrap_or_default().contains("opted out"));
+}
+
+#[sqlx::test]
+async fn a_running_subscription_keeps_communications_and_the_end_plus_ninety_days_purges_them(
+    pool: PgPool,
+) {
+    let (app, org_id) = shop(&pool).await;
+    history(&app, &pool).await;
+
+    let running = retention::preview(&pool, org_id).await.unwrap();
+    sqlx::query("UPDATE organisations SET subscription_ends_on = current_date - 91 WHERE id = $1")
+        .bind(org_id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let ended = retention::preview(&pool, org_id).await.unwrap();
+
+    assert_eq!((running.messages, running.calls), (0, 0));
+    assert_eq!(
+        ended.messages,
+        count(&pool, "SELECT count(*) FROM messages").await
+    );
+}
+
+#[sqlx::test]
+async fn two_servers_never_purge_the_same_organisation_at_once(pool: PgPool) {
+    let (_app, org_id) = shop(&pool).await;
+    let mut holder = pool.begin().await.unwrap();
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('retention/' || $1::text, 0))")
+        .bind(org_id)
+        .execute(&mut *holder)
+        .await
+        .unwrap();
+
+    let second = retention::run(
+        &pool,
+        org_id,
+        consentdesk::server::db::audit::Actor::System,
+        None,
+    )
+    .await
+    .unwrap();
+
+    assert_eq!(second, None, "skipped while another server runs it");
+    holder.rollback().await.unwrap();
+}
+
+#[sqlx::test]
+async fn the_retention_page_previews_and_only_compliance_changes_the_policy(pool: PgPool) {
+    let (app, _) = shop(&pool).await;
+    let mut compliance = app.signed_in("comp@north.example").await;
+    let mut manager = app.signed_in("boss@north.example").await;
+    let policy = [
+        ("input[deadline_kind]", "business"),
+        ("input[deadline_days]", "7"),
+        ("input[subscription_ends_on]", ""),
+        ("input[communications_max_age_days]", "730"),
+    ];
+
+    let bad = compliance
+        .call(
+            "save_privacy_settings",
+            &[
+                ("input[deadline_kind]", "lunar"),
+                ("input[deadline_days]", "0"),
+                ("input[communications_max_age_days]", "3"),
+            ],
+        )
+        .await;
+    let saved = compliance.call("save_privacy_settings", &policy).await;
+    let by_manager = manager.call("save_privacy_settings", &policy).await;
+    let page: Value = manager
+        .call("get_privacy_settings", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let consentdesk::error::AppError::Validation(errors) = error_of(bad).await else {
+        panic!()
+    };
+    assert!(
+        errors.get("deadline_days").is_some()
+            && errors.get("communications_max_age_days").is_some()
+    );
+    assert_eq!(saved.status(), StatusCode::OK);
+    assert_eq!(by_manager.status(), StatusCode::FORBIDDEN);
+    assert_eq!(page[0]["deadline_kind"], "business");
+    assert_eq!(page[0]["communications_max_age_days"], "730");
+}
+
+/// The actions the audit page lists for these filters, newest first.
+async fn actions(client: &mut Client, filters: &[(&str, String)]) -> Vec<String> {
+    let form: Vec<(String, String)> = ["user", "action", "object", "from", "to", "cursor"]
+        .iter()
+        .map(|k| {
+            let value = filters
+                .iter()
+                .find(|(f, _)| f == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
+            (format!("query[{k}]"), value)
+        })
+        .collect();
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let page: Value = client
+        .call("list_audit_events", &pairs)
+        .await
+        .json()
+        .await
+        .unwrap();
+    page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[sqlx::test]
+async fn the_audit_log_filters_by_person_action_object_and_date_and_its_export_is_audited(
+    pool: PgPool,
+) {
+    let (app, _) = shop(&pool).await;
+    let mut manager = app.signed_in("boss@north.example").await;
+    let lead: Uuid = manager
+        .call(
+            "create_lead",
+            &[("input[name]", "Ana Diaz"), ("input[phone]", "4155550100")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    manager.call("get_lead", &[("id", &lead.to_string())]).await;
+    let mut compliance = app.signed_in("comp@north.example").await;
+    let boss: Uuid = sqlx::query_scalar("SELECT id FROM users WHERE email = 'boss@north.example'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let by_boss = actions(&mut compliance, &[("user", boss.to_string())]).await;
+    let lead_actions = actions(&mut compliance, &[("action", "lead.".into())]).await;
+    let about_lead = actions(&mut compliance, &[("object", lead.to_string())]).await;
+    let tomorrow = (chrono::Utc::now().date_naive() + chrono::Duration::days(1)).to_string();
+    let future = actions(&mut compliance, &[("from", tomorrow)]).await;
+    let export = compliance.get("/audit/export.csv?action=lead.").await;
+    let mut south = app.signed_in("comp@south.example").await;
+    let other_org = actions(&mut south, &[]).await;
+
+    assert!(
+        by_boss.contains(&"auth.sign_in".to_string())
+            && by_boss.contains(&"lead.created".to_string())
+    );
+    assert!(!by_boss.iter().any(|a| a == "consent.viewed"));
+    assert_eq!(lead_actions, ["lead.viewed", "lead.created"]);
+    assert_eq!(about_lead, ["lead.viewed", "lead.created"]);
+    assert!(future.is_empty());
+    assert_eq!(export.status(), StatusCode::OK);
+    let csv = export.text().await.unwrap();
+    assert_eq!(
+        csv.lines().count(),
+        3,
+        "header and the two lead events: {csv}"
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM audit_events WHERE action = 'audit.exported'"
+        )
+        .await,
+        1
+    );
+    assert!(
+        !other_org
+            .iter()
+            .any(|a| a.starts_with("lead.") || a == "audit.exported"),
+        "south sees only its own: {other_org:?}"
+    );
+}
