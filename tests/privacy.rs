@@ -104,6 +104,14 @@ async fn people(app: &TestApp, pool: &PgPool) -> Uuid {
     lead
 }
 
+async fn lead_conversation(pool: &PgPool, lead: Uuid) -> Uuid {
+    sqlx::query_scalar("SELECT id FROM conversations WHERE lead_id = $1 AND channel = 'sms'")
+        .bind(lead)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
 async fn log(client: &mut Client, kind: &str) -> Uuid {
     let response = client
         .call(
@@ -383,6 +391,57 @@ async fn after_a_deletion_nothing_finds_the_person_and_their_number_stays_suppre
             .map(|r| r["name"].as_str().unwrap())
             .collect();
         assert!(!names.contains(&"Ana Diaz"), "{q}: {names:?}");
+    }
+    let inbox: Value = manager
+        .call(
+            "list_conversations",
+            &[
+                ("query[view]", ""),
+                ("query[status]", ""),
+                ("query[channel]", ""),
+                ("query[cursor]", ""),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        !inbox.to_string().contains("Ana Diaz") && !inbox.to_string().contains("Civic"),
+        "{inbox}"
+    );
+    let thread: Value = manager
+        .call(
+            "get_thread",
+            &[("id", &lead_conversation(&pool, lead).await.to_string())],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!thread.to_string().contains("Civic") && !thread.to_string().contains(EMAIL));
+    let audit: Value = compliance
+        .call(
+            "list_audit_events",
+            &[
+                ("query[user]", ""),
+                ("query[action]", ""),
+                ("query[object]", ""),
+                ("query[from]", ""),
+                ("query[to]", ""),
+                ("query[cursor]", ""),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    for row in audit["rows"].as_array().unwrap() {
+        let detail = row["detail"].as_str().unwrap();
+        assert!(
+            !detail.contains(EMAIL) && !detail.contains("Civic"),
+            "{detail}"
+        );
     }
     let by_name: Value = compliance
         .call("search_consent", &[("q", "Ana Diaz")])
@@ -710,4 +769,68 @@ async fn requests_near_their_deadline_are_counted_in_the_navigation_of_complianc
     assert_eq!(calm["urgent_requests"], 0);
     assert_eq!(urgent["urgent_requests"], 1);
     assert_eq!(list["rows"][0]["due"], "DueSoon");
+}
+
+#[sqlx::test]
+async fn a_number_added_to_a_request_reaches_nothing_the_requester_did_not_prove(pool: PgPool) {
+    let app = shop(&pool).await;
+    people(&app, &pool).await;
+    let mut compliance = app.signed_in("comp@north.example").await;
+    // Someone else's e-mail, and Ana's number.
+    let id: Uuid = compliance
+        .call(
+            "log_privacy_request",
+            &[
+                ("input[kind]", "access"),
+                ("input[received_via]", "email"),
+                ("input[name]", "Mallory"),
+                ("input[email]", "mallory@example.com"),
+                ("input[phone]", "(415) 555-0100"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = id.to_string();
+    compliance.call("send_privacy_code", &[("id", &id)]).await;
+    let code = code(&pool).await;
+    compliance
+        .call("enter_privacy_code", &[("id", &id), ("code", &code)])
+        .await;
+
+    compliance
+        .call("execute_privacy_request", &[("id", &id)])
+        .await;
+    let bytes = compliance
+        .get(&format!("/privacy-requests/{id}/bundle.zip"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut text = String::new();
+    zip.by_name("messages.json")
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    assert!(
+        !text.contains("Civic"),
+        "the code went to Mallory's e-mail only: {text}"
+    );
+}
+
+#[sqlx::test]
+async fn a_call_with_arguments_that_do_not_decode_is_a_400(pool: PgPool) {
+    let app = shop(&pool).await;
+    let mut compliance = app.signed_in("comp@north.example").await;
+
+    let response = compliance
+        .call("get_privacy_request", &[("id", "not-a-uuid")])
+        .await;
+
+    let status = response.status();
+    let body = response.text().await.unwrap();
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }

@@ -100,6 +100,8 @@ async fn a_dry_run_changes_nothing_and_a_run_purges_exactly_what_it_counted_keep
             c.messages,
             c.calls,
             c.chat_visitors,
+            c.mail,
+            c.bundles,
             c.user_accounts,
             c.opt_outs_kept,
         )
@@ -185,8 +187,22 @@ async fn a_running_subscription_keeps_communications_and_the_end_plus_ninety_day
     assert_eq!((running.messages, running.calls), (0, 0));
     assert_eq!(
         ended.messages,
-        count(&pool, "SELECT count(*) FROM messages").await
+        count(&pool, "SELECT count(*) FROM messages").await - 1,
+        "every message but the opt-out confirmation, which is consent evidence"
     );
+    retention::run(
+        &pool,
+        org_id,
+        consentdesk::server::db::audit::Actor::System,
+        None,
+    )
+    .await
+    .unwrap();
+    let left: Vec<String> = sqlx::query_scalar("SELECT coalesce(purpose, 'none') FROM messages")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(left, ["opt_out_confirmation"]);
 }
 
 #[sqlx::test]

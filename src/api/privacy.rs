@@ -285,11 +285,23 @@ pub async fn simulated_mail(
     use crate::{api::ctx, rules::authz::Capability::ProcessPrivacyRequests, server};
     let result = async {
         let caller = server::auth::require(ProcessPrivacyRequests).await?;
+        let mut conn = ctx::state()?.pool.acquire().await?;
+        server::db::audit::record_view(
+            &mut conn,
+            server::db::audit::Event::by(
+                caller,
+                ctx::ip(),
+                "privacy.mail_viewed",
+                ("outbound_mail", "list".into()),
+                serde_json::json!({}),
+            ),
+        )
+        .await?;
         Ok(sqlx::query_as(
             "SELECT recipient, subject, body, created_at FROM outbound_mail WHERE org_id = $1 ORDER BY created_at DESC LIMIT 50",
         )
         .bind(caller.org_id)
-        .fetch_all(&ctx::state()?.pool)
+        .fetch_all(&mut *conn)
         .await?)
     }
     .await;

@@ -200,6 +200,10 @@ pub struct RetentionCounts {
     pub messages: i64,
     pub calls: i64,
     pub chat_visitors: i64,
+    /// Copies of mail sent by the built-in mail provider.
+    pub mail: i64,
+    /// Data bundles of requests completed over 30 days ago.
+    pub bundles: i64,
     pub user_accounts: i64,
     /// Opt-out records: never purged, shown so the preview says so.
     pub opt_outs_kept: i64,

@@ -45,10 +45,12 @@ pub fn may_send(facts: &SendFacts, category: MessageCategory) -> Result<(), Stri
 
 /// A message the system sends in answer to the customer (a keyword's answer, a privacy
 /// request's code): it needs no consent of its own, but an opt-out that came after it was
-/// queued stops it, except the one confirmation of that opt-out (SPEC §3.4).
+/// queued stops it, except the one confirmation of that opt-out (SPEC §3.4) and what a
+/// privacy request the person just made calls for (its code and notices: a one-time
+/// answer to their own request, which an opted-out person may well make).
 pub fn may_send_answer(purpose: &str, ledger: &[Event]) -> Result<(), String> {
     use crate::rules::consent::{standing, Standing};
-    if purpose == "opt_out_confirmation" {
+    if matches!(purpose, "opt_out_confirmation" | "privacy") {
         return Ok(());
     }
     match standing(ledger, MessageCategory::Conversational) {
@@ -83,6 +85,10 @@ mod tests {
         assert_eq!(may_send_answer("help", &[]), Ok(()));
         assert!(may_send_answer("help", std::slice::from_ref(&stop)).is_err());
         assert!(may_send_answer("opt_in_confirmation", std::slice::from_ref(&stop)).is_err());
+        assert_eq!(
+            may_send_answer("privacy", std::slice::from_ref(&stop)),
+            Ok(())
+        );
         assert_eq!(may_send_answer("opt_out_confirmation", &[stop]), Ok(()));
     }
 

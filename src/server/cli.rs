@@ -262,9 +262,9 @@ async fn run_retention(pool: &PgPool, org: Option<&str>, dry_run: bool) -> anyho
         };
         match counts {
             Some(c) => println!(
-                "{slug}: {} {} messages, {} calls, {} chat sessions, {} user accounts; {} opt-out records kept",
+                "{slug}: {} {} messages, {} calls, {} chat sessions, {} mail copies, {} request bundles, {} user accounts; {} opt-out records kept",
                 if dry_run { "would purge" } else { "purged" },
-                c.messages, c.calls, c.chat_visitors, c.user_accounts, c.opt_outs_kept
+                c.messages, c.calls, c.chat_visitors, c.mail, c.bundles, c.user_accounts, c.opt_outs_kept
             ),
             None => println!("{slug}: another server is running retention now; skipped"),
         }

@@ -5,8 +5,9 @@ use super::{consent, csrf, health, hooks, leads, messaging, privacy, AppState};
 use crate::app::{shell, App};
 use axum::{
     extract::{DefaultBodyLimit, Request, State},
+    http::StatusCode,
     middleware,
-    response::IntoResponse,
+    response::{IntoResponse, Response},
     routing::{get, post},
     Router,
 };
@@ -70,6 +71,7 @@ pub fn build(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::guard))
+        .layer(middleware::from_fn(undecodable_is_400))
         .layer(sessions)
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -95,10 +97,33 @@ fn hook_routes() -> Router<AppState> {
 /// Twilio's own limit on a webhook body is far below this.
 pub const HOOK_BODY_LIMIT: usize = 64 * 1024;
 
-async fn server_fn(State(state): State<AppState>, request: Request) -> impl IntoResponse {
+async fn server_fn(State(state): State<AppState>, request: Request) -> Response {
     let context = move || {
         provide_context(state.clone());
         provide_context(CallerCache::default());
     };
-    handle_server_fns_with_context(context, request).await
+    handle_server_fns_with_context(context, request)
+        .await
+        .into_response()
+}
+
+/// Arguments that do not decode never reach a server function: the framework answers 500
+/// with a `Transport` error. That is the caller's mistake, so it becomes a 400.
+async fn undecodable_is_400(request: Request, next: middleware::Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !api || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    if matches!(
+        serde_json::from_slice::<crate::error::AppError>(&bytes),
+        Ok(crate::error::AppError::Transport(_))
+    ) {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }

@@ -111,7 +111,7 @@ async fn send_next(pool: &PgPool, sender: &Sender<'_>) -> Result<bool, AppError>
     };
     let decision = match message.purpose.as_deref() {
         // What the person's own privacy request calls for still reaches them.
-        Some("privacy") => may_send_answer("privacy", &facts.ledger),
+        Some("privacy") => Ok(()),
         Some(_) if facts.restricted => may_send(&facts, message.category),
         Some(purpose) => may_send_answer(purpose, &facts.ledger),
         None => may_send(&facts, message.category),
@@ -173,6 +173,14 @@ async fn settle(tx: &mut PgConnection, message: &Due, outcome: Outcome) -> Resul
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            // A one-time code has done its job once sent: nobody reads it in the thread.
+            sqlx::query(
+                "UPDATE messages SET body = regexp_replace(body, '[0-9]{6}', '••••••', 'g')
+                 WHERE id = $1 AND purpose = 'privacy'",
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         }
         Outcome::Blocked(reason) => finish(tx, id, "blocked", reason).await?,
         Outcome::Failed(reason) if message.attempts + 1 >= MAX_ATTEMPTS => {

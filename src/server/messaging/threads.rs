@@ -189,7 +189,9 @@ pub async fn thread(
     .fetch_one(&mut *conn)
     .await?;
     let messages: Vec<MessageView> = sqlx::query_as(
-        "SELECT m.id, m.direction, m.body, m.media_count, m.sender, u.name AS sender_name, m.category, m.status,
+        "SELECT m.id, m.direction,
+                CASE WHEN m.purpose = 'privacy' THEN regexp_replace(m.body, '[0-9]{6}', '••••••', 'g') ELSE m.body END AS body,
+                m.media_count, m.sender, u.name AS sender_name, m.category, m.status,
                 m.status_reason, m.simulated, m.created_at
          FROM messages m LEFT JOIN users u ON u.id = m.sender_user_id
          WHERE m.conversation_id = $1 AND m.org_id = $2 ORDER BY m.created_at, m.id",

@@ -11,8 +11,8 @@ use std::io::Write;
 use uuid::Uuid;
 
 /// One class of records: its file name, and the SQL that returns one JSON object per row.
-/// Binds: $1 the organisation, $2 the person's lead ids, and $3 their numbers where used.
-const CLASSES: [(&str, &str); 6] = [
+/// Binds: $1 the organisation, $2 the person's lead ids, $3 their numbers, $4 their e-mails.
+const CLASSES: [(&str, &str); 8] = [
     (
         "leads",
         "SELECT to_jsonb(x) FROM (SELECT id, name, email, phone, source, status, tags, time_zone, interest_year,
@@ -51,17 +51,57 @@ const CLASSES: [(&str, &str); 6] = [
         "audit_events",
         "SELECT to_jsonb(x) FROM (SELECT a.at, a.action, a.object_type, a.object_id, a.detail
          FROM audit_events a
-         WHERE a.org_id = $1 AND ((a.object_type = 'lead' AND a.object_id = ANY($2::text[]))
-                               OR (a.object_type = 'phone' AND a.object_id = ANY($3)))
+         WHERE a.org_id = $1 AND (
+               (a.object_type = 'lead' AND a.object_id = ANY($2::text[]))
+            OR (a.object_type = 'phone' AND a.object_id = ANY($3))
+            OR (a.object_type = 'conversation' AND a.object_id IN
+                    (SELECT id::text FROM conversations WHERE org_id = $1 AND lead_id = ANY($2)))
+            OR (a.object_type = 'consent_event' AND a.object_id IN
+                    (SELECT seq::text FROM consent_events WHERE org_id = $1 AND phone = ANY($3)))
+            OR (a.object_type = 'privacy_request' AND a.object_id IN
+                    (SELECT id::text FROM privacy_requests WHERE org_id = $1
+                         AND (email = ANY($4) OR phone = ANY($3)))))
          ORDER BY a.at, a.id) x",
     ),
+    (
+        "privacy_requests",
+        "SELECT to_jsonb(x) FROM (SELECT id, kind, requester_name, email, phone, details, received_via, status,
+             received_at, due_on, completed_at
+         FROM privacy_requests WHERE org_id = $1 AND (email = ANY($4) OR phone = ANY($3))
+         ORDER BY received_at) x",
+    ),
+    (
+        "email_sent",
+        "SELECT to_jsonb(x) FROM (SELECT recipient, subject, body, created_at FROM outbound_mail
+         WHERE org_id = $1 AND recipient = ANY($4) ORDER BY created_at) x",
+    ),
 ];
+
+/// The person's e-mail addresses: the proven one and their leads'.
+async fn leads_emails(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    leads: &[Uuid],
+    email: Option<&str>,
+) -> Result<Vec<String>, sqlx::Error> {
+    let mut emails: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT email FROM leads WHERE org_id = $1 AND id = ANY($2) AND email IS NOT NULL",
+    )
+    .bind(org_id)
+    .bind(leads)
+    .fetch_all(&mut *conn)
+    .await?;
+    emails.extend(email.map(str::to_string).filter(|e| !emails.contains(e)));
+    Ok(emails)
+}
 
 pub async fn build(
     conn: &mut PgConnection,
     r: &Stored,
 ) -> Result<(Vec<u8>, Vec<DataClassCount>), AppError> {
-    let leads = lead_ids(conn, r.org_id, r.email.as_deref(), r.phone.as_deref()).await?;
+    // Only the proven contact: an added number of someone else's reaches nothing.
+    let (email, phone) = r.proven();
+    let leads = lead_ids(conn, r.org_id, email, phone).await?;
     let ids: Vec<Uuid> = leads.iter().map(|l| l.id).collect();
     let mut phones: Vec<String> = sqlx::query_scalar(
         "SELECT DISTINCT phone FROM leads WHERE org_id = $1 AND id = ANY($2) AND phone IS NOT NULL",
@@ -70,17 +110,23 @@ pub async fn build(
     .bind(&ids)
     .fetch_all(&mut *conn)
     .await?;
-    phones.extend(r.phone.clone().filter(|p| !phones.contains(p)));
+    phones.extend(phone.map(str::to_string).filter(|p| !phones.contains(p)));
+    let emails = leads_emails(conn, r.org_id, &ids, email).await?;
 
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default();
     let mut manifest = Vec::new();
     let mut files = Vec::new();
     for (class, sql) in CLASSES {
-        let mut query = sqlx::query_scalar(sql).bind(r.org_id).bind(&ids);
-        if sql.contains("$3") {
-            query = query.bind(&phones);
-        }
+        // Every class gets all four binds; the statement names each once up front, so
+        // PostgreSQL knows their types even where the class uses fewer.
+        let sql =
+            format!("WITH binds AS (SELECT $1::uuid, $2::uuid[], $3::text[], $4::text[]) {sql}");
+        let query = sqlx::query_scalar(&sql)
+            .bind(r.org_id)
+            .bind(&ids)
+            .bind(&phones)
+            .bind(&emails);
         let rows: Vec<Value> = query.fetch_all(&mut *conn).await?;
         let json_body = serde_json::to_vec_pretty(&rows).map_err(anyhow::Error::from)?;
         let csv_body = to_csv(&rows).map_err(|e| anyhow::anyhow!("bundle CSV: {e}"))?;

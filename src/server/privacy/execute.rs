@@ -153,12 +153,15 @@ pub async fn run(
             _ => "Thank you.",
         }
     );
-    // After a deletion the request's own contact details are the only way left to tell them.
+    // Told where the code went. After an erasure, not by text: that would make a new lead
+    // of the number just erased.
+    let (email, phone) = r.proven();
+    let phone = phone.filter(|_| r.kind != PrivacyRequestKind::Deletion);
     let told = notify::tell(
         &mut tx,
         caller.org_id,
-        r.email.as_deref(),
-        None,
+        email,
+        phone,
         "Your privacy request is complete",
         &text,
     )
@@ -171,7 +174,7 @@ pub async fn run(
         ip,
         "privacy.executed",
         json!({
-            "kind": r.kind, "report": report, "told": told.map(|s| s.describe()),
+            "kind": r.kind, "report": report, "told": told.map(|s| s.channel()),
         }),
     )
     .await?;
@@ -202,9 +205,10 @@ async fn erase(
     caller: Caller,
     r: &Stored,
 ) -> Result<ExecutionReport, AppError> {
-    let leads = lead_ids(tx, r.org_id, r.email.as_deref(), r.phone.as_deref()).await?;
+    let (email, phone) = r.proven();
+    let leads = lead_ids(tx, r.org_id, email, phone).await?;
     let ids: Vec<Uuid> = leads.iter().map(|l| l.id).collect();
-    let phones = phones_of(tx, r.org_id, &ids, r.phone.as_deref()).await?;
+    let phones = phones_of(tx, r.org_id, &ids, phone).await?;
     let emails: Vec<String> = sqlx::query_scalar(
         "SELECT DISTINCT email FROM leads WHERE org_id = $1 AND id = ANY($2) AND email IS NOT NULL",
     )
@@ -213,7 +217,7 @@ async fn erase(
     .fetch_all(&mut *tx)
     .await?
     .into_iter()
-    .chain(r.email.clone())
+    .chain(email.map(str::to_string))
     .collect();
     // The suppression record first: every number of the person opts out of everything.
     for phone in &phones {
@@ -276,17 +280,39 @@ async fn erase(
         .iter()
         .map(|p| p.trim_start_matches('+').to_string())
         .collect();
+    let names: Vec<String> = leads.iter().map(|l| l.name.to_lowercase()).collect();
+    // Uploaded files only exist to preview an import: any that mention the person go.
     let imports = sqlx::query(
         "DELETE FROM lead_imports WHERE org_id = $1 AND (
              EXISTS (SELECT 1 FROM unnest($2::text[]) e WHERE position(e IN lower(body)) > 0)
-          OR EXISTS (SELECT 1 FROM unnest($3::text[]) d WHERE position(right(d, 10) IN regexp_replace(body, '[^0-9]', '', 'g')) > 0))",
+          OR EXISTS (SELECT 1 FROM unnest($3::text[]) d WHERE position(right(d, 10) IN regexp_replace(body, '[^0-9]', '', 'g')) > 0)
+          OR EXISTS (SELECT 1 FROM unnest($4::text[]) n WHERE position(n IN lower(body)) > 0))",
     )
     .bind(r.org_id)
     .bind(&emails)
     .bind(&digits)
+    .bind(&names)
     .execute(&mut *tx)
     .await?
     .rows_affected();
+    // Bundles built for the person's earlier access requests hold everything erased here.
+    let bundles = sqlx::query(
+        "UPDATE privacy_requests SET bundle = NULL WHERE org_id = $1 AND bundle IS NOT NULL
+             AND ((email IS NOT NULL AND email = ANY($2)) OR (phone IS NOT NULL AND phone = ANY($3)))",
+    )
+    .bind(r.org_id)
+    .bind(&emails)
+    .bind(&phones)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    let audits: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_events WHERE org_id = $1 AND object_type = 'lead' AND object_id = ANY($2::text[])",
+    )
+    .bind(r.org_id)
+    .bind(ids.iter().map(Uuid::to_string).collect::<Vec<_>>())
+    .fetch_one(&mut *tx)
+    .await?;
     let mail = sqlx::query(
         "UPDATE outbound_mail SET recipient = '[erased]', body = '[erased]' WHERE org_id = $1 AND recipient = ANY($2)",
     )
@@ -314,6 +340,7 @@ async fn erase(
             count("Call numbers and transcripts", calls as i64),
             count("Uploaded import files that contained them", imports as i64),
             count("Copies of e-mail sent to them", mail as i64),
+            count("Data bundles of their earlier requests", bundles as i64),
         ],
         kept: vec![
             kept(
@@ -322,14 +349,14 @@ async fn erase(
                 "Kept by law: evidence of consent, and the opt-out that keeps the number from being contacted again (SPEC §3.9).",
             ),
             kept(
-                "This privacy request and its history",
+                "This privacy request, its history, and the notice that it is done",
                 1,
-                "Kept to prove the request was answered, and when.",
+                "Kept to prove the request was answered, and when: the name and contact it was filed with.",
             ),
             kept(
-                "Audit events",
-                0,
-                "Append-only; they name records by id, not the person's details.",
+                "Audit events about their records",
+                audits,
+                "Append-only; they name records by id. A correction's before and after values stay in its history.",
             ),
         ],
         manifest: Vec::new(),
@@ -351,7 +378,8 @@ pub async fn restrict(
     r: &Stored,
     on: bool,
 ) -> Result<ExecutionReport, AppError> {
-    let leads = lead_ids(tx, r.org_id, r.email.as_deref(), r.phone.as_deref()).await?;
+    let (email, phone) = r.proven();
+    let leads = lead_ids(tx, r.org_id, email, phone).await?;
     let ids: Vec<Uuid> = leads.iter().map(|l| l.id).collect();
     let changed = sqlx::query(
         "UPDATE leads SET restricted_at = CASE WHEN $3 THEN coalesce(restricted_at, now()) END WHERE org_id = $1 AND id = ANY($2)",
@@ -409,9 +437,10 @@ async fn opt_out(
     caller: Caller,
     r: &Stored,
 ) -> Result<ExecutionReport, AppError> {
-    let leads = lead_ids(tx, r.org_id, r.email.as_deref(), r.phone.as_deref()).await?;
+    let (email, phone) = r.proven();
+    let leads = lead_ids(tx, r.org_id, email, phone).await?;
     let ids: Vec<Uuid> = leads.iter().map(|l| l.id).collect();
-    let phones = phones_of(tx, r.org_id, &ids, r.phone.as_deref()).await?;
+    let phones = phones_of(tx, r.org_id, &ids, phone).await?;
     for phone in &phones {
         for family in ChannelFamily::ALL {
             append(
@@ -423,14 +452,12 @@ async fn opt_out(
                     grant: None,
                     categories: vec![MessageCategory::Promotional],
                     medium: medium_of(&r.received_via),
-                    language: r
-                        .details
-                        .clone()
-                        .or(Some("Opt-out of marketing (privacy request).".into())),
+                    // The ledger can never be erased: no name or free text goes in here.
+                    language: Some("Opt-out of marketing (privacy request).".into()),
                     campaign: None,
                     ip: None,
                     user_agent: None,
-                    person_name: Some(r.requester_name.clone()),
+                    person_name: None,
                     captured_by: Some(caller.user_id),
                     source_ref: Some(format!("privacy_request:{}", r.id)),
                 },
@@ -482,7 +509,8 @@ async fn correct(
             "Enter at least one corrected value.",
         ));
     }
-    let leads = lead_ids(tx, r.org_id, r.email.as_deref(), r.phone.as_deref()).await?;
+    let (proven_email, proven_phone) = r.proven();
+    let leads = lead_ids(tx, r.org_id, proven_email, proven_phone).await?;
     let mut changes = Vec::new();
     for lead in &leads {
         let before: (String, Option<String>, Option<String>) =

@@ -50,10 +50,19 @@ pub enum Sent {
 }
 
 impl Sent {
+    /// Where it went, for the request itself.
     pub fn describe(&self) -> String {
         match self {
             Sent::Email(to) => format!("e-mail to {to}"),
             Sent::Text(to) => format!("text to {to}"),
+        }
+    }
+
+    /// How it went, for the append-only audit log, which must not keep the address.
+    pub fn channel(&self) -> &'static str {
+        match self {
+            Sent::Email(_) => "e-mail",
+            Sent::Text(_) => "text",
         }
     }
 }

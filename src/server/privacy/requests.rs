@@ -22,6 +22,8 @@ use std::net::IpAddr;
 use uuid::Uuid;
 
 pub const PAGE_SIZE: i64 = 50;
+/// Requests one address may file on the public page in an hour.
+pub const PUBLIC_PER_HOUR: i64 = 5;
 
 /// Who the step was taken by: a signed-in person, or the requester on the public page.
 #[derive(Debug, Clone, Copy)]
@@ -164,6 +166,22 @@ pub async fn receive(
     let mut tx = pool.begin().await?;
     let org = db::orgs::profile(&mut *tx, org_id).await?;
     let public = matches!(by, By::Requester);
+    if public {
+        // The public page sends texts and mail: a few requests an hour per address.
+        let recent: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM audit_events WHERE org_id = $1 AND action = 'privacy.received'
+                 AND actor_kind = 'anonymous' AND ip IS NOT DISTINCT FROM $2::inet AND at > now() - interval '1 hour'",
+        )
+        .bind(org_id)
+        .bind(ip.map(|ip| ip.to_string()))
+        .fetch_one(&mut *tx)
+        .await?;
+        if recent >= PUBLIC_PER_HOUR {
+            return Err(AppError::RateLimited {
+                retry_after_secs: 3600,
+            });
+        }
+    }
     let v = validate(input, &org.country, public)?;
     let received_at = Utc::now();
     let (policy, zone) = policy(&mut tx, org_id).await?;
@@ -214,7 +232,7 @@ pub async fn receive(
         "privacy.received",
         json!({
             "kind": v.kind, "via": v.received_via, "due_on": due_on, "policy": policy.describe(),
-            "acknowledged": sent.map(|s| s.describe()),
+            "acknowledged": sent.map(|s| s.channel()),
         }),
     )
     .await?;
@@ -251,12 +269,14 @@ pub async fn list(
         _ => "open",
     };
     let kind = query.kind.parse::<PrivacyRequestKind>().ok();
-    // Keyset on (due_on, id) for open requests and (received_at, id) otherwise.
+    // Keyset on (due_on, id) ascending for open requests, (received_at, id) descending
+    // otherwise; the cursor carries a due date as that day's midnight UTC.
     let cursor = Cursor::decode(&query.cursor);
     let after_time = cursor.as_ref().and_then(|c| match c.key {
         CursorKey::Time(t) => Some(t),
         CursorKey::Name(_) => None,
     });
+    let after_day = after_time.map(|t| t.date_naive());
     let after_id = cursor.as_ref().map(|c| c.id);
     let mut rows: Vec<ListRow> = sqlx::query_as(
         "SELECT r.id, r.kind, r.requester_name, r.email, r.phone, r.status, u.name AS assignee, r.received_at, r.due_on
@@ -264,20 +284,34 @@ pub async fn list(
          WHERE r.org_id = $1
            AND ($2 = 'all' OR ($2 = 'open') = (r.status NOT IN ('completed', 'rejected')))
            AND ($3::privacy_request_kind IS NULL OR r.kind = $3)
-           AND ($4::timestamptz IS NULL OR
-                CASE WHEN $2 = 'open' THEN (r.due_on::timestamptz, r.id) > ($4, $5)
-                     ELSE (r.received_at, r.id) < ($4, $5) END)
+           AND ($5::uuid IS NULL OR
+                CASE WHEN $2 = 'open' THEN (r.due_on, r.id) > ($6::date, $5)
+                     ELSE (r.received_at, r.id) < ($4::timestamptz, $5) END)
          ORDER BY CASE WHEN $2 = 'open' THEN r.due_on END ASC,
-                  CASE WHEN $2 <> 'open' THEN r.received_at END DESC, r.id
-         LIMIT $6",
+                  CASE WHEN $2 = 'open' THEN r.id END ASC,
+                  CASE WHEN $2 <> 'open' THEN r.received_at END DESC,
+                  CASE WHEN $2 <> 'open' THEN r.id END DESC
+         LIMIT $7",
     )
     .bind(caller.org_id)
     .bind(show)
     .bind(kind)
     .bind(after_time)
     .bind(after_id)
+    .bind(after_day)
     .bind(PAGE_SIZE + 1)
     .fetch_all(&mut *conn)
+    .await?;
+    db::audit::record_view(
+        &mut conn,
+        Event::by(
+            caller,
+            None,
+            "privacy.list_viewed",
+            ("privacy_requests", "list".into()),
+            json!({ "show": show }),
+        ),
+    )
     .await?;
     let next_cursor = (rows.len() as i64 > PAGE_SIZE).then(|| {
         rows.truncate(PAGE_SIZE as usize);
@@ -337,6 +371,18 @@ pub struct Stored {
     pub code_expires_at: Option<DateTime<Utc>>,
     pub result: Option<Value>,
     pub has_bundle: bool,
+}
+
+impl Stored {
+    /// The contact the requester proved (the code went there). Records are matched by it
+    /// alone: nobody reaches another person's data by adding that person's number.
+    pub fn proven(&self) -> (Option<&str>, Option<&str>) {
+        match self.code_sent_to.as_deref() {
+            Some(to) if to.starts_with("text") => (None, self.phone.as_deref()),
+            Some(_) => (self.email.as_deref(), None),
+            None => (None, None),
+        }
+    }
 }
 
 /// A request of the organisation; `None` for another organisation's, as for a missing one.
@@ -546,7 +592,7 @@ pub async fn reject(
         By::Staff(caller),
         ip,
         "privacy.rejected",
-        json!({ "reason": reason, "told": sent.map(|s| s.describe()) }),
+        json!({ "reason": reason, "told": sent.map(|s| s.channel()) }),
     )
     .await?;
     tx.commit().await?;

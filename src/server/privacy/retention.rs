@@ -47,72 +47,90 @@ async fn policy(
     Ok(cutoff(Utc::now(), ends, max_age))
 }
 
-/// Counts, or (when `apply`) purges, in the caller's transaction. The same statements
-/// decide what counts and what goes, so a run purges exactly what its preview counted.
+/// The classes retention purges: a name, the count, and the purge, both over the same
+/// rows ($1 the organisation, $2 the communications cut-off, $3 the accounts cut-off).
+/// Opt-out confirmations stay with the consent evidence they prove.
+const CLASSES: [(&str, &str, &str); 6] = [
+    (
+        "messages",
+        "SELECT count(*) FROM messages WHERE org_id = $1 AND created_at < $2 AND consent_event_id IS NULL",
+        "DELETE FROM messages WHERE org_id = $1 AND created_at < $2 AND consent_event_id IS NULL",
+    ),
+    (
+        "calls",
+        "SELECT count(*) FROM calls WHERE org_id = $1 AND started_at < $2",
+        "DELETE FROM calls WHERE org_id = $1 AND started_at < $2",
+    ),
+    (
+        "chat_visitors",
+        "SELECT count(*) FROM conversations WHERE org_id = $1 AND visitor_token_hash IS NOT NULL AND last_activity_at < $2",
+        "UPDATE conversations SET visitor_token_hash = NULL WHERE org_id = $1 AND visitor_token_hash IS NOT NULL AND last_activity_at < $2",
+    ),
+    (
+        "mail",
+        "SELECT count(*) FROM outbound_mail WHERE org_id = $1 AND created_at < $2",
+        "DELETE FROM outbound_mail WHERE org_id = $1 AND created_at < $2",
+    ),
+    (
+        "bundles",
+        "SELECT count(*) FROM privacy_requests WHERE org_id = $1 AND bundle IS NOT NULL AND completed_at < $3",
+        "UPDATE privacy_requests SET bundle = NULL WHERE org_id = $1 AND bundle IS NOT NULL AND completed_at < $3",
+    ),
+    (
+        "user_accounts",
+        "SELECT count(*) FROM users WHERE org_id = $1 AND NOT active AND deactivated_at < $3 AND email NOT LIKE 'former-%@deleted.invalid'",
+        // Accounts are referenced by what their people did (audit, consent captured), so
+        // the row stays and everything personal in it goes.
+        "UPDATE users SET name = 'Former user', email = 'former-' || id || '@deleted.invalid', password_hash = '!',
+             session_epoch = session_epoch + 1, updated_at = now()
+         WHERE org_id = $1 AND NOT active AND deactivated_at < $3 AND email NOT LIKE 'former-%@deleted.invalid'",
+    ),
+];
+
+/// Counts (or, when `apply`, purges and counts what went) in the caller's transaction.
 async fn sweep(
     conn: &mut PgConnection,
     org_id: Uuid,
     apply: bool,
 ) -> Result<RetentionCounts, sqlx::Error> {
     let before = policy(conn, org_id).await?;
-    let account_cutoff = Utc::now() - Duration::days(ACCOUNT_DAYS);
-    let scalar = |count_sql: &'static str| sqlx::query_scalar::<_, i64>(count_sql).bind(org_id);
-    let (messages, calls, chat_visitors) = match before {
-        Some(at) => (
-            scalar("SELECT count(*) FROM messages WHERE org_id = $1 AND created_at < $2").bind(at).fetch_one(&mut *conn).await?,
-            scalar("SELECT count(*) FROM calls WHERE org_id = $1 AND started_at < $2").bind(at).fetch_one(&mut *conn).await?,
-            scalar("SELECT count(*) FROM conversations WHERE org_id = $1 AND visitor_token_hash IS NOT NULL AND last_activity_at < $2")
-                .bind(at)
+    // With nothing past keeping, the cut-off is before any message was ever stored.
+    let communications = before.unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+    let accounts = Utc::now() - Duration::days(ACCOUNT_DAYS);
+    let mut counts = std::collections::HashMap::new();
+    for (class, count_sql, purge_sql) in CLASSES {
+        let n = if apply {
+            sqlx::query(purge_sql)
+                .bind(org_id)
+                .bind(communications)
+                .bind(accounts)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected() as i64
+        } else {
+            sqlx::query_scalar(count_sql)
+                .bind(org_id)
+                .bind(communications)
+                .bind(accounts)
                 .fetch_one(&mut *conn)
-                .await?,
-        ),
-        None => (0, 0, 0),
-    };
-    let user_accounts = scalar(
-        "SELECT count(*) FROM users WHERE org_id = $1 AND NOT active AND deactivated_at < $2 AND email NOT LIKE 'former-%@deleted.invalid'",
+                .await?
+        };
+        counts.insert(class, n);
+    }
+    let opt_outs_kept = sqlx::query_scalar(
+        "SELECT count(*) FROM consent_events WHERE org_id = $1 AND kind = 'revoke'",
     )
-    .bind(account_cutoff)
+    .bind(org_id)
     .fetch_one(&mut *conn)
     .await?;
-    let opt_outs_kept =
-        scalar("SELECT count(*) FROM consent_events WHERE org_id = $1 AND kind = 'revoke'")
-            .fetch_one(&mut *conn)
-            .await?;
-    if apply {
-        if let Some(at) = before {
-            sqlx::query("DELETE FROM messages WHERE org_id = $1 AND created_at < $2")
-                .bind(org_id)
-                .bind(at)
-                .execute(&mut *conn)
-                .await?;
-            sqlx::query("DELETE FROM calls WHERE org_id = $1 AND started_at < $2")
-                .bind(org_id)
-                .bind(at)
-                .execute(&mut *conn)
-                .await?;
-            sqlx::query("UPDATE conversations SET visitor_token_hash = NULL WHERE org_id = $1 AND visitor_token_hash IS NOT NULL AND last_activity_at < $2")
-                .bind(org_id)
-                .bind(at)
-                .execute(&mut *conn)
-                .await?;
-        }
-        // Accounts are referenced by what their people did (audit, consent captured), so
-        // the row stays and everything personal in it goes.
-        sqlx::query(
-            "UPDATE users SET name = 'Former user', email = 'former-' || id || '@deleted.invalid', password_hash = '!',
-                 session_epoch = session_epoch + 1, updated_at = now()
-             WHERE org_id = $1 AND NOT active AND deactivated_at < $2 AND email NOT LIKE 'former-%@deleted.invalid'",
-        )
-        .bind(org_id)
-        .bind(account_cutoff)
-        .execute(&mut *conn)
-        .await?;
-    }
+    let get = |class: &str| counts.get(class).copied().unwrap_or_default();
     Ok(RetentionCounts {
-        messages,
-        calls,
-        chat_visitors,
-        user_accounts,
+        messages: get("messages"),
+        calls: get("calls"),
+        chat_visitors: get("chat_visitors"),
+        mail: get("mail"),
+        bundles: get("bundles"),
+        user_accounts: get("user_accounts"),
         opt_outs_kept,
         communications_before: before,
     })

@@ -46,7 +46,9 @@ pub async fn save(
         text => errors.check(
             "subscription_ends_on",
             text.parse::<NaiveDate>()
-                .map_err(|_| "Use a date like 2027-06-30."),
+                .ok()
+                .filter(|d| (2000..=2200).contains(&chrono::Datelike::year(d)))
+                .ok_or("Use a date like 2027-06-30."),
         ),
     };
     let max_age = match input.communications_max_age_days.trim() {

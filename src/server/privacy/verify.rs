@@ -16,6 +16,8 @@ use uuid::Uuid;
 
 pub const CODE_MINUTES: i64 = 10;
 pub const MAX_ATTEMPTS: i32 = 5;
+/// Codes one request may be sent in all.
+pub const MAX_CODES: i32 = 5;
 
 /// The code's hash is bound to the request: the same digits for another request differ.
 fn digest(id: Uuid, code: &str) -> Vec<u8> {
@@ -47,6 +49,16 @@ pub async fn send_code(
     if !r.status.is_open() {
         return Err(AppError::Conflict("This request is closed.".into()));
     }
+    let codes_sent: i32 =
+        sqlx::query_scalar("SELECT codes_sent FROM privacy_requests WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+    if codes_sent >= MAX_CODES {
+        return Err(AppError::Conflict(format!(
+            "{MAX_CODES} codes have been sent for this request already. Verify the person another way (in person, say), or reject it."
+        )));
+    }
     let code = new_code();
     let org = db::orgs::profile(&mut *conn, org_id).await?;
     let text = format!(
@@ -66,7 +78,8 @@ pub async fn send_code(
         AppError::Conflict("The request has no e-mail or phone to send a code to.".into())
     })?;
     sqlx::query(
-        "UPDATE privacy_requests SET code_hash = $3, code_sent_to = $4, code_expires_at = $5, code_attempts = 0
+        "UPDATE privacy_requests SET code_hash = $3, code_sent_to = $4, code_expires_at = $5, code_attempts = 0,
+             codes_sent = codes_sent + 1
          WHERE org_id = $1 AND id = $2",
     )
     .bind(org_id)
@@ -83,7 +96,7 @@ pub async fn send_code(
         by,
         ip,
         "privacy.code_sent",
-        json!({ "to": sent.describe() }),
+        json!({ "by": sent.channel() }),
     )
     .await?;
     Ok(())

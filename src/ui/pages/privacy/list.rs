@@ -41,6 +41,9 @@ pub fn PrivacyRequestsPage() -> impl IntoView {
                     <A href="/privacy-requests/new" attr:class="button primary-link">"Log a request"</A>
                     {settings.then(|| view! { <A href="/privacy-requests/settings" attr:class="button">"Deadline and retention"</A> })}
                     <a class="button" href=format!("/privacy/{}", user.org_slug) rel="external">"Public request page"</a>
+                    {user.role.may(Capability::ProcessPrivacyRequests).then(|| view! {
+                        <A href="/privacy-requests/mail" attr:class="button">"Sent mail (simulated)"</A>
+                    })}
                 </div>
             </div>
             <Form method="GET" action="" attr:class="filters">

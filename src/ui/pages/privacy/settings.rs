@@ -51,8 +51,8 @@ fn Policies(
     let ran = move || {
         match run.value().get() {
         Some(Ok(c)) => Some(format!(
-            "Purged {} message(s), {} call(s), {} chat session(s) and {} account(s); {} opt-out record(s) kept.",
-            c.messages, c.calls, c.chat_visitors, c.user_accounts, c.opt_outs_kept
+            "Purged {} message(s), {} call(s), {} chat session(s), {} mail copies, {} bundle(s) and {} account(s); {} opt-out record(s) kept.",
+            c.messages, c.calls, c.chat_visitors, c.mail, c.bundles, c.user_accounts, c.opt_outs_kept
         )),
         _ => None,
     }
@@ -109,6 +109,8 @@ fn Policies(
                         <tr><td>"Messages"</td><td>{preview.messages}</td></tr>
                         <tr><td>"Calls and transcripts"</td><td>{preview.calls}</td></tr>
                         <tr><td>"Web-chat sessions"</td><td>{preview.chat_visitors}</td></tr>
+                        <tr><td>"Copies of mail sent"</td><td>{preview.mail}</td></tr>
+                        <tr><td>"Data bundles of requests completed over 30 days ago"</td><td>{preview.bundles}</td></tr>
                         <tr><td>"User accounts deactivated over 30 days ago"</td><td>{preview.user_accounts}</td></tr>
                         <tr><td>"Opt-out records (never purged)"</td><td>{format!("{} kept", preview.opt_outs_kept)}</td></tr>
                     </tbody>
