@@ -6,7 +6,6 @@
 mod common;
 
 use common::*;
-use consentdesk::model::Role;
 use reqwest::StatusCode;
 use serde_json::Value;
 use sqlx::PgPool;
@@ -15,16 +14,7 @@ use uuid::Uuid;
 const PHONE: &str = "+14155550100";
 
 async fn shop(pool: &PgPool) -> TestApp {
-    let app = spawn_app(pool.clone()).await;
-    org(pool, "north").await;
-    org(pool, "south").await;
-    user(pool, "north", "boss@north.example", Role::Manager).await;
-    user(pool, "north", "comp@north.example", Role::Compliance).await;
-    user(pool, "north", "ana@north.example", Role::Agent).await;
-    user(pool, "north", "bo@north.example", Role::Agent).await;
-    user(pool, "south", "comp@south.example", Role::Compliance).await;
-    configure_carrier(pool, "north", "tok", None).await;
-    app
+    two_stores(pool).await
 }
 
 /// The current wording's SHA-256 as the form would carry it.
@@ -59,20 +49,7 @@ async fn submit_form(app: &TestApp, fields: &[(&str, &str)]) -> reqwest::Respons
 }
 
 async fn text(app: &TestApp, sid: &str, body: &str) {
-    let response = app
-        .twilio(
-            "north",
-            "sms",
-            "tok",
-            &[
-                ("MessageSid", sid),
-                ("From", PHONE),
-                ("To", "+13125550199"),
-                ("Body", body),
-            ],
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
+    text_north(app, sid, PHONE, body).await;
 }
 
 async fn conversation(pool: &PgPool) -> String {

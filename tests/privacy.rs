@@ -5,7 +5,6 @@
 mod common;
 
 use common::*;
-use consentdesk::model::Role;
 use reqwest::StatusCode;
 use serde_json::Value;
 use sqlx::PgPool;
@@ -16,15 +15,7 @@ const PHONE: &str = "+14155550100";
 const EMAIL: &str = "ana.diaz@example.com";
 
 async fn shop(pool: &PgPool) -> TestApp {
-    let app = spawn_app(pool.clone()).await;
-    org(pool, "north").await;
-    org(pool, "south").await;
-    user(pool, "north", "boss@north.example", Role::Manager).await;
-    user(pool, "north", "comp@north.example", Role::Compliance).await;
-    user(pool, "north", "ana@north.example", Role::Agent).await;
-    user(pool, "south", "comp@south.example", Role::Compliance).await;
-    configure_carrier(pool, "north", "tok", None).await;
-    app
+    two_stores(pool).await
 }
 
 /// Ana Diaz writes in and gets answers; a note and a call are kept about her. Ana Dias,

@@ -4,7 +4,6 @@
 mod common;
 
 use common::*;
-use consentdesk::model::Role;
 use consentdesk::server::privacy::retention;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -12,14 +11,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 async fn shop(pool: &PgPool) -> (TestApp, Uuid) {
-    let app = spawn_app(pool.clone()).await;
-    org(pool, "north").await;
-    org(pool, "south").await;
-    user(pool, "north", "boss@north.example", Role::Manager).await;
-    user(pool, "north", "comp@north.example", Role::Compliance).await;
-    user(pool, "north", "ana@north.example", Role::Agent).await;
-    user(pool, "south", "comp@south.example", Role::Compliance).await;
-    configure_carrier(pool, "north", "tok", None).await;
+    let app = two_stores(pool).await;
     let org_id = sqlx::query_scalar("SELECT id FROM organisations WHERE slug = 'north'")
         .fetch_one(pool)
         .await
@@ -28,20 +20,7 @@ async fn shop(pool: &PgPool) -> (TestApp, Uuid) {
 }
 
 async fn text(app: &TestApp, sid: &str, from: &str, body: &str) {
-    let response = app
-        .twilio(
-            "north",
-            "sms",
-            "tok",
-            &[
-                ("MessageSid", sid),
-                ("From", from),
-                ("To", "+13125550199"),
-                ("Body", body),
-            ],
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
+    text_north(app, sid, from, body).await;
 }
 
 /// Old and new communications, an opt-out, and an account deactivated long ago.

@@ -270,3 +270,36 @@ pub async fn run_outbox(pool: &PgPool, http: &reqwest::Client, batch: i64) -> us
     };
     outbox::run_once(pool, &sender, batch).await.unwrap()
 }
+
+/// Two organisations: "north" (a manager, a compliance officer, agents Ana and Bo, carrier
+/// token "tok") and "south" (a compliance officer).
+pub async fn two_stores(pool: &PgPool) -> TestApp {
+    let app = spawn_app(pool.clone()).await;
+    org(pool, "north").await;
+    org(pool, "south").await;
+    user(pool, "north", "boss@north.example", Role::Manager).await;
+    user(pool, "north", "comp@north.example", Role::Compliance).await;
+    user(pool, "north", "ana@north.example", Role::Agent).await;
+    user(pool, "north", "bo@north.example", Role::Agent).await;
+    user(pool, "south", "comp@south.example", Role::Compliance).await;
+    configure_carrier(pool, "north", "tok", None).await;
+    app
+}
+
+/// A customer texts north (signed with north's token "tok"); the carrier hears 200.
+pub async fn text_north(app: &TestApp, sid: &str, from: &str, body: &str) {
+    let response = app
+        .twilio(
+            "north",
+            "sms",
+            "tok",
+            &[
+                ("MessageSid", sid),
+                ("From", from),
+                ("To", "+13125550199"),
+                ("Body", body),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK, "texting {body:?}");
+}

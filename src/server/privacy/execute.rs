@@ -220,29 +220,15 @@ async fn erase(
     .chain(email.map(str::to_string))
     .collect();
     // The suppression record first: every number of the person opts out of everything.
-    for phone in &phones {
-        for family in ChannelFamily::ALL {
-            append(
-                tx,
-                &NewEvent {
-                    org_id: r.org_id,
-                    phone: phone.clone(),
-                    family: *family,
-                    grant: None,
-                    categories: MessageCategory::ALL.to_vec(),
-                    medium: medium_of(&r.received_via),
-                    language: Some("Deletion request: contact me no more.".into()),
-                    campaign: None,
-                    ip: None,
-                    user_agent: None,
-                    person_name: None,
-                    captured_by: Some(caller.user_id),
-                    source_ref: Some(format!("privacy_request:{}", r.id)),
-                },
-            )
-            .await?;
-        }
-    }
+    revoke(
+        tx,
+        caller,
+        r,
+        &phones,
+        MessageCategory::ALL,
+        "Deletion request: contact me no more.",
+    )
+    .await?;
     let exec = |sql: &'static str| sqlx::query(sql).bind(r.org_id).bind(&ids);
     let notes = exec("DELETE FROM lead_notes WHERE org_id = $1 AND lead_id = ANY($2)")
         .execute(&mut *tx)
@@ -363,6 +349,40 @@ async fn erase(
     })
 }
 
+/// Revokes `categories` for the person's numbers on every channel family, through the
+/// ledger. The ledger can never be erased, so no name or free text goes in: only a fixed
+/// wording and the request it came from.
+async fn revoke(
+    tx: &mut PgConnection,
+    caller: Caller,
+    r: &Stored,
+    phones: &[String],
+    categories: &[MessageCategory],
+    wording: &str,
+) -> Result<(), sqlx::Error> {
+    for phone in phones {
+        for family in ChannelFamily::ALL {
+            let event = NewEvent {
+                org_id: r.org_id,
+                phone: phone.clone(),
+                family: *family,
+                grant: None,
+                categories: categories.to_vec(),
+                medium: medium_of(&r.received_via),
+                language: Some(wording.into()),
+                campaign: None,
+                ip: None,
+                user_agent: None,
+                person_name: None,
+                captured_by: Some(caller.user_id),
+                source_ref: Some(format!("privacy_request:{}", r.id)),
+            };
+            append(tx, &event).await?;
+        }
+    }
+    Ok(())
+}
+
 fn medium_of(received_via: &str) -> ConsentMedium {
     match received_via {
         "web" => ConsentMedium::WebForm,
@@ -441,30 +461,15 @@ async fn opt_out(
     let leads = lead_ids(tx, r.org_id, email, phone).await?;
     let ids: Vec<Uuid> = leads.iter().map(|l| l.id).collect();
     let phones = phones_of(tx, r.org_id, &ids, phone).await?;
-    for phone in &phones {
-        for family in ChannelFamily::ALL {
-            append(
-                tx,
-                &NewEvent {
-                    org_id: r.org_id,
-                    phone: phone.clone(),
-                    family: *family,
-                    grant: None,
-                    categories: vec![MessageCategory::Promotional],
-                    medium: medium_of(&r.received_via),
-                    // The ledger can never be erased: no name or free text goes in here.
-                    language: Some("Opt-out of marketing (privacy request).".into()),
-                    campaign: None,
-                    ip: None,
-                    user_agent: None,
-                    person_name: None,
-                    captured_by: Some(caller.user_id),
-                    source_ref: Some(format!("privacy_request:{}", r.id)),
-                },
-            )
-            .await?;
-        }
-    }
+    revoke(
+        tx,
+        caller,
+        r,
+        &phones,
+        &[MessageCategory::Promotional],
+        "Opt-out of marketing (privacy request).",
+    )
+    .await?;
     Ok(ExecutionReport {
         summary: format!(
             "Promotional messages revoked for {} number(s) on every channel; other messages are unchanged.",
