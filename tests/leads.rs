@@ -615,3 +615,25 @@ async fn the_export_contains_exactly_the_filtered_rows_and_is_audited(pool: PgPo
         StatusCode::FORBIDDEN
     );
 }
+
+#[sqlx::test]
+async fn rendering_a_lead_page_reads_and_audits_it_once(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    shop(&pool).await;
+    let mut manager = app.signed_in("boss@north.example").await;
+    let lead = create(&mut manager, "Ana", "4155550108").await;
+
+    let page = manager.get(&format!("/leads/{lead}")).await;
+
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("Ana"));
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM audit_events WHERE action = 'lead.viewed'"
+        )
+        .await,
+        1,
+        "the page is built twice on the server; its data is read once"
+    );
+}

@@ -21,9 +21,12 @@ pub async fn get_number_consent(phone: String) -> Result<NumberConsent, AppError
     use crate::{api::ctx, rules::authz::Capability::ViewConsent, server};
     let result = async {
         let caller = server::auth::require(ViewConsent).await?;
-        let pool = &ctx::state()?.pool;
-        let phone = server::consent::views::number(pool, caller, &phone).await?;
-        server::consent::views::number_page(pool, caller, ctx::ip(), &phone).await
+        ctx::once(format!("get_number_consent/{phone}"), async {
+            let pool = &ctx::state()?.pool;
+            let phone = server::consent::views::number(pool, caller, &phone).await?;
+            server::consent::views::number_page(pool, caller, ctx::ip(), &phone).await
+        })
+        .await
     }
     .await;
     ctx::finish(result)
@@ -58,9 +61,12 @@ pub async fn get_evidence_packet(phone: String) -> Result<EvidencePacket, AppErr
     use crate::{api::ctx, rules::authz::Capability::ExportData, server};
     let result = async {
         let caller = server::auth::require(ExportData).await?;
-        let pool = &ctx::state()?.pool;
-        let phone = server::consent::views::number(pool, caller, &phone).await?;
-        server::consent::views::packet(pool, caller, ctx::ip(), &phone).await
+        ctx::once(format!("get_evidence_packet/{phone}"), async {
+            let pool = &ctx::state()?.pool;
+            let phone = server::consent::views::number(pool, caller, &phone).await?;
+            server::consent::views::packet(pool, caller, ctx::ip(), &phone).await
+        })
+        .await
     }
     .await;
     ctx::finish(result)

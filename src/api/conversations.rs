@@ -19,7 +19,10 @@ pub async fn get_thread(id: Uuid) -> Result<Thread, AppError> {
     use crate::{api::ctx, rules::authz::Capability::ViewConversations, server};
     let result = async {
         let caller = server::auth::require(ViewConversations).await?;
-        server::messaging::threads::thread(&ctx::state()?.pool, caller, ctx::ip(), id).await
+        ctx::once(format!("get_thread/{id}"), async {
+            server::messaging::threads::thread(&ctx::state()?.pool, caller, ctx::ip(), id).await
+        })
+        .await
     }
     .await;
     ctx::finish(result)

@@ -19,7 +19,10 @@ pub async fn get_lead(id: Uuid) -> Result<LeadView, AppError> {
     use crate::{api::ctx, rules::authz::Capability::ViewLeads, server};
     let result = async {
         let caller = server::auth::require(ViewLeads).await?;
-        server::leads::view(&ctx::state()?.pool, caller, ctx::ip(), id).await
+        ctx::once(format!("get_lead/{id}"), async {
+            server::leads::view(&ctx::state()?.pool, caller, ctx::ip(), id).await
+        })
+        .await
     }
     .await;
     ctx::finish(result)

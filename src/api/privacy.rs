@@ -22,7 +22,10 @@ pub async fn get_privacy_request(id: Uuid) -> Result<PrivacyRequestView, AppErro
     use crate::{api::ctx, rules::authz::Capability::ViewPrivacyRequests, server};
     let result = async {
         let caller = server::auth::require(ViewPrivacyRequests).await?;
-        server::privacy::requests::view(&ctx::state()?.pool, caller, ctx::ip(), id).await
+        ctx::once(format!("get_privacy_request/{id}"), async {
+            server::privacy::requests::view(&ctx::state()?.pool, caller, ctx::ip(), id).await
+        })
+        .await
     }
     .await;
     ctx::finish(result)

@@ -66,6 +66,7 @@ pub fn build(state: AppState) -> Router {
             move || {
                 provide_context(context_state.clone());
                 provide_context(CallerCache::default());
+                provide_context(crate::api::ctx::Once::default());
             },
             move || shell(shell_options.clone()),
         )
