@@ -34,7 +34,7 @@ pub async fn get_privacy_request(id: Uuid) -> Result<PrivacyRequestView, AppErro
 /// A request received by e-mail, phone or in person, entered by staff.
 #[server(prefix = "/api", endpoint = "log_privacy_request")]
 pub async fn log_privacy_request(input: PrivacyRequestInput) -> Result<Uuid, AppError> {
-    use crate::server::privacy::requests::{receive, By};
+    use crate::server::privacy::{intake::receive, requests::By};
     use crate::{api::ctx, rules::authz::Capability::ViewPrivacyRequests, server};
     let result = async {
         let caller = server::auth::require(ViewPrivacyRequests).await?;
@@ -206,7 +206,7 @@ pub async fn list_audit_events(query: AuditQuery) -> Result<AuditPage, AppError>
 /// The public request page: files a request and sends the code.
 #[server(prefix = "/api", endpoint = "file_privacy_request")]
 pub async fn file_privacy_request(org: String, input: PrivacyRequestInput) -> Result<(), AppError> {
-    use crate::server::privacy::requests::{receive, By};
+    use crate::server::privacy::{intake::receive, requests::By};
     use crate::{api::ctx, server};
     let result = async {
         let pool = &ctx::state()?.pool;

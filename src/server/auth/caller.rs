@@ -44,10 +44,11 @@ async fn resolve_user(pool: &PgPool, session: &Session) -> Result<(Caller, Curre
                 CASE WHEN u.role = 'agent' THEN 0 ELSE
                     (SELECT count(*) FROM privacy_requests r WHERE r.org_id = u.org_id
                          AND r.status NOT IN ('completed', 'rejected')
-                         AND r.due_on <= (now() AT TIME ZONE o.time_zone)::date + 3) END AS urgent_requests
+                         AND r.due_on <= (now() AT TIME ZONE o.time_zone)::date + $2::int) END AS urgent_requests
          FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = $1",
     )
     .bind(user_id)
+    .bind(crate::rules::deadlines::DUE_SOON_DAYS as i32)
     .fetch_optional(pool)
     .await?;
     match row {

@@ -4,6 +4,7 @@ pub mod audit_log;
 pub mod bundle;
 pub mod execute;
 pub mod http;
+pub mod intake;
 pub mod notify;
 pub mod requests;
 pub mod retention;
