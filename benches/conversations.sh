@@ -17,7 +17,7 @@ export DATA_KEY="AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
 
 cargo build --release --features ssr --bin consentdesk
 psql "$base/postgres" -qc "DROP DATABASE IF EXISTS consentdesk_bench_inbox WITH (FORCE)" -c "CREATE DATABASE consentdesk_bench_inbox"
-DATABASE_URL="$db" target/release/consentdesk seed-demo >/dev/null
+DATABASE_URL="$db" APP_ENV=test target/release/consentdesk seed-demo >/dev/null
 
 port="$(free_port 3300)"
 path=/hooks/twilio/maple-ridge-motors/sms

@@ -18,7 +18,7 @@ mkdir -p "$out"
 echo "==> release build of the server"
 cargo build --release --features ssr --bin consentdesk
 psql "$base/postgres" -qc "DROP DATABASE IF EXISTS consentdesk_bench WITH (FORCE)" -c "CREATE DATABASE consentdesk_bench"
-DATABASE_URL="$db" target/release/consentdesk seed-demo >/dev/null
+DATABASE_URL="$db" APP_ENV=test target/release/consentdesk seed-demo >/dev/null
 echo "==> seeding $LEADS leads"
 DATABASE_URL="$db" target/release/consentdesk seed-bulk --leads "$LEADS" | tee "$out/seed.txt"
 

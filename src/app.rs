@@ -13,7 +13,12 @@ use crate::ui::pages::privacy::{
     PublicPrivacyPage, PublicPrivacyVerifyPage, SimulatedMailPage,
 };
 use crate::ui::pages::{
-    audit::AuditPage, chat::ChatPage, login::LoginPage, settings::SettingsPage, users::UsersPage,
+    account::{ChangePasswordPage, ResetPasswordPage},
+    audit::AuditPage,
+    chat::ChatPage,
+    login::LoginPage,
+    settings::SettingsPage,
+    users::UsersPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -23,6 +28,18 @@ use leptos_router::{
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The page's Content-Security-Policy names the nonce of its inline scripts.
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        if let Ok(policy) =
+            http::HeaderValue::from_str(&crate::server::security_headers::page_policy(&nonce))
+        {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, policy);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -54,6 +71,8 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/login") view=LoginPage ssr=ssr.clone()/>
+                <Route path=path!("/account/password") view=ChangePasswordPage ssr=ssr.clone()/>
+                <Route path=path!("/reset-password") view=ResetPasswordPage ssr=ssr.clone()/>
                 <Route path=path!("/chat/:org") view=ChatPage ssr=ssr.clone()/>
                 <Route path=path!("/consent/:org") view=PublicConsentPage ssr=ssr.clone()/>
                 <Route path=path!("/privacy/:org") view=PublicPrivacyPage ssr=ssr.clone()/>

@@ -23,8 +23,11 @@ pub enum AppError {
     InvalidCredentials,
     #[error("{0}")]
     Conflict(String),
-    #[error("Too many failed attempts. Try again in {} minute(s).", retry_after_secs.div_ceil(60))]
+    #[error("{}", wait_message(*retry_after_secs))]
     RateLimited { retry_after_secs: u64 },
+    /// An account a manager created must choose its own password before anything else.
+    #[error("Choose your own password before you continue.")]
+    PasswordChangeRequired,
     /// Input the database cannot hold (a NUL character): the sender's mistake, not ours.
     #[error("{0}")]
     BadRequest(String),
@@ -46,7 +49,7 @@ impl AppError {
         match self {
             AppError::Validation(_) => 422,
             AppError::NotFound => 404,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::PasswordChangeRequired => 403,
             AppError::Unauthenticated | AppError::InvalidCredentials => 401,
             AppError::Conflict(_) => 409,
             AppError::RateLimited { .. } => 429,
@@ -62,6 +65,17 @@ impl AppError {
             AppError::Validation(errors) => Some(errors),
             _ => None,
         }
+    }
+}
+
+/// What a person is told when they have tried too often, in words, with the wait.
+fn wait_message(secs: u64) -> String {
+    match secs {
+        0..=59 => "Too many attempts right now. Please wait a moment and try again.".into(),
+        _ => format!(
+            "Too many attempts. Please wait {} minute(s) and try again.",
+            secs.div_ceil(60)
+        ),
     }
 }
 

@@ -451,7 +451,7 @@ async fn an_unclear_text_holds_promotions_until_a_person_decides(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn a_request_to_stop_typed_in_the_web_chat_opts_the_phone_out(pool: PgPool) {
+async fn a_request_to_stop_typed_in_a_proven_web_chat_opts_the_phone_out(pool: PgPool) {
     let (app, _manager, _) = setup(&pool).await;
     let mut visitor = app.client();
     let started = visitor
@@ -473,6 +473,15 @@ async fn a_request_to_stop_typed_in_the_web_chat_opts_the_phone_out(pool: PgPool
             .unwrap()
             .to_string(),
     );
+
+    // Only once the visitor proved the number (a code texted to it) do their words count
+    // for it; an unproven chat's STOP only ends the chat (tests/chat_claims.rs).
+    visitor.call("chat_send_code", &[("org", "north")]).await;
+    let code = code_in(&text_received(&pool, "chat_code").await);
+    let confirmed = visitor
+        .call("chat_confirm_code", &[("org", "north"), ("code", &code)])
+        .await;
+    assert_eq!(confirmed.status(), StatusCode::OK);
 
     visitor
         .call(

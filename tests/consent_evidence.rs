@@ -83,6 +83,9 @@ async fn the_public_form_records_the_exact_wording_address_and_browser_of_each_t
     .await;
 
     assert!(response.status().is_success() || response.status().is_redirection());
+    // A typed number proves nothing: the grant waits for the number's own YES.
+    assert_eq!(count(&pool, "SELECT count(*) FROM consent_events").await, 0);
+    text(&app, "SMyes", "Yes").await;
     type Row = (
         String,
         Option<String>,
@@ -110,7 +113,11 @@ async fn the_public_form_records_the_exact_wording_address_and_browser_of_each_t
     assert_eq!(hex, informational, "the text stored is the text shown");
     assert_eq!(agent.as_deref(), Some("Mozilla/5.0 (Test; consent form)"));
     assert_eq!(person.as_deref(), Some("Ana Diaz"));
-    assert_eq!(source.as_deref(), Some("consent-form:north"));
+    let source = source.unwrap();
+    assert!(
+        source.starts_with("consent-form:") && source.contains(" confirmed by message:"),
+        "the evidence names the form submission and the confirming text: {source}"
+    );
     assert_eq!(medium.as_deref(), Some("web_form"));
     assert_eq!(captured_by, None);
     assert_eq!(
@@ -401,6 +408,8 @@ async fn the_evidence_packet_holds_the_opt_in_every_message_each_opt_out_and_its
         ],
     )
     .await;
+    // The number confirms the form with its own YES.
+    text(&app, "SMyes", "YES").await;
     text(&app, "SM1", "When is my service?").await;
     let conversation = conversation(&pool).await;
     let mut manager = app.signed_in("boss@north.example").await;
@@ -739,6 +748,7 @@ async fn custom_wording_is_what_the_form_shows_and_what_the_ledger_keeps(pool: P
         ],
     )
     .await;
+    text(&app, "SMyes", "YES").await;
     let (level, language): (String, String) =
         sqlx::query_as("SELECT level::text, language FROM consent_events")
             .fetch_one(&pool)

@@ -122,10 +122,11 @@ async fn log(client: &mut Client, kind: &str) -> Uuid {
     serde_json::from_str(&body).unwrap()
 }
 
-/// The code from the latest mail to the requester (the local mail provider keeps a copy).
+/// The code from the latest mail to the requester, as the requester reads it (staff see
+/// the mail with the code masked).
 async fn code(pool: &PgPool) -> String {
     let body: String = sqlx::query_scalar(
-        "SELECT body FROM outbound_mail WHERE subject = 'Your verification code' ORDER BY created_at DESC LIMIT 1",
+        "SELECT coalesce(secret_body, body) FROM outbound_mail WHERE subject = 'Your verification code' ORDER BY created_at DESC LIMIT 1",
     )
     .fetch_one(pool)
     .await
@@ -233,10 +234,11 @@ async fn a_wrong_an_expired_or_a_sixth_code_is_refused_and_nothing_leaves_before
         .await;
 
     assert_eq!(too_early.status(), StatusCode::CONFLICT);
-    assert!(matches!(
+    assert_eq!(
         no_bundle.status(),
-        StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
-    ));
+        StatusCode::FORBIDDEN,
+        "refused for want of verification, before anyone asks whether a bundle exists"
+    );
     for (response, says) in [
         (first_wrong, "4 tries left"),
         (expired, "expired"),
@@ -272,6 +274,9 @@ async fn the_access_bundle_holds_every_record_of_the_person_and_nothing_of_anyon
 ) {
     let app = shop(&pool).await;
     people(&app, &pool).await;
+    // Consent events of both: Ana asks for help, the other Ana opts out.
+    text_north(&app, "SM5", PHONE, "HELP").await;
+    text_north(&app, "SM6", "+14155550199", "STOP").await;
     let (mut compliance, id) = verified(&app, &pool, "access").await;
 
     let executed = compliance
@@ -298,6 +303,7 @@ async fn the_access_bundle_holds_every_record_of_the_person_and_nothing_of_anyon
     let notes: Vec<Value> = serde_json::from_str(&read("notes.json")).unwrap();
     let calls: Vec<Value> = serde_json::from_str(&read("calls.json")).unwrap();
     let audit: Vec<Value> = serde_json::from_str(&read("audit_events.json")).unwrap();
+    let consent: Vec<Value> = serde_json::from_str(&read("consent_events.json")).unwrap();
     let manifest: Value = serde_json::from_str(&read("manifest.json")).unwrap();
     let everything = [
         read("leads.csv"),
@@ -318,6 +324,10 @@ async fn the_access_bundle_holds_every_record_of_the_person_and_nothing_of_anyon
         "This is Ana Diaz calling about the Civic"
     );
     assert!(audit.iter().any(|a| a["action"] == "lead.note_added"));
+    assert!(
+        consent.is_empty(),
+        "HELP records no consent event; the other Ana's STOP is not hers: {consent:?}"
+    );
     assert!(
         !everything.contains("Ana Dias "),
         "nothing of the other Ana"
@@ -382,6 +392,10 @@ async fn after_a_deletion_nothing_finds_the_person_and_their_number_stays_suppre
             .map(|r| r["name"].as_str().unwrap())
             .collect();
         assert!(!names.contains(&"Ana Diaz"), "{q}: {names:?}");
+        assert!(
+            !names.contains(&"Erased person"),
+            "the erased lead is not found by what was erased: {q}"
+        );
     }
     let inbox: Value = manager
         .call(
@@ -466,6 +480,16 @@ async fn after_a_deletion_nothing_finds_the_person_and_their_number_stays_suppre
         .map(|k| k["class"].as_str().unwrap().to_string())
         .collect();
     assert!(kept.iter().any(|k| k.contains("suppression")), "{kept:?}");
+    let suppression = report["kept"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["class"].as_str().unwrap().contains("suppression"))
+        .unwrap();
+    assert_eq!(
+        suppression["count"], 3,
+        "her number's opt-out on every channel family, written by the erasure"
+    );
 
     // She writes again from the same number: a new lead, and nothing may be sent to her.
     app.twilio(
@@ -824,4 +848,91 @@ async fn a_call_with_arguments_that_do_not_decode_is_a_400(pool: PgPool) {
     let status = response.status();
     let body = response.text().await.unwrap();
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+}
+
+#[sqlx::test]
+async fn a_texted_code_is_never_readable_by_staff_and_leaves_nothing_behind(pool: PgPool) {
+    let app = shop(&pool).await;
+    people(&app, &pool).await;
+    let mut compliance = app.signed_in("comp@north.example").await;
+    let id: Uuid = compliance
+        .call(
+            "log_privacy_request",
+            &[
+                ("input[kind]", "access"),
+                ("input[received_via]", "phone"),
+                ("input[name]", "Ana Diaz"),
+                ("input[phone]", "(415) 555-0100"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    compliance
+        .call("send_privacy_code", &[("id", &id.to_string())])
+        .await;
+    let code = code_in(&text_received(&pool, "privacy_code").await);
+    let mut manager = app.signed_in("boss@north.example").await;
+    let conversation: Uuid = sqlx::query_scalar(
+        "SELECT c.id FROM conversations c JOIN leads l ON l.id = c.lead_id WHERE l.phone = $1 AND c.channel = 'sms'",
+    )
+    .bind(PHONE)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+
+    let thread = manager
+        .call("get_thread", &[("id", &conversation.to_string())])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let inbox = manager
+        .call(
+            "list_conversations",
+            &[
+                ("query[view]", ""),
+                ("query[status]", ""),
+                ("query[channel]", ""),
+                ("query[cursor]", ""),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let stored: String =
+        sqlx::query_scalar("SELECT body FROM messages WHERE purpose = 'privacy_code'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    run_outbox(&pool, &reqwest::Client::new(), 10).await;
+
+    assert!(!thread.contains(&code) && !inbox.contains(&code));
+    assert!(
+        !thread.contains("your code"),
+        "a request's texts are not part of the sales conversation"
+    );
+    assert!(
+        stored.contains("••••••") && !stored.contains(&code),
+        "{stored}"
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM outbox WHERE secret_body IS NOT NULL"
+        )
+        .await,
+        0,
+        "once sent, not even the database keeps it"
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM messages WHERE purpose = 'privacy_code' AND status = 'sent'"
+        )
+        .await,
+        1
+    );
 }

@@ -201,30 +201,37 @@ async fn invalid_input_returns_every_field_error_and_writes_nothing(pool: PgPool
 }
 
 #[sqlx::test]
-async fn an_email_in_use_anywhere_is_a_field_error(pool: PgPool) {
+async fn an_email_in_use_in_the_organisation_is_a_field_error_and_another_ones_is_not_revealed(
+    pool: PgPool,
+) {
     let app = spawn_app(pool.clone()).await;
     two_orgs(&pool).await;
     let mut manager = app.signed_in("boss@north.example").await;
+    let create = |email: &'static str| {
+        [
+            ("name", "Sam Again"),
+            ("email", email),
+            ("role", "agent"),
+            ("password", "a-long-first-password"),
+        ]
+    };
 
-    let response = manager
-        .call(
-            "create_user",
-            &[
-                ("name", "Sam Again"),
-                ("email", "sam@south.example"),
-                ("role", "agent"),
-                ("password", "a-long-first-password"),
-            ],
-        )
+    let here = manager
+        .call("create_user", &create("boss@north.example"))
+        .await;
+    // Issue 10: "e-mail already exists" must not reveal another organisation's accounts.
+    let elsewhere = manager
+        .call("create_user", &create("sam@south.example"))
         .await;
 
-    let AppError::Validation(fields) = error_of(response).await else {
+    let AppError::Validation(fields) = error_of(here).await else {
         panic!("not a validation error")
     };
     assert_eq!(
         fields.get("email"),
-        Some("An account with this email already exists.")
+        Some("Someone in your organisation already has an account with this email.")
     );
+    assert_eq!(elsewhere.status(), StatusCode::OK);
 }
 
 #[sqlx::test]

@@ -244,6 +244,26 @@ async fn status_voice_and_transcription_hooks_refuse_bad_signatures_and_change_n
 ) {
     let app = north(&pool).await;
     app.twilio("north", "sms", TOKEN, &sms("SMin", "hi")).await;
+    // Something each hook could change: a sent reply, and a call already on record.
+    sqlx::query(
+        "INSERT INTO messages (org_id, conversation_id, direction, body, sender, category, status, provider_message_id)
+         SELECT org_id, id, 'outbound', 'Hello', 'agent', 'conversational', 'sent', 'SMout' FROM conversations",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let existing = [
+        ("CallSid", "CA0"),
+        ("From", "+14155550100"),
+        ("To", "+13125550199"),
+        ("CallStatus", "in-progress"),
+    ];
+    assert_eq!(
+        app.twilio("north", "voice", TOKEN, &existing)
+            .await
+            .status(),
+        StatusCode::OK
+    );
     let call = [
         ("CallSid", "CA1"),
         ("From", "+14155550100"),
@@ -251,8 +271,8 @@ async fn status_voice_and_transcription_hooks_refuse_bad_signatures_and_change_n
         ("CallStatus", "completed"),
         ("CallDuration", "30"),
     ];
-    let transcription = [("CallSid", "CA1"), ("TranscriptionText", "hello")];
-    let status = [("MessageSid", "SMin"), ("MessageStatus", "failed")];
+    let transcription = [("CallSid", "CA0"), ("TranscriptionText", "hello")];
+    let status = [("MessageSid", "SMout"), ("MessageStatus", "failed")];
 
     for (hook, fields) in [
         ("voice", &call[..]),
@@ -263,13 +283,57 @@ async fn status_voice_and_transcription_hooks_refuse_bad_signatures_and_change_n
         assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{hook}");
     }
 
-    assert_eq!(count(&pool, "SELECT count(*) FROM calls").await, 0);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM calls").await,
+        1,
+        "no new call"
+    );
     assert_eq!(
         count(
             &pool,
             "SELECT count(*) FROM messages WHERE status = 'received'"
         )
         .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM calls WHERE transcript IS NOT NULL"
+        )
+        .await,
+        0,
+        "no transcript written"
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM messages WHERE provider_message_id = 'SMout' AND status = 'sent'"
+        )
+        .await,
+        1,
+        "the reply's status is untouched"
+    );
+    // Signed with north's own token, the same requests do change things.
+    for (hook, fields) in [
+        ("transcription", &transcription[..]),
+        ("status", &status[..]),
+    ] {
+        assert_eq!(
+            app.twilio("north", hook, TOKEN, fields).await.status(),
+            StatusCode::OK
+        );
+    }
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM calls WHERE transcript = 'hello'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM messages WHERE provider_message_id = 'SMout' AND status = 'failed'").await,
         1
     );
 }

@@ -21,3 +21,25 @@ export async function signIn(page: Page, info: TestInfo, email: string, password
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
+
+/**
+ * The newest mail the server wrote for `address` (the local mail transport writes one .eml
+ * file per message into E2E_MAIL_DIR): what the recipient reads, which staff never see.
+ */
+export async function mailFor(address: string, containing: string): Promise<string> {
+  const { readdir, readFile, stat } = await import('node:fs/promises');
+  const dir = process.env.E2E_MAIL_DIR;
+  if (!dir) throw new Error('E2E_MAIL_DIR is not set (scripts/test sets it)');
+  for (let tries = 0; tries < 50; tries++) {
+    const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.eml'));
+    const files = await Promise.all(names.map(async (n) => ({ n, at: (await stat(`${dir}/${n}`)).mtimeMs })));
+    files.sort((a, b) => b.at - a.at);
+    for (const { n } of files) {
+      // Quoted-printable soft line breaks are undone before reading.
+      const text = (await readFile(`${dir}/${n}`, 'utf8')).replace(/=\r?\n/g, '');
+      if (text.includes(`To: ${address}`) && text.includes(containing)) return text;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no mail to ${address} containing ${containing}`);
+}

@@ -5,11 +5,12 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
     use crate::api::ctx;
+    use crate::server::auth::login::{sign_in, SignedIn};
     use secrecy::SecretString;
     let result = async {
         let state = ctx::state()?;
         let session = ctx::session().await?;
-        crate::server::auth::login::sign_in(
+        sign_in(
             &state.pool,
             &session,
             ctx::ip(),
@@ -19,8 +20,80 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
         .await
     }
     .await;
+    match result {
+        Ok(SignedIn::Ready) => leptos_axum::redirect("/leads"),
+        Ok(SignedIn::MustChangePassword) => leptos_axum::redirect("/account/password"),
+        Err(_) => {}
+    }
+    ctx::finish(result.map(|_| ()))
+}
+
+/// The signed-in person chooses a new password (and must, once, when a manager chose it).
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    use crate::{api::ctx, rules::authz::Capability::ChangeOwnPassword, server};
+    let result = async {
+        let caller = server::auth::require(ChangeOwnPassword).await?;
+        server::auth::passwords::change_own(
+            &ctx::state()?.pool,
+            &ctx::session().await?,
+            caller,
+            ctx::ip(),
+            current_password.into(),
+            new_password.into(),
+            confirm.into(),
+        )
+        .await
+    }
+    .await;
     if result.is_ok() {
-        leptos_axum::redirect("/leads");
+        leptos_axum::redirect("/leads?password=changed");
+    }
+    ctx::finish(result)
+}
+
+/// A manager e-mails a user of their organisation a link to choose a new password.
+#[server(prefix = "/api", endpoint = "send_password_reset")]
+pub async fn send_password_reset(user_id: uuid::Uuid) -> Result<(), AppError> {
+    use crate::{api::ctx, rules::authz::Capability::ManageUsers, server};
+    let result = async {
+        let caller = server::auth::require(ManageUsers).await?;
+        let state = ctx::state()?;
+        server::auth::passwords::send_reset(
+            &state.pool,
+            &state.config.public_base_url,
+            caller,
+            ctx::ip(),
+            user_id,
+        )
+        .await
+    }
+    .await;
+    ctx::finish(result)
+}
+
+/// Someone with a reset link chooses a new password (no sign-in).
+#[server(prefix = "/api", endpoint = "reset_password")]
+pub async fn reset_password(
+    token: String,
+    new_password: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    use crate::{api::ctx, server};
+    let result = server::auth::passwords::reset(
+        &ctx::state()?.pool,
+        ctx::ip(),
+        &token,
+        new_password.into(),
+        confirm.into(),
+    )
+    .await;
+    if result.is_ok() {
+        leptos_axum::redirect("/login?reset=done");
     }
     ctx::finish(result)
 }

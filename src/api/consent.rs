@@ -128,16 +128,24 @@ pub async fn get_public_consent_form(org: String) -> Result<PublicConsentForm, A
             .await?
             .ok_or(AppError::NotFound)?;
         let mut conn = pool.acquire().await?;
+        let text_number: Option<String> =
+            sqlx::query_scalar("SELECT phone_numbers[1] FROM messaging_settings WHERE org_id = $1")
+                .bind(org_id)
+                .fetch_optional(&mut *conn)
+                .await?
+                .flatten();
         Ok(PublicConsentForm {
             org_name: server::db::orgs::profile(&mut *conn, org_id).await?.name,
             wordings: server::consent::wording::load(&mut conn, org_id).await?,
+            text_number: text_number.map(|n| crate::model::E164::from_stored(n).display()),
         })
     }
     .await;
     ctx::finish(result)
 }
 
-/// A visitor's agreement from the public form; afterwards the page says what was recorded.
+/// A visitor's agreement from the public form: it waits for the number's YES, and the page
+/// says so (or, for a number that opted out, how to opt back in).
 #[server(prefix = "/api", endpoint = "give_consent")]
 pub async fn give_consent(input: PublicConsentInput) -> Result<(), AppError> {
     use crate::{api::ctx, server};
@@ -149,21 +157,27 @@ pub async fn give_consent(input: PublicConsentInput) -> Result<(), AppError> {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string)
         });
-        let outcome = server::consent::record::public_form(
+        use server::consent::record::{public_form, FormOutcome};
+        let outcome = public_form(
             &ctx::state()?.pool,
             ctx::ip(),
             user_agent.as_deref(),
             &input,
         )
         .await?;
-        let done = outcome
-            .categories
-            .iter()
-            .map(|c| c.as_str())
-            .collect::<Vec<_>>()
-            .join(",");
+        let query = match outcome {
+            FormOutcome::Pending { categories } => format!(
+                "pending={}",
+                categories
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+            FormOutcome::OptedOut => "opted_out=1".to_string(),
+        };
         leptos_axum::redirect(&format!(
-            "/consent/{}?recorded={done}",
+            "/consent/{}?{query}",
             crate::rules::url::encode(input.org.trim())
         ));
         Ok(())

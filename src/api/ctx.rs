@@ -24,8 +24,8 @@ pub async fn session() -> Result<Session, AppError> {
 }
 
 pub fn ip() -> Option<IpAddr> {
-    let trust_proxy = use_context::<AppState>().is_some_and(|s| s.config.trust_proxy);
-    use_context::<Parts>().and_then(|parts| client_ip(&parts, trust_proxy))
+    let proxies = use_context::<AppState>().map_or(0, |s| s.config.trusted_proxies);
+    use_context::<Parts>().and_then(|parts| client_ip(&parts, proxies))
 }
 
 /// Gives an error its HTTP status. Plain HTML form posts (no JavaScript) are left alone:

@@ -28,6 +28,7 @@ pub async fn save_messaging_settings(input: SettingsInput) -> Result<(), AppErro
         server::messaging::settings::save(
             &state.pool,
             state.config.data_key.as_ref(),
+            state.config.allow_custom_carrier_urls,
             caller,
             ctx::ip(),
             input,

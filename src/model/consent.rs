@@ -155,6 +155,8 @@ pub struct ConsentWording {
 pub struct PublicConsentForm {
     pub org_name: String,
     pub wordings: Vec<ConsentWording>,
+    /// The number customers text (START, STOP), when the organisation has one.
+    pub text_number: Option<String>,
 }
 
 /// One row of the consent search and of the recent events.

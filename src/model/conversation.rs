@@ -143,6 +143,18 @@ pub struct Thread {
     pub can_reply: bool,
     pub can_assign: bool,
     pub assignees: Vec<crate::model::Assignee>,
+    /// For a web chat: what the visitor claimed and whether it was proven.
+    pub chat: Option<ChatClaim>,
+}
+
+/// A web chat's claim: the phone or e-mail the visitor typed, which proves nothing until
+/// they confirm a code sent to it or staff link the chat to its person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatClaim {
+    pub claimed: Option<String>,
+    /// `code` (the visitor proved it) or `staff` (linked by hand); none while unproven.
+    pub verified_how: Option<String>,
+    pub ended: bool,
 }
 
 /// The inbox filters as they appear in the URL; empty means "not given".

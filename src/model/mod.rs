@@ -21,8 +21,8 @@ pub use consent::{
     RecordOptOutInput, Verification,
 };
 pub use conversation::{
-    CallView, Channel, ConversationRow, ConversationStatus, DeliveryStatus, Direction, InboxPage,
-    InboxQuery, MessageCategory, MessageView, SendCheck, Sender, Thread,
+    CallView, Channel, ChatClaim, ConversationRow, ConversationStatus, DeliveryStatus, Direction,
+    InboxPage, InboxQuery, MessageCategory, MessageView, SendCheck, Sender, Thread,
 };
 pub use email::Email;
 pub use form::FieldErrors;
@@ -36,10 +36,10 @@ pub use phone::E164;
 pub use privacy::{
     AuditPage, AuditQuery, AuditRow, CorrectionInput, DataClassCount, DueState, ExecutionReport,
     PersonRecords, PrivacyQuery, PrivacyRequestInput, PrivacyRequestKind, PrivacyRequestPage,
-    PrivacyRequestRow, PrivacyRequestStatus, PrivacyRequestView, PrivacySettings, RequestStep,
-    RetentionCounts,
+    PrivacyRequestRow, PrivacyRequestStatus, PrivacyRequestView, PrivacySettings, RejectionReason,
+    RequestStep, RetentionCounts, DUE_SOON_DAYS,
 };
 pub use role::Role;
-pub use settings::{ChatLine, SettingsInput, SettingsView};
+pub use settings::{ChatLine, ChatView, SettingsInput, SettingsView};
 pub use user::{CurrentUser, UserSummary};
 pub use vin::Vin;

@@ -32,6 +32,17 @@ impl E164 {
         Ok(E164(number.format().mode(Mode::E164).to_string()))
     }
 
+    /// Whether the number belongs to `region` (ISO 3166 alpha-2): public pages text only
+    /// numbers of the organisation's own country unless it allows others.
+    #[cfg(feature = "ssr")]
+    pub fn is_in(&self, region: &str) -> bool {
+        use phonenumber::country::Id;
+        let Ok(wanted) = region.parse::<Id>() else {
+            return false;
+        };
+        phonenumber::parse(None, &self.0).is_ok_and(|n| n.country().id() == Some(wanted))
+    }
+
     /// Trusts a value that came out of the database (checked there by a constraint).
     pub fn from_stored(value: String) -> E164 {
         E164(value)
@@ -87,6 +98,17 @@ mod tests {
             E164::parse("+44 20 7946 0958", "US").unwrap().as_str(),
             "+442079460958"
         );
+    }
+
+    #[test]
+    fn knows_which_country_a_number_belongs_to() {
+        let chicago = E164::parse("(312) 555-0142", "US").unwrap();
+        let london = E164::parse("+44 20 7946 0958", "US").unwrap();
+        assert!(chicago.is_in("US"));
+        assert!(!chicago.is_in("GB"));
+        assert!(london.is_in("GB"));
+        assert!(!london.is_in("US"));
+        assert!(!chicago.is_in("not a region"));
     }
 
     #[test]

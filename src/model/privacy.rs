@@ -42,6 +42,66 @@ impl PrivacyRequestStatus {
     }
 }
 
+/// Why a request is refused. The requester is told one of these fixed texts, never words
+/// typed by staff: a rejection texts or mails a number or address anyone may have typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RejectionReason {
+    NotVerified,
+    Duplicate,
+    NoData,
+    Excessive,
+}
+
+impl RejectionReason {
+    pub const ALL: [RejectionReason; 4] = [
+        RejectionReason::NotVerified,
+        RejectionReason::Duplicate,
+        RejectionReason::NoData,
+        RejectionReason::Excessive,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectionReason::NotVerified => "not_verified",
+            RejectionReason::Duplicate => "duplicate",
+            RejectionReason::NoData => "no_data",
+            RejectionReason::Excessive => "excessive",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RejectionReason::NotVerified => "Identity could not be verified",
+            RejectionReason::Duplicate => "Repeats a request already handled",
+            RejectionReason::NoData => "No personal data matches",
+            RejectionReason::Excessive => "Manifestly unfounded or excessive",
+        }
+    }
+
+    /// What the requester is told, after "we cannot act on your privacy request:".
+    pub fn text(self) -> &'static str {
+        match self {
+            RejectionReason::NotVerified => "we could not confirm that you are the person whose data you asked about. You may file a new request and verify it with the code we send.",
+            RejectionReason::Duplicate => "it repeats a request of yours that we are already handling or have answered.",
+            RejectionReason::NoData => "we hold no personal data that matches the contact details you gave.",
+            RejectionReason::Excessive => "it is manifestly unfounded or excessive. You may complain to your data-protection authority.",
+        }
+    }
+}
+
+impl FromStr for RejectionReason {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        RejectionReason::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s.trim())
+            .ok_or_else(|| "Choose a reason from the list.".to_string())
+    }
+}
+
+/// A request due within this many days is highlighted, like an overdue one.
+pub const DUE_SOON_DAYS: i64 = 3;
+
 /// How a request is doing against its deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DueState {

@@ -13,6 +13,8 @@ pub struct SettingsView {
     pub public_base_url: String,
     pub has_whatsapp_secret: bool,
     pub whatsapp_verify_token: String,
+    /// Public pages may text numbers of other countries.
+    pub allow_foreign_numbers: bool,
 }
 
 /// The settings form as typed. An empty secret field keeps the stored secret.
@@ -27,6 +29,8 @@ pub struct SettingsInput {
     pub public_base_url: String,
     pub whatsapp_app_secret: String,
     pub whatsapp_verify_token: String,
+    /// A ticked checkbox sends a value; an unticked one sends nothing.
+    pub allow_foreign_numbers: Option<String>,
 }
 
 /// One line of a web chat as the visitor sees it.
@@ -35,4 +39,18 @@ pub struct ChatLine {
     pub from_visitor: bool,
     pub body: String,
     pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The visitor's web chat: what was said since it began, and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatView {
+    pub lines: Vec<ChatLine>,
+    /// The phone or e-mail the visitor typed, as they typed it (a claim until proven).
+    pub claimed: Option<String>,
+    /// The visitor proved the claim, or staff linked the chat to its person.
+    pub verified: bool,
+    /// The visitor ended the chat (a STOP before it was proven).
+    pub ended: bool,
+    /// A code is on its way to the claimed contact.
+    pub code_sent: bool,
 }

@@ -16,6 +16,8 @@ pub struct CurrentUser {
     pub vertical: Vertical,
     /// Open privacy requests due within three days or overdue: shown in the navigation.
     pub urgent_requests: i64,
+    /// A manager chose the password: the person must choose their own before anything else.
+    pub must_change_password: bool,
 }
 
 /// One row of the manager's user list.

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 pub enum Capability {
     /// Any signed-in member of the organisation.
     SignedIn,
+    /// Change one's own password: the one thing an account that must choose its own
+    /// password may do.
+    ChangeOwnPassword,
     ViewLeads,
     /// Create and edit leads, change their status, add notes.
     EditLeads,
@@ -54,6 +57,7 @@ impl Role {
             Role::Agent => matches!(
                 capability,
                 SignedIn
+                    | ChangeOwnPassword
                     | ViewLeads
                     | EditLeads
                     | ViewConversations
@@ -203,7 +207,10 @@ mod tests {
     }
 
     #[test]
-    fn every_role_is_signed_in() {
+    fn every_role_is_signed_in_and_changes_its_own_password() {
         assert!(Role::ALL.into_iter().all(|role| role.may(SignedIn)));
+        assert!(Role::ALL
+            .into_iter()
+            .all(|role| role.may(ChangeOwnPassword)));
     }
 }

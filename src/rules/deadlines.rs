@@ -72,7 +72,7 @@ pub enum Urgency {
     OnTime,
 }
 
-pub const DUE_SOON_DAYS: i64 = 3;
+pub use crate::model::DUE_SOON_DAYS;
 
 pub fn urgency(due: NaiveDate, today: NaiveDate) -> Urgency {
     match (due - today).num_days() {

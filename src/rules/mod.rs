@@ -5,7 +5,7 @@ pub mod authz;
 pub mod consent;
 pub mod keywords;
 pub mod lead_query;
-pub mod login_limit;
+pub mod limits;
 // Time-zone rules need the zone database, which only the server carries.
 #[cfg(feature = "ssr")]
 pub mod deadlines;

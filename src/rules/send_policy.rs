@@ -19,17 +19,19 @@ pub struct SendFacts {
     pub review: bool,
     /// A privacy request restricted processing of this person: nothing goes out.
     pub restricted: bool,
+    /// The web-chat visitor ended the chat (a STOP typed in a chat nobody verified).
+    pub ended: bool,
 }
 
 pub fn may_send(facts: &SendFacts, category: MessageCategory) -> Result<(), String> {
     if facts.restricted {
-        return Err(
-            "Processing of this person's data is restricted (a privacy request): nothing may be sent."
-                .into(),
-        );
+        return Err(RESTRICTED.into());
     }
     if facts.channel == Channel::Voice {
         return Err("A call cannot receive a text message; reply by SMS instead.".into());
+    }
+    if facts.ended {
+        return Err("The visitor ended this chat; nothing more can be sent to it.".into());
     }
     if !facts.has_address {
         return Err("This lead has no phone number to send to.".into());
@@ -43,21 +45,111 @@ pub fn may_send(facts: &SendFacts, category: MessageCategory) -> Result<(), Stri
     allows(&facts.ledger, category, facts.customer_initiated)
 }
 
-/// A message the system sends in answer to the customer (a keyword's answer, a privacy
-/// request's code): it needs no consent of its own, but an opt-out that came after it was
-/// queued stops it, except the one confirmation of that opt-out (SPEC §3.4) and what a
-/// privacy request the person just made calls for (its code and notices: a one-time
-/// answer to their own request, which an opted-out person may well make).
-pub fn may_send_answer(purpose: &str, ledger: &[Event]) -> Result<(), String> {
-    use crate::rules::consent::{standing, Standing};
-    if matches!(purpose, "opt_out_confirmation" | "privacy") {
-        return Ok(());
+/// Why the system sends a text of its own (`messages.purpose`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// The one confirmation of an opt-out (SPEC §3.4).
+    OptOutConfirmation,
+    /// The answer to START (§3.6).
+    OptInConfirmation,
+    /// The answer to HELP (§3.7).
+    Help,
+    /// A privacy request's acknowledgement or outcome.
+    PrivacyNotice,
+    /// A privacy request's one-time code.
+    PrivacyCode,
+    /// The consent form's "reply YES to confirm".
+    OptInRequest,
+    /// The code that proves a web-chat visitor holds the number they typed.
+    ChatCode,
+}
+
+impl Purpose {
+    pub const ALL: [Purpose; 7] = [
+        Purpose::OptOutConfirmation,
+        Purpose::OptInConfirmation,
+        Purpose::Help,
+        Purpose::PrivacyNotice,
+        Purpose::PrivacyCode,
+        Purpose::OptInRequest,
+        Purpose::ChatCode,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::OptOutConfirmation => "opt_out_confirmation",
+            Purpose::OptInConfirmation => "opt_in_confirmation",
+            Purpose::Help => "help",
+            Purpose::PrivacyNotice => "privacy",
+            Purpose::PrivacyCode => "privacy_code",
+            Purpose::OptInRequest => "opt_in_request",
+            Purpose::ChatCode => "chat_code",
+        }
     }
-    match standing(ledger, MessageCategory::Conversational) {
+
+    pub fn parse(value: &str) -> Option<Purpose> {
+        Purpose::ALL.into_iter().find(|p| p.as_str() == value)
+    }
+
+    /// Counted against the daily caps on system texts (SPEC §3.12). The one confirmation
+    /// of an opt-out is not: it happens once per opt-out and must go.
+    pub fn capped(self) -> bool {
+        self != Purpose::OptOutConfirmation
+    }
+
+    /// The text carries a one-time code: staff see it masked.
+    pub fn carries_code(self) -> bool {
+        matches!(self, Purpose::PrivacyCode | Purpose::ChatCode)
+    }
+}
+
+/// What staff see of a text that carries a one-time code: every run of six digits hidden.
+pub fn mask_codes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut digits = String::new();
+    let flush = |digits: &mut String, out: &mut String| {
+        if digits.len() == 6 {
+            out.push_str("••••••");
+        } else {
+            out.push_str(digits);
+        }
+        digits.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else {
+            flush(&mut digits, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut digits, &mut out);
+    out
+}
+
+/// A text the system sends on its own needs no consent of its own, but an opt-out or a
+/// restriction that came after it was queued stops it, with two exceptions: the one
+/// confirmation of an opt-out still goes to a number that opted out (SPEC §3.4), and a
+/// one-time code the person asked for goes whatever their standing (a person who opted
+/// out may still ask for their data). A privacy request's notices ignore a restriction
+/// (it is their own request) but not an opt-out.
+pub fn may_send_answer(purpose: Purpose, facts: &SendFacts) -> Result<(), String> {
+    use crate::rules::consent::{standing, Standing};
+    match purpose {
+        Purpose::PrivacyCode | Purpose::ChatCode => return Ok(()),
+        Purpose::PrivacyNotice => {}
+        _ if facts.restricted => return Err(RESTRICTED.into()),
+        Purpose::OptOutConfirmation => return Ok(()),
+        _ => {}
+    }
+    match standing(&facts.ledger, MessageCategory::Conversational) {
         Standing::Revoked(summary) => Err(format!("The customer opted out ({summary}).")),
         _ => Ok(()),
     }
 }
+
+const RESTRICTED: &str =
+    "Processing of this person's data is restricted (a privacy request): nothing may be sent.";
 
 #[cfg(test)]
 mod tests {
@@ -72,6 +164,7 @@ mod tests {
             ledger: Vec::new(),
             review: false,
             restricted: false,
+            ended: false,
         }
     }
 
@@ -82,14 +175,80 @@ mod tests {
             categories: MessageCategory::ALL.to_vec(),
             summary: "STOP".into(),
         };
-        assert_eq!(may_send_answer("help", &[]), Ok(()));
-        assert!(may_send_answer("help", std::slice::from_ref(&stop)).is_err());
-        assert!(may_send_answer("opt_in_confirmation", std::slice::from_ref(&stop)).is_err());
+        let opted_out = SendFacts {
+            ledger: vec![stop],
+            ..started()
+        };
+        assert_eq!(may_send_answer(Purpose::Help, &started()), Ok(()));
+        assert!(may_send_answer(Purpose::Help, &opted_out).is_err());
+        assert!(may_send_answer(Purpose::OptInConfirmation, &opted_out).is_err());
+        assert!(may_send_answer(Purpose::OptInRequest, &opted_out).is_err());
         assert_eq!(
-            may_send_answer("privacy", std::slice::from_ref(&stop)),
+            may_send_answer(Purpose::OptOutConfirmation, &opted_out),
             Ok(())
         );
-        assert_eq!(may_send_answer("opt_out_confirmation", &[stop]), Ok(()));
+    }
+
+    #[test]
+    fn a_number_that_opted_out_gets_only_the_code_it_asked_for() {
+        let opted_out = SendFacts {
+            ledger: vec![Event {
+                grant: None,
+                categories: MessageCategory::ALL.to_vec(),
+                summary: "STOP".into(),
+            }],
+            ..started()
+        };
+        assert_eq!(may_send_answer(Purpose::PrivacyCode, &opted_out), Ok(()));
+        assert_eq!(may_send_answer(Purpose::ChatCode, &opted_out), Ok(()));
+        assert!(may_send_answer(Purpose::PrivacyNotice, &opted_out)
+            .unwrap_err()
+            .contains("opted out"));
+    }
+
+    #[test]
+    fn purposes_round_trip_and_only_the_opt_out_confirmation_is_uncapped() {
+        for purpose in Purpose::ALL {
+            assert_eq!(Purpose::parse(purpose.as_str()), Some(purpose));
+            assert_eq!(purpose.capped(), purpose != Purpose::OptOutConfirmation);
+        }
+        assert_eq!(Purpose::parse("marketing"), None);
+    }
+
+    #[test]
+    fn codes_are_masked_but_other_numbers_are_not() {
+        assert_eq!(
+            mask_codes("Your code is 042917. Ref 12345, due 2026-12-01."),
+            "Your code is ••••••. Ref 12345, due 2026-12-01."
+        );
+        assert_eq!(mask_codes("1234567 and 123456"), "1234567 and ••••••");
+        assert_eq!(mask_codes(""), "");
+    }
+
+    #[test]
+    fn an_ended_chat_takes_nothing_more() {
+        let ended = SendFacts {
+            channel: Channel::Chat,
+            ended: true,
+            ..started()
+        };
+        assert!(may_send(&ended, MessageCategory::Conversational)
+            .unwrap_err()
+            .contains("ended"));
+    }
+
+    #[test]
+    fn a_restriction_stops_keyword_answers_but_not_the_privacy_requests_own_notices() {
+        let restricted = SendFacts {
+            restricted: true,
+            ..started()
+        };
+        assert!(may_send_answer(Purpose::Help, &restricted)
+            .unwrap_err()
+            .contains("restricted"));
+        assert!(may_send_answer(Purpose::OptOutConfirmation, &restricted).is_err());
+        assert_eq!(may_send_answer(Purpose::PrivacyNotice, &restricted), Ok(()));
+        assert_eq!(may_send_answer(Purpose::PrivacyCode, &restricted), Ok(()));
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Query strings for links the UI builds (pagination, export).
+//! Query strings for links the UI builds (pagination, export), and which carrier API
+//! addresses the server may hand a carrier's secret to.
 
 use crate::model::LeadQuery;
 
@@ -32,6 +33,20 @@ pub fn lead_query_string(query: &LeadQuery, cursor: Option<&str>) -> String {
         .join("&")
 }
 
+/// A carrier API base URL the worker may send the organisation's auth token to: Twilio's
+/// API or a SignalWire space, over https, with nothing but the host (no user, port or
+/// path tricks). Anything else needs the server's `ALLOW_CUSTOM_CARRIER_URLS`.
+pub fn is_known_carrier_api(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("https://") else {
+        return false;
+    };
+    let host = rest.trim_end_matches('/');
+    let label = |l: &str| {
+        !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    host == "api.twilio.com" || host.strip_suffix(".signalwire.com").is_some_and(label)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,6 +54,31 @@ mod tests {
     #[test]
     fn encodes_everything_but_unreserved_characters() {
         assert_eq!(encode("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+    }
+
+    #[test]
+    fn only_the_carriers_own_https_hosts_are_known() {
+        for good in [
+            "https://api.twilio.com",
+            "https://api.twilio.com/",
+            "https://example-space.signalwire.com",
+        ] {
+            assert!(is_known_carrier_api(good), "{good}");
+        }
+        for bad in [
+            "http://api.twilio.com",
+            "https://api.twilio.com.evil.example",
+            "https://evil.example/api.twilio.com",
+            "https://api.twilio.com@evil.example",
+            "https://api.twilio.com:8443",
+            "https://a.b.signalwire.com",
+            "https://signalwire.com",
+            "https://evil.example?.signalwire.com",
+            "https://127.0.0.1:9000",
+            "",
+        ] {
+            assert!(!is_known_carrier_api(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -46,7 +46,8 @@ enum Command {
         #[arg(long)]
         role: String,
     },
-    /// Seed the demo dealership and its users (does nothing if present).
+    /// Seed the demo dealership and its users (does nothing if present). Development only:
+    /// the demo password and carrier token are published.
     SeedDemo,
     /// Add synthetic leads (COPY) and messages to an organisation, for benchmarks.
     SeedBulk {
@@ -118,7 +119,7 @@ pub async fn run() -> anyhow::Result<()> {
             println!("created user {email}");
             Ok(())
         }
-        Command::SeedDemo => seed::seed_demo(&pool, config.data_key.as_ref()).await,
+        Command::SeedDemo => seed::seed_demo_for(&pool, &config).await,
         Command::RunRetention { org, dry_run } => {
             run_retention(&pool, org.as_deref(), dry_run).await
         }
@@ -200,10 +201,12 @@ pub async fn create_user(
         email: &email,
         role,
         password_hash: &password_hash,
+        // The administrator typed this password for themselves, at the server's console.
+        must_change_password: false,
     };
     let id = match db::users::insert(&mut *tx, &user).await {
         Err(e) if db::is_unique_violation(&e, db::users::EMAIL_KEY) => {
-            bail!("email: {email} already has an account")
+            bail!("email: {email} already has an account in {org}")
         }
         other => other?,
     };
@@ -281,9 +284,16 @@ async fn serve(pool: PgPool, config: Config) -> anyhow::Result<()> {
     let run_worker = config.run_worker;
     let data_key = config.data_key.clone();
     let public_base_url = config.public_base_url.clone();
+    let mailer = super::mail::Mailer::new(
+        config.smtp_url.as_deref(),
+        &config.mail_dir,
+        &config.mail_from,
+    )?;
+    let carrier_urls = config.allow_custom_carrier_urls;
     let state = AppState::start(pool.clone(), leptos_options, config);
     if run_worker {
-        super::messaging::outbox::spawn(pool.clone(), data_key, public_base_url);
+        super::messaging::outbox::spawn(pool.clone(), data_key, public_base_url, carrier_urls);
+        super::mail::spawn(pool.clone(), mailer);
         super::privacy::retention::spawn(pool.clone());
     }
 

@@ -22,8 +22,9 @@ pub struct Config {
     pub public_base_url: String,
     pub cookie_secure: bool,
     pub session_idle: Duration,
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
-    pub trust_proxy: bool,
+    /// How many proxies of ours stand in front of the server: the client address is the
+    /// one the outermost of them added to `X-Forwarded-For` (0: the socket's peer).
+    pub trusted_proxies: usize,
     pub development: bool,
     pub json_logs: bool,
     /// Encrypts carrier secrets at rest; without it no secret can be saved.
@@ -32,6 +33,15 @@ pub struct Config {
     pub run_worker: bool,
     /// PostgreSQL connections this process keeps at most.
     pub db_connections: u32,
+    /// SMTP server for outgoing mail; without one, mail is written to `mail_dir`.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub mail_dir: std::path::PathBuf,
+    /// Carrier API addresses other than the carriers' own (a test stub, a self-hosted
+    /// gateway). Off by default: the worker hands the carrier's secret to that address.
+    pub allow_custom_carrier_urls: bool,
+    /// How often a live-event stream checks that its session still stands.
+    pub events_recheck: Duration,
 }
 
 impl Config {
@@ -59,7 +69,7 @@ impl Config {
                 .to_string(),
             cookie_secure: flag("COOKIE_SECURE")?.unwrap_or(!development),
             session_idle: Duration::from_secs(idle_minutes * 60),
-            trust_proxy: flag("TRUST_PROXY")?.unwrap_or(false),
+            trusted_proxies: proxies(var("TRUST_PROXY").as_deref())?,
             development,
             json_logs: flag("LOG_JSON")?.unwrap_or(!development),
             data_key: var("DATA_KEY")
@@ -76,6 +86,14 @@ impl Config {
                 })
                 .transpose()?
                 .unwrap_or_else(default_db_connections),
+            smtp_url: var("SMTP_URL"),
+            mail_from: var("MAIL_FROM")
+                .unwrap_or_else(|| "ConsentDesk <no-reply@localhost>".into()),
+            mail_dir: var("MAIL_DIR")
+                .unwrap_or_else(|| ".data/mail".into())
+                .into(),
+            allow_custom_carrier_urls: flag("ALLOW_CUSTOM_CARRIER_URLS")?.unwrap_or(false),
+            events_recheck: Duration::from_secs(60),
         })
     }
 
@@ -86,13 +104,33 @@ impl Config {
             public_base_url: "http://127.0.0.1:3000".into(),
             cookie_secure: false,
             session_idle: Duration::from_secs(3600),
-            trust_proxy: false,
+            trusted_proxies: 0,
             development: true,
             json_logs: false,
             data_key: DataKey::from_base64(TEST_DATA_KEY).ok(),
             run_worker: false,
             db_connections: default_db_connections(),
+            smtp_url: None,
+            mail_from: "ConsentDesk <no-reply@localhost>".into(),
+            mail_dir: std::env::temp_dir().join("consentdesk-test-mail"),
+            allow_custom_carrier_urls: true,
+            events_recheck: Duration::from_secs(1),
         }
+    }
+}
+
+/// `TRUST_PROXY`: unset or false for none, true for one, or the number of proxies.
+fn proxies(value: Option<&str>) -> anyhow::Result<usize> {
+    match value.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("0" | "false" | "no" | "off") => Ok(0),
+        Some("true" | "yes" | "on") => Ok(1),
+        Some(n) => n
+            .parse()
+            .ok()
+            .filter(|n| (1..=10).contains(n))
+            .with_context(|| {
+                format!("TRUST_PROXY must be true, false or a number of proxies (1-10), not {n:?}")
+            }),
     }
 }
 

@@ -74,6 +74,10 @@ pub fn build(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), csrf::guard))
         .layer(middleware::from_fn(undecodable_is_400))
         .layer(sessions)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            super::security_headers::add,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -131,6 +131,15 @@ const DEMO_LEADS: [DemoLead; 8] = [
     ),
 ];
 
+/// `seed_demo`, refused outside development: its accounts share a published password and
+/// its carrier token is known, so a production database never gets them.
+pub async fn seed_demo_for(pool: &PgPool, config: &super::config::Config) -> anyhow::Result<()> {
+    if !config.development {
+        anyhow::bail!("seed-demo creates accounts with a published password and a known carrier token; it runs only with APP_ENV=development or APP_ENV=test");
+    }
+    seed_demo(pool, config.data_key.as_ref()).await
+}
+
 /// Creates the demo organisation unless it exists; safe to run on every start.
 pub async fn seed_demo(pool: &PgPool, data_key: Option<&DataKey>) -> anyhow::Result<()> {
     if db::orgs::id_by_slug(pool, DEMO_SLUG).await?.is_some() {
@@ -239,7 +248,8 @@ async fn seed_demo_inbox(
     seed_demo_consent(pool, org_id).await
 }
 
-/// Consent evidence to look at: a web-form opt-in to both kinds of message, and a STOP.
+/// Consent evidence to look at: a web-form opt-in to both kinds of message confirmed by
+/// the number's YES, and a STOP.
 async fn seed_demo_consent(pool: &PgPool, org_id: Uuid) -> anyhow::Result<()> {
     use crate::model::PublicConsentInput;
     use crate::server::consent::{record, wording};
@@ -270,6 +280,19 @@ async fn seed_demo_consent(pool: &PgPool, org_id: Uuid) -> anyhow::Result<()> {
     )
     .await
     .map_err(|e| anyhow::anyhow!("demo consent: {e}"))?;
+    // The form's opt-in counts once the number confirms it with YES.
+    let maria = E164::parse("(312) 555-0142", "US").map_err(anyhow::Error::msg)?;
+    let yes = InboundMessage {
+        org_id,
+        channel: Channel::Sms,
+        provider_id: "SMdemo5",
+        from: &maria,
+        body: "YES",
+        media_count: 0,
+    };
+    inbound::receive(pool, yes)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo YES: {e}"))?;
     let from = E164::parse("(773) 555-0188", "US").map_err(anyhow::Error::msg)?;
     let stop = InboundMessage {
         org_id,
@@ -437,8 +460,8 @@ pub async fn seed_messages(pool: &PgPool, org: &str, count: i64) -> anyhow::Resu
         .with_context(|| format!("no organisation {org:?}"))?;
     let started = std::time::Instant::now();
     let conversations = sqlx::query(
-        "INSERT INTO conversations (org_id, lead_id, channel, customer_initiated, assigned_to, last_activity_at)
-         SELECT l.org_id, l.id, 'sms', true, l.assigned_to, now() - (random() * interval '30 days')
+        "INSERT INTO conversations (org_id, lead_id, channel, customer_initiated, last_activity_at)
+         SELECT l.org_id, l.id, 'sms', true, now() - (random() * interval '30 days')
          FROM leads l
          WHERE l.org_id = $1 AND l.phone IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.lead_id = l.id AND c.channel = 'sms')

@@ -45,13 +45,15 @@ pub async fn create(
         email: &email,
         role,
         password_hash: &password_hash,
+        // The manager chose it: it works once, then the person chooses their own.
+        must_change_password: true,
     };
     let id = match db::users::insert(&mut *tx, &new_user).await {
         Ok(id) => id,
         Err(e) if db::is_unique_violation(&e, db::users::EMAIL_KEY) => {
             return Err(AppError::field(
                 "email",
-                "An account with this email already exists.",
+                "Someone in your organisation already has an account with this email.",
             ));
         }
         Err(e) => return Err(e.into()),

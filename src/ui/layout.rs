@@ -1,5 +1,5 @@
 use crate::api::auth::{signed_in_user, Logout};
-use crate::model::CurrentUser;
+use crate::model::{CurrentUser, DUE_SOON_DAYS};
 use crate::rules::authz::areas_for;
 use crate::ui::components::ErrorPage;
 use leptos::prelude::*;
@@ -13,6 +13,7 @@ pub fn Layout() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match user.await {
+                    Ok(Some(user)) if user.must_change_password => view! { <Redirect path="/account/password"/> }.into_any(),
                     Ok(Some(user)) => view! { <SignedIn user/> }.into_any(),
                     Ok(None) => view! { <Redirect path="/login"/> }.into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
@@ -34,7 +35,7 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
             let badge = (href == "/privacy-requests" && urgent > 0).then(|| {
                 view! {
                     " "<span class="badge urgent" data-testid="urgent-requests"
-                        title="Due within 3 days or overdue">{urgent}</span>
+                        title=format!("Due within {DUE_SOON_DAYS} days or overdue")>{urgent}</span>
                 }
             });
             view! { <li><A href=href>{label}{badge}</A></li> }
@@ -53,6 +54,7 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
                     " · "
                     <span data-testid="org-name">{user.org_name.clone()}</span>
                 </span>
+                <A href="/account/password" attr:class="link-button">"Password"</A>
                 <ActionForm action=logout>
                     <button type="submit" class="link-button">"Sign out"</button>
                 </ActionForm>

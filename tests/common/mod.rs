@@ -19,13 +19,20 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app(pool: PgPool) -> TestApp {
+    spawn_app_with(pool, |_| {}).await
+}
+
+/// `spawn_app`, with the test configuration changed first (a proxy in front, https…).
+pub async fn spawn_app_with(pool: PgPool, change: impl FnOnce(&mut Config)) -> TestApp {
     // Server-side errors show in a failing test's output.
     let _ = tracing_subscriber::fmt()
         .with_env_filter("warn")
         .with_test_writer()
         .try_init();
     let leptos_options = LeptosOptions::builder().output_name("consentdesk").build();
-    let state = AppState::start(pool.clone(), leptos_options, Config::for_tests(""));
+    let mut config = Config::for_tests("");
+    change(&mut config);
+    let state = AppState::start(pool.clone(), leptos_options, config);
     let app = router::build(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -267,6 +274,8 @@ pub async fn run_outbox(pool: &PgPool, http: &reqwest::Client, batch: i64) -> us
         http,
         key: Some(&key),
         public_base_url: PUBLIC_BASE,
+        // The tests' carrier is a local stub.
+        allow_custom_urls: true,
     };
     outbox::run_once(pool, &sender, batch).await.unwrap()
 }
@@ -302,4 +311,62 @@ pub async fn text_north(app: &TestApp, sid: &str, from: &str, body: &str) {
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK, "texting {body:?}");
+}
+
+/// A web-chat visitor who started a chat: the client carries the chat cookie.
+pub async fn chat_visitor(app: &TestApp, org: &str, name: &str, contact: &str) -> Client {
+    let mut visitor = app.client();
+    let started = visitor
+        .call(
+            "start_chat",
+            &[("org", org), ("name", name), ("contact", contact)],
+        )
+        .await;
+    assert_eq!(started.status(), StatusCode::OK, "starting a chat");
+    visitor.cookie = Some(
+        started.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string(),
+    );
+    visitor
+}
+
+/// What the newest system text of a purpose really says, as its recipient reads it (the
+/// outbox's secret text when it carries a code, else the message).
+pub async fn text_received(pool: &PgPool, purpose: &str) -> String {
+    sqlx::query_scalar(
+        "SELECT coalesce(o.secret_body, m.body) FROM messages m LEFT JOIN outbox o ON o.message_id = m.id
+         WHERE m.purpose = $1 ORDER BY m.created_at DESC LIMIT 1",
+    )
+    .bind(purpose)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+/// The newest mail to `to` that says `containing`, as its recipient reads it (before the
+/// worker delivers it).
+pub async fn mail_received(pool: &PgPool, to: &str, containing: &str) -> String {
+    sqlx::query_scalar(
+        "SELECT coalesce(secret_body, body) FROM outbound_mail
+         WHERE recipient = $1 AND strpos(coalesce(secret_body, body), $2) > 0
+         ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(to)
+    .bind(containing)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+/// The six-digit code in a message.
+pub fn code_in(text: &str) -> String {
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap_or_else(|| panic!("no code in {text:?}"))
+        .to_string()
 }

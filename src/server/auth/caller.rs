@@ -18,6 +18,15 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// Which leads, and so which conversations, this caller sees at all.
+    pub fn scope(self) -> crate::server::db::leads::Scope {
+        crate::server::db::leads::Scope {
+            org_id: self.org_id,
+            user_id: self.user_id,
+            own_only: self.role == Role::Agent,
+        }
+    }
+
     pub fn may(self, capability: Capability) -> Result<Caller, AppError> {
         if self.role.may(capability) {
             Ok(self)
@@ -28,9 +37,33 @@ impl Caller {
 }
 
 /// Resolves the session to a live account. A session whose user is gone, deactivated,
-/// or whose epoch is stale (deactivated, password changed) is ended on the spot.
+/// or whose epoch is stale (deactivated, password changed) is ended on the spot. An
+/// account that must first choose its own password may do nothing else.
 pub async fn resolve(pool: &PgPool, session: &Session) -> Result<Caller, AppError> {
-    resolve_user(pool, session).await.map(|(caller, _)| caller)
+    let (caller, user) = resolve_user(pool, session).await?;
+    if user.must_change_password {
+        return Err(AppError::PasswordChangeRequired);
+    }
+    Ok(caller)
+}
+
+/// `resolve` for a long-lived response (the live-event stream), whose session was read
+/// once when it began: asks the session store again, so a sign-out elsewhere, an expiry, a
+/// deactivation or a password change ends it.
+pub async fn recheck(pool: &PgPool, session: &Session) -> Result<Caller, AppError> {
+    use tower_sessions::SessionStore;
+    let id = session.id().ok_or(AppError::Unauthenticated)?;
+    let stored = tower_sessions_sqlx_store::PostgresStore::new(pool.clone())
+        .load(&id)
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "session store error");
+            AppError::Internal
+        })?;
+    if stored.is_none() {
+        return Err(AppError::Unauthenticated);
+    }
+    resolve(pool, session).await
 }
 
 /// `resolve`, with the person and organisation the page header shows (one query).
@@ -40,7 +73,7 @@ async fn resolve_user(pool: &PgPool, session: &Session) -> Result<(Caller, Curre
         return Err(AppError::Unauthenticated);
     };
     let row: Option<Account> = sqlx::query_as(
-        "SELECT u.org_id, u.role, u.active, u.session_epoch, u.name, u.email, o.name AS org_name, o.slug AS org_slug, o.vertical,
+        "SELECT u.org_id, u.role, u.active, u.session_epoch, u.must_change_password, u.name, u.email, o.name AS org_name, o.slug AS org_slug, o.vertical,
                 CASE WHEN u.role = 'agent' THEN 0 ELSE
                     (SELECT count(*) FROM privacy_requests r WHERE r.org_id = u.org_id
                          AND r.status NOT IN ('completed', 'rejected')
@@ -67,6 +100,7 @@ async fn resolve_user(pool: &PgPool, session: &Session) -> Result<(Caller, Curre
                 org_slug: a.org_slug,
                 vertical: a.vertical,
                 urgent_requests: a.urgent_requests,
+                must_change_password: a.must_change_password,
             },
         )),
         _ => {
@@ -82,6 +116,7 @@ struct Account {
     role: Role,
     active: bool,
     session_epoch: i32,
+    must_change_password: bool,
     name: String,
     email: String,
     org_name: String,
@@ -97,7 +132,11 @@ pub struct CallerCache(std::sync::Arc<std::sync::OnceLock<(Caller, CurrentUser)>
 
 /// For server functions: the caller, if signed in and allowed `capability`.
 pub async fn require(capability: Capability) -> Result<Caller, AppError> {
-    signed_in().await?.0.may(capability)
+    let (caller, user) = signed_in().await?;
+    if user.must_change_password && capability != Capability::ChangeOwnPassword {
+        return Err(AppError::PasswordChangeRequired);
+    }
+    caller.may(capability)
 }
 
 /// For the page frame: the signed-in person, from the same single lookup as `require`.

@@ -2,56 +2,60 @@
 
 use super::{password, session::AuthSession, Caller};
 use crate::error::AppError;
-use crate::rules::login_limit::{PER_ACCOUNT, PER_IP};
+use crate::rules::limits::{SIGN_IN_ACCOUNT_IP, SIGN_IN_IP};
 use crate::server::db::{self, audit::Actor};
-use chrono::Utc;
+use crate::server::rate_limit;
 use secrecy::SecretString;
 use serde_json::json;
 use sqlx::PgPool;
 use std::net::IpAddr;
 use tower_sessions::Session;
 
-#[tracing::instrument(skip(pool, session, password), fields(ip = ?ip))]
+/// Where a successful sign-in goes next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignedIn {
+    Ready,
+    /// A manager chose this account's password: the person must choose their own first.
+    MustChangePassword,
+}
+
+/// Checks the password and binds the session to the account. The attempt is counted
+/// before the password is checked (per account and address, and per address), so
+/// parallel guesses cannot slip past the limit; a correct password gives its attempt back
+/// and forgives the account's count from that address. A stranger elsewhere cannot lock
+/// the owner out. No e-mail address is logged.
+#[tracing::instrument(skip_all)]
 pub async fn sign_in(
     pool: &PgPool,
     session: &Session,
     ip: Option<IpAddr>,
     email: &str,
     password: SecretString,
-) -> Result<(), AppError> {
-    // Throttled by the address as typed, so unknown and known accounts behave alike.
+) -> Result<SignedIn, AppError> {
     let email = email.trim().to_lowercase();
     if email.is_empty() {
         return Err(AppError::field("email", "Enter your email address."));
     }
+    let from = ip.map(|ip| ip.to_string()).unwrap_or_default();
+    let account_from = format!("{email} {from}");
+    rate_limit::hit(pool, SIGN_IN_IP, &from).await?;
+    rate_limit::hit(pool, SIGN_IN_ACCOUNT_IP, &account_from).await?;
 
-    let now = Utc::now();
-    let window = PER_ACCOUNT.window.max(PER_IP.window);
-    let (by_email, by_ip) = db::login_failures::recent(pool, &email, ip, now - window).await?;
-    let wait = [
-        PER_ACCOUNT.retry_after(&by_email, now),
-        PER_IP.retry_after(&by_ip, now),
-    ]
-    .into_iter()
-    .flatten()
-    .max();
-    if let Some(wait) = wait {
-        tracing::info!("sign-in throttled");
-        let retry_after_secs = wait.num_seconds().max(1) as u64;
-        return Err(AppError::RateLimited { retry_after_secs });
-    }
+    let accounts = db::users::find_for_login(pool, &email).await?;
+    let hashes = accounts.iter().map(|a| a.password_hash.clone()).collect();
+    let matched = password::first_match(hashes, password)
+        .await?
+        .map(|i| &accounts[i]);
 
-    let account = db::users::find_for_login(pool, &email).await?;
-    let matches =
-        password::verify(account.as_ref().map(|a| a.password_hash.clone()), password).await?;
-
-    match account {
-        Some(account) if matches && account.active => {
+    match matched {
+        Some(account) if account.active => {
             AuthSession(session.clone())
                 .sign_in(account.id, account.session_epoch)
                 .await?;
             db::users::touch_sign_in(pool, account.id).await?;
-            db::login_failures::clear_for_email(pool, &email).await?;
+            // A correct password is not a guess: the office's address keeps its allowance.
+            rate_limit::forgive(pool, SIGN_IN_ACCOUNT_IP, &account_from).await?;
+            rate_limit::refund(pool, SIGN_IN_IP, &from).await?;
             db::audit::record(
                 pool,
                 db::audit::Event {
@@ -64,29 +68,37 @@ pub async fn sign_in(
                 },
             )
             .await?;
-            Ok(())
+            tracing::info!("signed in");
+            Ok(match account.must_change_password {
+                true => SignedIn::MustChangePassword,
+                false => SignedIn::Ready,
+            })
         }
-        account => {
-            db::login_failures::record(pool, &email, ip).await?;
-            let reason = match &account {
-                None => "unknown_email",
-                Some(a) if !a.active => "deactivated",
-                Some(_) => "wrong_password",
+        matched => {
+            let reason = match (matched, accounts.is_empty()) {
+                (Some(_), _) => "deactivated",
+                (None, true) => "unknown_email",
+                (None, false) => "wrong_password",
             };
+            // The organisation's audit log shows failed sign-ins to its account; with the
+            // address in several organisations, none of them learns of the others.
+            let target = matched.or(match accounts.as_slice() {
+                [only] => Some(only),
+                _ => None,
+            });
             db::audit::record(
                 pool,
                 db::audit::Event {
-                    org_id: account.as_ref().map(|a| a.org_id),
-                    actor: account
-                        .as_ref()
-                        .map_or(Actor::Anonymous, |a| Actor::User(a.id)),
+                    org_id: target.map(|a| a.org_id),
+                    actor: Actor::Anonymous,
                     action: "auth.sign_in_failed",
-                    object: account.as_ref().map(|a| ("user", a.id.to_string())),
+                    object: target.map(|a| ("user", a.id.to_string())),
                     ip,
-                    detail: json!({ "email": email, "reason": reason }),
+                    detail: json!({ "reason": reason }),
                 },
             )
             .await?;
+            tracing::info!(reason, "sign-in refused");
             Err(AppError::InvalidCredentials)
         }
     }

@@ -3,6 +3,7 @@
 mod caller;
 pub mod login;
 pub mod password;
+pub mod passwords;
 pub mod session;
 
-pub use caller::{current_user, require, resolve, Caller, CallerCache};
+pub use caller::{current_user, recheck, require, resolve, Caller, CallerCache};

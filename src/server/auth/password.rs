@@ -1,4 +1,5 @@
-//! Argon2id password hashing, always off the async executor.
+//! Argon2id password hashing, always off the async executor, and never more than a few
+//! at once: each takes 19 MiB, so a burst of sign-ins waits briefly, then gets 429.
 
 use crate::error::AppError;
 use anyhow::Context;
@@ -8,6 +9,40 @@ use argon2::{
 };
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::OnceLock;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// Hashes running at once: two per core keeps the cores busy and memory bounded (~40 MiB
+/// per core); a caller waits at most `HASH_WAIT` for a turn.
+fn hashing() -> &'static Semaphore {
+    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Semaphore::new(2 * cores)
+    })
+}
+const HASH_WAIT: Duration = Duration::from_secs(2);
+
+/// Runs Argon2 work on the blocking pool once a hashing permit is free.
+async fn bounded<T: Send + 'static>(
+    work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+) -> Result<T, AppError> {
+    let permit = tokio::time::timeout(HASH_WAIT, hashing().acquire())
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .ok_or_else(|| {
+            tracing::warn!("password hashing saturated");
+            AppError::RateLimited {
+                retry_after_secs: 1,
+            }
+        })?;
+    let result = tokio::task::spawn_blocking(work)
+        .await
+        .context("password hashing task")?;
+    drop(permit);
+    Ok(result?)
+}
 
 fn hasher() -> Argon2<'static> {
     // OWASP's recommended Argon2id parameters: 19 MiB, 2 iterations, 1 lane.
@@ -24,10 +59,7 @@ pub fn hash_blocking(password: &SecretString) -> anyhow::Result<String> {
 }
 
 pub async fn hash(password: SecretString) -> Result<String, AppError> {
-    let hash = tokio::task::spawn_blocking(move || hash_blocking(&password))
-        .await
-        .context("password hashing task")??;
-    Ok(hash)
+    bounded(move || hash_blocking(&password)).await
 }
 
 /// A hash of a random password, verified against when the account does not exist so that
@@ -43,19 +75,34 @@ fn dummy_hash() -> &'static str {
 
 /// Whether `candidate` matches `stored`; with no stored hash, does the same work and says no.
 pub async fn verify(stored: Option<String>, candidate: SecretString) -> Result<bool, AppError> {
-    let matches = tokio::task::spawn_blocking(move || {
-        let known = stored.is_some();
-        let stored = stored.unwrap_or_else(|| dummy_hash().to_string());
-        let parsed = PasswordHash::new(&stored)
-            .map_err(|e| anyhow::anyhow!("stored hash unreadable: {e}"))?;
-        let ok = hasher()
-            .verify_password(candidate.expose_secret().as_bytes(), &parsed)
-            .is_ok();
-        anyhow::Ok(known && ok)
+    Ok(first_match(stored.into_iter().collect(), candidate)
+        .await?
+        .is_some())
+}
+
+/// The first of `stored` that `candidate` matches. With none stored, one dummy hash is
+/// checked, so "no such account" costs what "wrong password" costs. A hash that cannot
+/// be read (an anonymised account's) matches nothing.
+pub async fn first_match(
+    stored: Vec<String>,
+    candidate: SecretString,
+) -> Result<Option<usize>, AppError> {
+    bounded(move || {
+        if stored.is_empty() {
+            let dummy = PasswordHash::new(dummy_hash())
+                .map_err(|e| anyhow::anyhow!("dummy hash unreadable: {e}"))?;
+            let _ = hasher().verify_password(candidate.expose_secret().as_bytes(), &dummy);
+            return Ok(None);
+        }
+        Ok(stored.iter().position(|hash| {
+            PasswordHash::new(hash).is_ok_and(|parsed| {
+                hasher()
+                    .verify_password(candidate.expose_secret().as_bytes(), &parsed)
+                    .is_ok()
+            })
+        }))
     })
     .await
-    .context("password verification task")??;
-    Ok(matches)
 }
 
 #[cfg(test)]
@@ -84,5 +131,22 @@ mod tests {
     #[tokio::test]
     async fn an_unknown_account_never_verifies() {
         assert!(!verify(None, SecretString::from("anything")).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn an_unreadable_hash_matches_nothing_and_the_next_one_is_tried() {
+        let good = hash(SecretString::from("correct horse battery"))
+            .await
+            .unwrap();
+        let found = first_match(
+            vec!["!".into(), good],
+            SecretString::from("correct horse battery"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(found, Some(1));
+        assert!(!verify(Some("!".into()), SecretString::from("!"))
+            .await
+            .unwrap());
     }
 }

@@ -41,7 +41,7 @@ async fn load(
 ) -> Result<EvidencePacket, AppError> {
     let caller = caller.may(Capability::ExportData)?;
     let phone = views::number(&state.pool, caller, phone.trim_start_matches('+')).await?;
-    let ip = client_ip(parts, state.config.trust_proxy);
+    let ip = client_ip(parts, state.config.trusted_proxies);
     views::packet(&state.pool, caller, ip, &phone).await
 }
 

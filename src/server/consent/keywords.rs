@@ -6,6 +6,8 @@ use crate::model::{Channel, MessageCategory};
 use crate::model::{ChannelFamily, ConsentMedium};
 use crate::rules::consent::{standing, ConsentLevel, Standing};
 use crate::rules::keywords::{classify, Intent};
+use crate::rules::send_policy::Purpose;
+use crate::server::messaging::system_text::{self, SystemText};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -34,68 +36,27 @@ pub async fn apply(conn: &mut PgConnection, m: &Inbound<'_>) -> Result<Intent, s
         standing(&events, MessageCategory::Conversational),
         Standing::Revoked(_)
     );
-    let medium = match m.channel {
-        Channel::Chat => ConsentMedium::ChatMessage,
-        _ => ConsentMedium::SmsKeyword,
-    };
-    let event = |family, grant: Option<ConsentLevel>, categories: Vec<MessageCategory>| NewEvent {
-        org_id: m.org_id,
-        phone: m.phone.to_string(),
-        family,
-        grant,
-        categories,
-        medium,
-        // The customer's own words are the language of a keyword event.
-        language: Some(m.body.trim().to_string()),
-        campaign: None,
-        ip: None,
-        user_agent: None,
-        person_name: None,
-        captured_by: None,
-        source_ref: Some(format!("message:{}", m.message_id)),
-    };
     match intent {
-        Intent::OptOut => {
-            let fully_out = MessageCategory::ALL
-                .iter()
-                .all(|c| matches!(standing(&events, *c), Standing::Revoked(_)));
-            // A STOP revokes all messaging consent with the organisation, on every
-            // channel family, not only the one it arrived on (SPEC §3.3).
-            let mut stop = None;
-            for each in ChannelFamily::ALL {
-                let appended =
-                    append(conn, &event(*each, None, MessageCategory::ALL.to_vec())).await?;
-                if *each == family {
-                    stop = Some(appended);
-                }
-            }
-            // Exactly one confirmation: a repeated STOP is recorded, but not answered again.
-            if !fully_out {
-                let text = format!("{org}: You are unsubscribed and will get no more messages from us. Reply START to resubscribe.");
-                queue(conn, m, "opt_out_confirmation", &text, stop).await?;
+        Intent::OptOut => opt_out(conn, m, &org, &events, None).await?,
+        // YES confirms a web-form opt-in waiting for this number (SPEC §3.11), or, while
+        // the number is opted out, opts it back in; otherwise it is just a reply.
+        Intent::Yes => {
+            if let Some(kinds) =
+                super::record::confirm_pending(conn, m.org_id, m.phone, m.message_id).await?
+            {
+                let text = format!("{org}: you are subscribed to {} by text. Msg frequency varies. Reply STOP to unsubscribe, HELP for help. Msg & data rates may apply.", super::record::kinds(&kinds));
+                answer(conn, m, Purpose::OptInConfirmation, &text, None).await?;
+            } else if opted_out {
+                opt_in(conn, m, &org, intent).await?;
             }
         }
-        // YES is an opt-in only while the number is opted out; otherwise it is just a reply.
-        Intent::Yes if !opted_out => {}
         // A START from a number already subscribed changes nothing and is not answered
         // again: one confirmation per opt-in (SPEC §3.6).
         Intent::OptIn if !opted_out && subscribed(&events) => {}
-        Intent::OptIn | Intent::Yes => {
-            let start = append(
-                conn,
-                &event(
-                    family,
-                    Some(ConsentLevel::Express),
-                    ConsentLevel::Express.covers(),
-                ),
-            )
-            .await?;
-            let text = format!("{org}: You are resubscribed to messages. Reply STOP to unsubscribe, HELP for help. Msg & data rates may apply.");
-            queue(conn, m, "opt_in_confirmation", &text, Some(start)).await?;
-        }
+        Intent::OptIn => opt_in(conn, m, &org, intent).await?,
         Intent::Help => {
             let text = format!("{org}: Reply here and a person will answer. Reply STOP to unsubscribe. Msg & data rates may apply.");
-            queue(conn, m, "help", &text, None).await?;
+            answer(conn, m, Purpose::Help, &text, None).await?;
         }
         Intent::Unclear => {
             sqlx::query("UPDATE conversations SET consent_review = true WHERE id = $1")
@@ -108,6 +69,131 @@ pub async fn apply(conn: &mut PgConnection, m: &Inbound<'_>) -> Result<Intent, s
     Ok(intent)
 }
 
+/// START (or YES while opted out): a new express consent, by keyword, and one confirmation.
+async fn opt_in(
+    conn: &mut PgConnection,
+    m: &Inbound<'_>,
+    org: &str,
+    intent: Intent,
+) -> Result<(), sqlx::Error> {
+    let event = NewEvent {
+        org_id: m.org_id,
+        phone: m.phone.to_string(),
+        family: ChannelFamily::of(m.channel),
+        grant: Some(ConsentLevel::Express),
+        categories: ConsentLevel::Express.covers(),
+        medium: keyword_medium(m.channel),
+        language: Some(words(intent, m.body, None)),
+        campaign: None,
+        ip: None,
+        user_agent: None,
+        person_name: None,
+        captured_by: None,
+        source_ref: Some(format!("message:{}", m.message_id)),
+    };
+    let start = append(conn, &event).await?;
+    let text = format!("{org}: You are resubscribed to messages. Reply STOP to unsubscribe, HELP for help. Msg & data rates may apply.");
+    answer(conn, m, Purpose::OptInConfirmation, &text, Some(start)).await
+}
+
+/// A text that asks to stop, read by the detector or by a person (`reviewed_by`): it
+/// revokes all messaging consent with the organisation on every channel family, not only
+/// the one it arrived on (SPEC §3.3), and is confirmed exactly once: a repeated STOP is
+/// recorded but not answered again (§3.4). `events` are the number's, in its family.
+async fn opt_out(
+    conn: &mut PgConnection,
+    m: &Inbound<'_>,
+    org: &str,
+    events: &[crate::rules::consent::Event],
+    reviewed_by: Option<Uuid>,
+) -> Result<(), sqlx::Error> {
+    let family = ChannelFamily::of(m.channel);
+    let fully_out = MessageCategory::ALL
+        .iter()
+        .all(|c| matches!(standing(events, *c), Standing::Revoked(_)));
+    let mut confirmed_event = None;
+    for each in ChannelFamily::ALL {
+        let event = NewEvent {
+            org_id: m.org_id,
+            phone: m.phone.to_string(),
+            family: *each,
+            grant: None,
+            categories: MessageCategory::ALL.to_vec(),
+            medium: keyword_medium(m.channel),
+            language: Some(words(Intent::OptOut, m.body, reviewed_by)),
+            campaign: None,
+            ip: None,
+            user_agent: None,
+            person_name: None,
+            captured_by: reviewed_by,
+            source_ref: Some(match reviewed_by {
+                Some(_) => format!("message:{} (reviewed)", m.message_id),
+                None => format!("message:{}", m.message_id),
+            }),
+        };
+        let appended = append(conn, &event).await?;
+        if *each == family {
+            confirmed_event = Some(appended);
+        }
+    }
+    if !fully_out {
+        let text = format!("{org}: You are unsubscribed and will get no more messages from us. Reply START to resubscribe.");
+        answer(conn, m, Purpose::OptOutConfirmation, &text, confirmed_event).await?;
+    }
+    Ok(())
+}
+
+/// Keywords the ledger names when a text is exactly one of them (any case, punctuation).
+const KEYWORDS: [&str; 18] = [
+    "STOP",
+    "STOPALL",
+    "END",
+    "UNSUBSCRIBE",
+    "CANCEL",
+    "QUIT",
+    "REVOKE",
+    "OPTOUT",
+    "ALTO",
+    "PARAR",
+    "ARRET",
+    "ARRÊT",
+    "START",
+    "UNSTOP",
+    "YES",
+    "SI",
+    "SÍ",
+    "OUI",
+];
+
+/// What the ledger keeps of the customer's words: the kind of text and, when the text was
+/// a keyword, which one (from a closed list) — never the text itself, which `source_ref`
+/// points to and an erasure may clear (SPEC §3.9: the opt-out outlives the words).
+fn words(intent: Intent, body: &str, reviewed_by: Option<Uuid>) -> String {
+    let letters: String = body
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_uppercase)
+        .collect();
+    let keyword = KEYWORDS.iter().find(|k| **k == letters);
+    let how = match (intent, keyword, reviewed_by) {
+        (_, _, Some(_)) => "a text a person read as a request to stop".to_string(),
+        (_, Some(keyword), None) => format!("keyword {keyword}"),
+        (Intent::OptOut, None, None) => "a request to stop read by the detector".to_string(),
+        (_, None, None) => "a reply".to_string(),
+    };
+    match intent {
+        Intent::OptOut => format!("Opt-out by text: {how}"),
+        _ => format!("Opt-in by text: {how}"),
+    }
+}
+
+fn keyword_medium(channel: Channel) -> ConsentMedium {
+    match channel {
+        Channel::Chat => ConsentMedium::ChatMessage,
+        _ => ConsentMedium::SmsKeyword,
+    }
+}
+
 fn subscribed(events: &[crate::rules::consent::Event]) -> bool {
     matches!(
         standing(events, MessageCategory::Informational),
@@ -115,35 +201,38 @@ fn subscribed(events: &[crate::rules::consent::Event]) -> bool {
     )
 }
 
-/// The keyword's answer: through the outbox to a phone, or straight into a web chat,
-/// which the visitor reads on our own page.
-async fn queue(
+/// The keyword's answer: through the outbox to a phone (counted against the day's caps on
+/// system texts), or straight into a web chat, which the visitor reads on our own page.
+async fn answer(
     conn: &mut PgConnection,
     m: &Inbound<'_>,
-    purpose: &str,
+    purpose: Purpose,
     body: &str,
     answers: Option<super::Appended>,
 ) -> Result<(), sqlx::Error> {
-    let in_chat = m.channel == Channel::Chat;
-    let id: Uuid = sqlx::query_scalar(
+    if m.channel != Channel::Chat {
+        let text = SystemText {
+            org_id: m.org_id,
+            phone: m.phone,
+            conversation: Some(m.conversation),
+            purpose,
+            body,
+            answers: answers.map(|a| a.id),
+        };
+        system_text::queue(conn, &text).await?;
+        return Ok(());
+    }
+    sqlx::query(
         "INSERT INTO messages (org_id, conversation_id, direction, body, sender, category, status, purpose, consent_event_id)
-         VALUES ($1, $2, 'outbound', $3, 'system', 'informational', $6::delivery_status, $4, $5) RETURNING id",
+         VALUES ($1, $2, 'outbound', $3, 'system', 'informational', 'delivered', $4, $5)",
     )
     .bind(m.org_id)
     .bind(m.conversation)
     .bind(body)
-    .bind(purpose)
+    .bind(purpose.as_str())
     .bind(answers.map(|a| a.id))
-    .bind(if in_chat { "delivered" } else { "queued" })
-    .fetch_one(&mut *conn)
+    .execute(&mut *conn)
     .await?;
-    if !in_chat {
-        sqlx::query("INSERT INTO outbox (message_id, org_id) VALUES ($1, $2)")
-            .bind(id)
-            .bind(m.org_id)
-            .execute(&mut *conn)
-            .await?;
-    }
     Ok(())
 }
 
@@ -193,11 +282,6 @@ pub async fn settle_review(
             .bind(caller.org_id)
             .fetch_one(&mut *conn)
             .await?;
-        let family = ChannelFamily::of(channel);
-        let events = events_for(conn, caller.org_id, &phone, family).await?;
-        let fully_out = MessageCategory::ALL
-            .iter()
-            .all(|c| matches!(standing(&events, *c), Standing::Revoked(_)));
         let m = Inbound {
             org_id: caller.org_id,
             conversation,
@@ -206,35 +290,8 @@ pub async fn settle_review(
             channel,
             body: &body,
         };
-        let mut stop = None;
-        for each in ChannelFamily::ALL {
-            let event = NewEvent {
-                org_id: caller.org_id,
-                phone: phone.clone(),
-                family: *each,
-                grant: None,
-                categories: MessageCategory::ALL.to_vec(),
-                medium: match channel {
-                    Channel::Chat => ConsentMedium::ChatMessage,
-                    _ => ConsentMedium::SmsKeyword,
-                },
-                language: Some(body.trim().to_string()),
-                campaign: None,
-                ip: None,
-                user_agent: None,
-                person_name: None,
-                captured_by: Some(caller.user_id),
-                source_ref: Some(format!("message:{message_id} (reviewed)")),
-            };
-            let appended = append(conn, &event).await?;
-            if *each == family {
-                stop = Some(appended);
-            }
-        }
-        if !fully_out {
-            let text = format!("{org}: You are unsubscribed and will get no more messages from us. Reply START to resubscribe.");
-            queue(conn, &m, "opt_out_confirmation", &text, stop).await?;
-        }
+        let events = events_for(conn, caller.org_id, &phone, ChannelFamily::of(channel)).await?;
+        opt_out(conn, &m, &org, &events, Some(caller.user_id)).await?;
     }
     Ok(true)
 }

@@ -6,13 +6,17 @@
 use super::{append, wording, Appended, NewEvent};
 use crate::error::AppError;
 use crate::model::{
-    ChannelFamily, ConsentMedium, Email, FieldErrors, LeadSource, MessageCategory,
-    PublicConsentInput, RecordConsentInput, RecordOptOutInput, Role, E164,
+    ChannelFamily, ConsentMedium, Email, FieldErrors, MessageCategory, PublicConsentInput,
+    RecordConsentInput, RecordOptOutInput, Role, E164,
 };
 use crate::rules::account::person_name;
-use crate::rules::consent::ConsentLevel;
+use crate::rules::consent::{standing, ConsentLevel, Standing};
+use crate::rules::limits::{CONSENT_FORM_IP, CONSENT_FORM_NUMBER};
+use crate::rules::send_policy::Purpose;
 use crate::server::auth::Caller;
 use crate::server::db::{self, audit::Actor, audit::Event};
+use crate::server::messaging::system_text::{self, Queued, SystemText};
+use crate::server::rate_limit;
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use std::net::IpAddr;
@@ -227,32 +231,45 @@ pub async fn opt_out(
     Ok(recorded)
 }
 
-/// What a visitor agreed to on the public form.
+/// What the public form did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FormOutcome {
-    pub categories: Vec<MessageCategory>,
+pub enum FormOutcome {
+    /// A text asks the number to confirm with YES; nothing is granted until it does.
+    Pending { categories: Vec<MessageCategory> },
+    /// The number opted out (or its owner had it erased): no text goes to it, not even to
+    /// confirm. Texting START from it is the way back in (SPEC §3.6).
+    OptedOut,
 }
 
-/// The public consent form (`/consent/{org}`). Each ticked box is one grant at the level
-/// its category needs, recorded with the exact wording shown, the visitor's address and
-/// browser. Ticking nothing records nothing: consent is never required.
+/// Days a form's opt-in waits for the number's YES.
+pub const CONFIRM_DAYS: i64 = 7;
+
+/// The public consent form (`/consent/{org}`). A typed number is a claim (SPEC §3.11):
+/// the ticked boxes, with the exact wording shown, the visitor's address and browser, wait
+/// in `consent_confirmations` until the number itself answers YES to the one text that
+/// asks it to (`confirm_pending`). Ticking nothing records nothing: consent is never
+/// required. Limited per address and per number.
 pub async fn public_form(
     pool: &PgPool,
     ip: Option<IpAddr>,
     user_agent: Option<&str>,
     input: &PublicConsentInput,
 ) -> Result<FormOutcome, AppError> {
-    let mut tx = pool.begin().await?;
-    let org_id = db::orgs::id_by_slug(&mut *tx, input.org.trim())
+    let org_id = db::orgs::id_by_slug(pool, input.org.trim())
         .await?
         .ok_or(AppError::NotFound)?;
+    let mut tx = pool.begin().await?;
+    let org = db::orgs::profile(&mut *tx, org_id).await?;
     let wordings = wording::load(&mut tx, org_id).await?;
     let mut errors = FieldErrors::default();
     let name = errors.check("name", person_name(&input.name));
-    let phone = errors.check(
-        "phone",
-        E164::parse(&input.phone, &region(&mut tx, org_id).await?),
-    );
+    let phone = errors.check("phone", E164::parse(&input.phone, &org.country));
+    if phone.as_ref().is_some_and(|p| !org.may_text(p)) {
+        errors.add(
+            "phone",
+            "We can only text numbers in our own country. Ask us in person or by phone instead.",
+        );
+    }
     let email = match input.email.trim() {
         "" => None,
         e => errors.check("email", Email::parse(e)),
@@ -293,53 +310,209 @@ pub async fn public_form(
             "Nothing was recorded: no box was ticked. Agreeing to messages is optional.",
         ));
     }
-    sqlx::query(
-        "INSERT INTO leads (org_id, name, email, phone, source) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (org_id, phone) DO NOTHING",
+    // Counted with the submission: only one that does something counts.
+    rate_limit::hit_in(
+        &mut tx,
+        CONSENT_FORM_IP,
+        &ip.map(|ip| ip.to_string()).unwrap_or_default(),
+    )
+    .await?;
+    rate_limit::hit_in(
+        &mut tx,
+        CONSENT_FORM_NUMBER,
+        &format!("{org_id} {}", phone.as_str()),
+    )
+    .await?;
+    let events = super::events_for(&mut tx, org_id, phone.as_str(), ChannelFamily::Texts).await?;
+    if matches!(
+        standing(&events, MessageCategory::Conversational),
+        Standing::Revoked(_)
+    ) {
+        db::audit::record(
+            &mut *tx,
+            Event {
+                org_id: Some(org_id),
+                actor: Actor::Anonymous,
+                action: "consent.web_form_refused",
+                object: None,
+                ip,
+                detail: json!({ "reason": "opted_out" }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(FormOutcome::OptedOut);
+    }
+    let categories: Vec<MessageCategory> = chosen.iter().map(|w| w.category).collect();
+    let shown = json!(chosen
+        .iter()
+        .map(|w| json!({ "category": w.category, "text": w.text, "sha256": w.sha256 }))
+        .collect::<Vec<_>>());
+    let user_agent = user_agent.map(|ua| ua.chars().take(500).collect::<String>());
+    let pending: Uuid = sqlx::query_scalar(
+        "INSERT INTO consent_confirmations (org_id, phone, person_name, email, wordings, ip, user_agent, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6::inet, $7, now() + make_interval(days => $8)) RETURNING id",
     )
     .bind(org_id)
+    .bind(phone.as_str())
     .bind(&name)
     .bind(email.as_ref().map(|e| e.as_str().to_string()))
-    .bind(phone.as_str())
-    .bind(LeadSource::WebForm)
-    .execute(&mut *tx)
+    .bind(&shown)
+    .bind(ip.map(|ip| ip.to_string()))
+    .bind(user_agent)
+    .bind(CONFIRM_DAYS as i32)
+    .fetch_one(&mut *tx)
     .await?;
-    let user_agent = user_agent.map(|ua| ua.chars().take(500).collect::<String>());
-    for wording in &chosen {
+    let text = format!(
+        "{}: reply YES to confirm you want {} by text. Msg frequency varies. Msg & data rates may apply. Reply STOP to cancel.",
+        org.name,
+        kinds(&categories)
+    );
+    let queued = system_text::queue(
+        &mut tx,
+        &SystemText {
+            org_id,
+            phone: phone.as_str(),
+            conversation: None,
+            purpose: Purpose::OptInRequest,
+            body: &text,
+            answers: None,
+        },
+    )
+    .await?;
+    let Queued::Yes(message) = queued else {
+        return Err(AppError::Conflict(
+            "We have sent this number as many texts as we may today. Please try again tomorrow."
+                .into(),
+        ));
+    };
+    sqlx::query("UPDATE consent_confirmations SET request_message_id = $2 WHERE id = $1")
+        .bind(pending)
+        .bind(message)
+        .execute(&mut *tx)
+        .await?;
+    db::audit::record(
+        &mut *tx,
+        Event {
+            org_id: Some(org_id),
+            actor: Actor::Anonymous,
+            action: "consent.web_form",
+            object: Some(("consent_confirmation", pending.to_string())),
+            ip,
+            detail: json!({ "categories": categories, "status": "awaiting YES" }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(FormOutcome::Pending { categories })
+}
+
+/// What the kinds of message are called in texts and on the page.
+pub fn kinds(categories: &[MessageCategory]) -> String {
+    categories
+        .iter()
+        .map(|c| match c {
+            MessageCategory::Promotional => "offers and promotions",
+            _ => "appointment reminders and service updates",
+        })
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
+#[derive(sqlx::FromRow)]
+struct Pending {
+    id: Uuid,
+    person_name: String,
+    email: Option<String>,
+    wordings: serde_json::Value,
+    ip: Option<String>,
+    user_agent: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct Shown {
+    category: MessageCategory,
+    text: String,
+}
+
+/// A YES from a number with a web-form opt-in waiting: the grants it asked for are
+/// recorded now, with the form's evidence and the confirming message, and the number gets
+/// one confirmation. Returns whether there was one to confirm. In the transaction that
+/// stores the YES.
+pub async fn confirm_pending(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    phone: &str,
+    message_id: Uuid,
+) -> Result<Option<Vec<MessageCategory>>, sqlx::Error> {
+    let pending: Option<Pending> = sqlx::query_as(
+        "SELECT id, person_name, email, wordings, host(ip) AS ip, user_agent FROM consent_confirmations
+         WHERE org_id = $1 AND phone = $2 AND confirmed_at IS NULL AND expires_at > now()
+         ORDER BY requested_at DESC LIMIT 1 FOR UPDATE",
+    )
+    .bind(org_id)
+    .bind(phone)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(p) = pending else {
+        return Ok(None);
+    };
+    let shown: Vec<Shown> = serde_json::from_value(p.wordings).unwrap_or_default();
+    let mut categories = Vec::new();
+    for wording in shown {
         let level = ConsentLevel::required(wording.category);
         let event = NewEvent {
             org_id,
-            phone: phone.as_str().to_string(),
+            phone: phone.to_string(),
             family: ChannelFamily::Texts,
             grant: Some(level),
             categories: level.covers(),
             medium: ConsentMedium::WebForm,
-            language: Some(wording.text.clone()),
+            language: Some(wording.text),
             campaign: Some(format!("{} messages", wording.category.as_str())),
-            ip,
-            user_agent: user_agent.clone(),
-            person_name: Some(name.clone()),
+            ip: p.ip.as_deref().and_then(|ip| ip.parse().ok()),
+            user_agent: p.user_agent.clone(),
+            person_name: Some(p.person_name.clone()),
             captured_by: None,
-            source_ref: Some(format!("consent-form:{}", input.org.trim())),
+            source_ref: Some(format!(
+                "consent-form:{} confirmed by message:{message_id}",
+                p.id
+            )),
         };
-        let appended = append(&mut tx, &event).await?;
-        audit(
-            &mut tx,
-            Actor::Anonymous,
-            org_id,
-            ip,
-            "consent.web_form",
-            appended,
-            json!({
-                "category": wording.category, "wording_sha256": wording.sha256,
-            }),
+        let appended = append(conn, &event).await?;
+        db::audit::record(
+            &mut *conn,
+            Event {
+                org_id: Some(org_id),
+                actor: Actor::System,
+                action: "consent.web_form_confirmed",
+                object: Some(("consent_event", appended.seq.to_string())),
+                ip: None,
+                detail: json!({ "category": wording.category, "confirmation": p.id }),
+            },
         )
         .await?;
+        categories.push(wording.category);
     }
-    tx.commit().await?;
-    Ok(FormOutcome {
-        categories: chosen.iter().map(|w| w.category).collect(),
-    })
+    sqlx::query(
+        "UPDATE consent_confirmations SET confirmed_at = now(), confirmed_by_message = $2 WHERE id = $1",
+    )
+    .bind(p.id)
+    .bind(message_id)
+    .execute(&mut *conn)
+    .await?;
+    // The number is proven now: a lead first seen by this YES takes the form's name.
+    sqlx::query(
+        "UPDATE leads SET name = $3, email = coalesce(email, $4), source = 'web_form'
+         WHERE org_id = $1 AND phone = $2 AND name LIKE '+%'",
+    )
+    .bind(org_id)
+    .bind(phone)
+    .bind(&p.person_name)
+    .bind(&p.email)
+    .execute(&mut *conn)
+    .await?;
+    Ok(Some(categories))
 }
 
 async fn audit(

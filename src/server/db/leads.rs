@@ -1,7 +1,7 @@
 //! Lead queries. Every one is scoped by organisation and, for agents, to their own and
 //! unassigned leads (`Scope`).
 
-use crate::model::{Assignee, Lead, LeadNote, LeadRow, LeadSource, LeadStatus};
+use crate::model::{Assignee, Lead, LeadNote, LeadRow, LeadSource, LeadStatus, Vertical};
 use crate::rules::lead_query::{
     Assigned, Cursor, CursorKey, LeadFilter, Search, Sort, COUNT_LIMIT, PAGE_SIZE,
 };
@@ -24,6 +24,13 @@ const ROW_COLUMNS: &str = "l.id, l.name, l.email, l.phone, l.source, l.status, u
 
 fn scoped(qb: &mut QueryBuilder<'_, Postgres>, scope: Scope) {
     qb.push(" WHERE l.org_id = ").push_bind(scope.org_id);
+    visible(qb, scope);
+}
+
+/// The one rule of who sees which lead, and so which conversation (a conversation is its
+/// lead's: `l` is the lead of whatever the query lists): for agents, their own leads and
+/// unassigned ones.
+pub fn visible(qb: &mut QueryBuilder<'_, Postgres>, scope: Scope) {
     if scope.own_only {
         qb.push(" AND (l.assigned_to = ")
             .push_bind(scope.user_id)
@@ -301,18 +308,46 @@ pub async fn insert<'e>(
     qb.build_query_scalar().fetch_one(executor).await
 }
 
-/// Replaces a visible lead's fields; `false` when the scope cannot see it.
+/// Replaces the fields the lead form of a `vertical` edits, on a visible lead; `false`
+/// when the scope cannot see it. The other verticals' fields (an import may have filled
+/// them) stay as they are: the form does not show them, so it cannot mean to clear them.
 pub async fn update<'e>(
     executor: impl PgExecutor<'e>,
     scope: Scope,
     id: Uuid,
-    fields: &LeadFields,
+    vertical: Vertical,
+    f: &LeadFields,
 ) -> Result<bool, sqlx::Error> {
-    let mut qb = QueryBuilder::new(format!(
-        "UPDATE leads l SET updated_at = now(), ({FIELD_COLUMNS}) = ROW("
-    ));
-    bind_fields(&mut qb, fields);
-    qb.push(")");
+    let mut qb = QueryBuilder::new("UPDATE leads l SET updated_at = now()");
+    qb.push(", name = ").push_bind(f.name.clone());
+    qb.push(", email = ").push_bind(f.email.clone());
+    qb.push(", phone = ").push_bind(f.phone.clone());
+    qb.push(", tags = ").push_bind(f.tags.clone());
+    qb.push(", time_zone = ").push_bind(f.time_zone.clone());
+    match vertical {
+        Vertical::Automotive => {
+            qb.push(", interest_year = ").push_bind(f.interest_year);
+            qb.push(", interest_make = ")
+                .push_bind(f.interest_make.clone());
+            qb.push(", interest_model = ")
+                .push_bind(f.interest_model.clone());
+            qb.push(", interest_vin = ")
+                .push_bind(f.interest_vin.clone());
+            qb.push(", owned_year = ").push_bind(f.owned_year);
+            qb.push(", owned_make = ").push_bind(f.owned_make.clone());
+            qb.push(", owned_model = ").push_bind(f.owned_model.clone());
+            qb.push(", owned_vin = ").push_bind(f.owned_vin.clone());
+        }
+        Vertical::RealEstate => {
+            qb.push(", budget_min = ").push_bind(f.budget_min);
+            qb.push(", budget_max = ").push_bind(f.budget_max);
+            qb.push(", locations = ").push_bind(f.locations.clone());
+            qb.push(", property_type = ")
+                .push_bind(f.property_type.clone());
+            qb.push(", timeline = ").push_bind(f.timeline.clone());
+        }
+        Vertical::General => {}
+    }
     scoped(&mut qb, scope);
     qb.push(" AND l.id = ").push_bind(id);
     Ok(qb.build().execute(executor).await?.rows_affected() == 1)

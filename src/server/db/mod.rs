@@ -2,7 +2,6 @@
 
 pub mod audit;
 pub mod leads;
-pub mod login_failures;
 pub mod orgs;
 pub mod users;
 

@@ -52,13 +52,25 @@ pub struct OrgProfile {
     pub country: String,
     pub vertical: crate::model::Vertical,
     pub time_zone: String,
+    /// Public pages may text numbers of other countries.
+    pub allow_foreign_numbers: bool,
+}
+
+impl OrgProfile {
+    /// Whether a number typed on a public page may be texted: the organisation's own
+    /// country, unless it allows others.
+    pub fn may_text(&self, phone: &crate::model::E164) -> bool {
+        self.allow_foreign_numbers || phone.is_in(&self.country)
+    }
 }
 
 pub async fn profile<'e>(
     executor: impl PgExecutor<'e>,
     id: Uuid,
 ) -> Result<OrgProfile, sqlx::Error> {
-    sqlx::query_as("SELECT name, country, vertical, time_zone FROM organisations WHERE id = $1")
+    sqlx::query_as(
+        "SELECT name, country, vertical, time_zone, allow_foreign_numbers FROM organisations WHERE id = $1",
+    )
         .bind(id)
         .fetch_one(executor)
         .await

@@ -2,32 +2,29 @@ use crate::model::{Email, Role, UserSummary};
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
-pub const EMAIL_KEY: &str = "users_email_key";
+/// One e-mail address is unique within an organisation, not across them.
+pub const EMAIL_KEY: &str = "users_org_email_key";
 
+#[derive(sqlx::FromRow)]
 pub struct LoginRow {
     pub id: Uuid,
     pub org_id: Uuid,
     pub password_hash: String,
     pub active: bool,
     pub session_epoch: i32,
+    pub must_change_password: bool,
 }
 
-pub async fn find_for_login(pool: &PgPool, email: &str) -> Result<Option<LoginRow>, sqlx::Error> {
-    let row: Option<(Uuid, Uuid, String, bool, i32)> = sqlx::query_as(
-        "SELECT id, org_id, password_hash, active, session_epoch FROM users WHERE email = $1",
+/// The accounts this address holds (in several organisations, at most a few): the most
+/// recently used first, so the same password in two organisations signs in to the usual one.
+pub async fn find_for_login(pool: &PgPool, email: &str) -> Result<Vec<LoginRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, org_id, password_hash, active, session_epoch, must_change_password
+         FROM users WHERE email = $1 ORDER BY last_sign_in_at DESC NULLS LAST, created_at LIMIT 5",
     )
     .bind(email)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(
-        |(id, org_id, password_hash, active, session_epoch)| LoginRow {
-            id,
-            org_id,
-            password_hash,
-            active,
-            session_epoch,
-        },
-    ))
+    .fetch_all(pool)
+    .await
 }
 
 pub async fn touch_sign_in(pool: &PgPool, id: Uuid) -> Result<(), sqlx::Error> {
@@ -54,6 +51,8 @@ pub struct NewUser<'a> {
     pub email: &'a Email,
     pub role: Role,
     pub password_hash: &'a str,
+    /// Set when someone else chose the password: the person must choose their own.
+    pub must_change_password: bool,
 }
 
 pub async fn insert<'e>(
@@ -61,13 +60,15 @@ pub async fn insert<'e>(
     user: &NewUser<'_>,
 ) -> Result<Uuid, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO users (org_id, name, email, role, password_hash) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO users (org_id, name, email, role, password_hash, must_change_password)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(user.org_id)
     .bind(user.name)
     .bind(user.email.as_str())
     .bind(user.role)
     .bind(user.password_hash)
+    .bind(user.must_change_password)
     .fetch_one(executor)
     .await
 }
@@ -111,4 +112,22 @@ pub async fn set_active<'e>(
     .execute(executor)
     .await?;
     Ok(updated.rows_affected() == 1)
+}
+
+/// Sets a new password: the account's other sessions end (the epoch moves on) and it no
+/// longer has to change it. Returns the new session epoch.
+pub async fn set_password<'e>(
+    executor: impl PgExecutor<'e>,
+    id: Uuid,
+    password_hash: &str,
+) -> Result<i32, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE users SET password_hash = $2, must_change_password = false, updated_at = now(),
+             session_epoch = session_epoch + 1
+         WHERE id = $1 RETURNING session_epoch",
+    )
+    .bind(id)
+    .bind(password_hash)
+    .fetch_one(executor)
+    .await
 }

@@ -29,7 +29,7 @@ pub async fn export(
         leads = db::leads::all(&state.pool, scope(caller), &loose).await?;
     }
     let body = super::csv_io::export(&leads).map_err(|e| anyhow::anyhow!("writing CSV: {e}"))?;
-    let ip = client_ip(&parts, state.config.trust_proxy);
+    let ip = client_ip(&parts, state.config.trusted_proxies);
     let detail = json!({ "count": leads.len(), "filters": query });
     db::audit::record(
         &state.pool,

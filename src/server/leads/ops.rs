@@ -1,6 +1,8 @@
 use super::validate;
 use crate::error::AppError;
-use crate::model::{LeadInput, LeadPage, LeadQuery, LeadSource, LeadStatus, LeadView, Role};
+use crate::model::{
+    LeadInput, LeadPage, LeadQuery, LeadSource, LeadStatus, LeadView, Role, Vertical,
+};
 use crate::rules::authz::Capability;
 use crate::rules::lead_query::LeadFilter;
 use crate::server::auth::Caller;
@@ -11,11 +13,7 @@ use std::net::IpAddr;
 use uuid::Uuid;
 
 pub fn scope(caller: Caller) -> Scope {
-    Scope {
-        org_id: caller.org_id,
-        user_id: caller.user_id,
-        own_only: caller.role == Role::Agent,
-    }
+    caller.scope()
 }
 
 pub async fn list(pool: &PgPool, caller: Caller, query: &LeadQuery) -> Result<LeadPage, AppError> {
@@ -85,13 +83,15 @@ pub async fn view(
     })
 }
 
+/// The form's fields checked, and the organisation's vertical (which fields it edits).
 async fn validated(
     conn: &mut PgConnection,
     caller: Caller,
     input: &LeadInput,
-) -> Result<db::leads::LeadFields, AppError> {
+) -> Result<(db::leads::LeadFields, Vertical), AppError> {
     let org = db::orgs::profile(&mut *conn, caller.org_id).await?;
-    validate::lead(input, &org.country).map_err(AppError::Validation)
+    let fields = validate::lead(input, &org.country).map_err(AppError::Validation)?;
+    Ok((fields, org.vertical))
 }
 
 fn phone_taken(error: sqlx::Error) -> AppError {
@@ -110,7 +110,7 @@ pub async fn create(
     input: &LeadInput,
 ) -> Result<Uuid, AppError> {
     let mut tx = pool.begin().await?;
-    let fields = validated(&mut tx, caller, input).await?;
+    let (fields, _) = validated(&mut tx, caller, input).await?;
     let source = match input.source.trim() {
         "" => LeadSource::Manual,
         other => other
@@ -144,8 +144,8 @@ pub async fn update(
     input: &LeadInput,
 ) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
-    let fields = validated(&mut tx, caller, input).await?;
-    if !db::leads::update(&mut *tx, scope(caller), id, &fields)
+    let (fields, vertical) = validated(&mut tx, caller, input).await?;
+    if !db::leads::update(&mut *tx, scope(caller), id, vertical, &fields)
         .await
         .map_err(phone_taken)?
     {
@@ -219,6 +219,8 @@ pub async fn assign(
     if !db::leads::assign(&mut *tx, caller.org_id, id, assignee).await? {
         return Err(AppError::NotFound);
     }
+    // Its conversations go with it: open inboxes regroup.
+    crate::server::messaging::events::notify_lead(&mut tx, caller.org_id, id).await?;
     let detail = json!({ "assignee": assignee });
     db::audit::record(
         &mut *tx,

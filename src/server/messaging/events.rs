@@ -14,6 +14,7 @@ use sqlx::{PgConnection, PgPool};
 use std::convert::Infallible;
 use std::time::Duration;
 use tokio::sync::broadcast;
+use tower_sessions::Session;
 use uuid::Uuid;
 
 const CHANNEL: &str = "consentdesk_events";
@@ -22,7 +23,7 @@ const CHANNEL: &str = "consentdesk_events";
 pub struct Event {
     pub org_id: Uuid,
     pub conversation_id: Uuid,
-    /// Whom the conversation is assigned to now: agents hear only of theirs and of
+    /// Whom the conversation's lead is assigned to now: agents hear only of theirs and of
     /// unassigned ones, as they see only those.
     pub assigned_to: Option<Uuid>,
 }
@@ -42,13 +43,32 @@ pub async fn notify(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "SELECT pg_notify($1, json_build_object('org_id', $2::uuid, 'conversation_id', $3::uuid,
-             'assigned_to', (SELECT assigned_to FROM conversations WHERE id = $3))::text)",
+             'assigned_to', (SELECT l.assigned_to FROM conversations c JOIN leads l ON l.id = c.lead_id
+                             WHERE c.id = $3))::text)",
     )
     .bind(CHANNEL)
     .bind(org_id)
     .bind(conversation_id)
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// Announces every conversation of a lead (its assignment changed: inboxes regroup).
+pub async fn notify_lead(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    lead_id: Uuid,
+) -> Result<(), sqlx::Error> {
+    let conversations: Vec<Uuid> =
+        sqlx::query_scalar("SELECT id FROM conversations WHERE org_id = $1 AND lead_id = $2")
+            .bind(org_id)
+            .bind(lead_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    for conversation in conversations {
+        notify(&mut *conn, org_id, conversation).await?;
+    }
     Ok(())
 }
 
@@ -77,26 +97,46 @@ pub fn spawn_listener(pool: PgPool, sender: broadcast::Sender<Event>) {
     });
 }
 
-/// `GET /events`: the caller's organisation's events as server-sent events.
+/// `GET /events`: the caller's organisation's events as server-sent events. The stream
+/// asks again whether its session still stands (signed out, deactivated, role changed)
+/// every `events_recheck` (a minute), and ends when it does not.
 pub async fn stream(
     State(state): State<AppState>,
+    session: Session,
     caller: Caller,
 ) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
+    let recheck = state.config.events_recheck;
     let receiver = state.events.subscribe();
-    let stream = futures_util::stream::unfold(receiver, move |mut receiver| async move {
-        loop {
-            match receiver.recv().await {
-                Ok(event) if event.for_caller(caller) => {
-                    let sse = SseEvent::default()
-                        .event("conversation")
-                        .data(event.conversation_id.to_string());
-                    return Some((Ok(sse), receiver));
+    let mut every = tokio::time::interval_at(tokio::time::Instant::now() + recheck, recheck);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let start = (receiver, every, caller);
+    let stream = futures_util::stream::unfold(
+        start,
+        move |(mut receiver, mut every, mut caller)| {
+            let state = state.clone();
+            let session = session.clone();
+            async move {
+                loop {
+                    tokio::select! {
+                        _ = every.tick() => match crate::server::auth::recheck(&state.pool, &session).await {
+                            Ok(now) => caller = now,
+                            Err(_) => return None,
+                        },
+                        received = receiver.recv() => match received {
+                            Ok(event) if event.for_caller(caller) => {
+                                let sse = SseEvent::default()
+                                    .event("conversation")
+                                    .data(event.conversation_id.to_string());
+                                return Some((Ok(sse), (receiver, every, caller)));
+                            }
+                            Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                            Err(broadcast::error::RecvError::Closed) => return None,
+                        },
+                    }
                 }
-                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(broadcast::error::RecvError::Closed) => return None,
             }
-        }
-    });
+        },
+    );
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 

@@ -88,6 +88,7 @@ pub async fn lead_for_phone(
 }
 
 /// The lead's conversation on a channel; the customer writing marks it customer-initiated.
+/// Not for web chat, where every chat is a conversation of its own (`chat::start`).
 pub async fn conversation_for(
     conn: &mut PgConnection,
     org_id: Uuid,
@@ -95,9 +96,9 @@ pub async fn conversation_for(
     channel: Channel,
 ) -> Result<Uuid, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO conversations (org_id, lead_id, channel, customer_initiated, assigned_to)
-         VALUES ($1, $2, $3, true, (SELECT assigned_to FROM leads WHERE id = $2))
-         ON CONFLICT (org_id, lead_id, channel) DO UPDATE SET customer_initiated = true
+        "INSERT INTO conversations (org_id, lead_id, channel, customer_initiated)
+         VALUES ($1, $2, $3, true)
+         ON CONFLICT (org_id, lead_id, channel) WHERE channel <> 'chat' DO UPDATE SET customer_initiated = true
          RETURNING id",
     )
     .bind(org_id)

@@ -8,4 +8,5 @@ pub mod outbound;
 pub mod outbox;
 pub mod provider;
 pub mod settings;
+pub mod system_text;
 pub mod threads;

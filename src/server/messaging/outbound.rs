@@ -87,9 +87,10 @@ pub async fn reply(
     }
     touch(&mut tx, conversation, Activity::Reply).await?;
     if caller.role == Role::Agent {
-        // Answering an unassigned conversation takes it.
+        // Answering an unassigned conversation takes its lead, and so all its conversations.
         sqlx::query(
-            "UPDATE conversations SET assigned_to = $2 WHERE id = $1 AND assigned_to IS NULL",
+            "UPDATE leads l SET assigned_to = $2, updated_at = now() FROM conversations c
+             WHERE c.id = $1 AND l.id = c.lead_id AND l.assigned_to IS NULL",
         )
         .bind(conversation)
         .bind(caller.user_id)

@@ -8,7 +8,7 @@ use super::{events, settings};
 use crate::error::AppError;
 use crate::model::{Channel, ChannelFamily, MessageCategory};
 use crate::rules::quiet_hours;
-use crate::rules::send_policy::{may_send, may_send_answer, SendFacts};
+use crate::rules::send_policy::{may_send, may_send_answer, Purpose, SendFacts};
 use crate::server::consent;
 use crate::server::crypto::DataKey;
 use sqlx::{PgConnection, PgPool};
@@ -28,17 +28,20 @@ struct Due {
     org_id: Uuid,
     org_slug: String,
     org_time_zone: String,
-    conversation_id: Uuid,
+    /// None for a system text addressed to a number that is nobody's conversation.
+    conversation_id: Option<Uuid>,
     attempts: i32,
+    /// What goes out: the outbox's secret text (a code) when there is one.
     body: String,
     category: MessageCategory,
     channel: Channel,
     customer_initiated: bool,
     consent_review: bool,
+    ended: bool,
     phone: Option<String>,
     lead_time_zone: Option<String>,
     restricted: bool,
-    /// Set on keyword answers (the one opt-out confirmation, opt-in, HELP).
+    /// Set on the system's own texts (`Purpose`).
     purpose: Option<String>,
 }
 
@@ -48,6 +51,8 @@ pub struct Sender<'a> {
     pub key: Option<&'a DataKey>,
     /// Where carriers reach us for delivery callbacks, unless the organisation set its own.
     pub public_base_url: &'a str,
+    /// Carrier API addresses other than the carriers' own (tests, self-hosted gateways).
+    pub allow_custom_urls: bool,
 }
 
 /// Sends up to `batch` due messages, each in its own transaction; returns how many it took.
@@ -68,12 +73,16 @@ async fn send_next(pool: &PgPool, sender: &Sender<'_>) -> Result<bool, AppError>
     let mut tx = pool.begin().await?;
     let due: Option<Due> = sqlx::query_as(
         "SELECT o.message_id, o.org_id, org.slug AS org_slug, org.time_zone AS org_time_zone, m.conversation_id,
-                o.attempts, m.body, m.category, c.channel, c.customer_initiated, c.consent_review, l.phone,
-                l.time_zone AS lead_time_zone, l.restricted_at IS NOT NULL AS restricted, m.purpose
+                o.attempts, coalesce(o.secret_body, m.body) AS body, m.category,
+                coalesce(c.channel, 'sms') AS channel, coalesce(c.customer_initiated, false) AS customer_initiated,
+                coalesce(c.consent_review, false) AS consent_review, c.ended_at IS NOT NULL AS ended,
+                coalesce(m.to_phone, l.phone) AS phone,
+                l.time_zone AS lead_time_zone, coalesce(l.restricted_at IS NOT NULL, false) AS restricted, m.purpose
          FROM outbox o
          JOIN messages m ON m.id = o.message_id
-         JOIN conversations c ON c.id = m.conversation_id
-         JOIN leads l ON l.id = c.lead_id
+         LEFT JOIN conversations c ON c.id = m.conversation_id
+         LEFT JOIN leads l ON l.id = coalesce(c.lead_id,
+             (SELECT id FROM leads WHERE org_id = m.org_id AND phone = m.to_phone))
          JOIN organisations org ON org.id = o.org_id
          WHERE o.next_attempt_at <= now()
          ORDER BY o.next_attempt_at
@@ -108,12 +117,11 @@ async fn send_next(pool: &PgPool, sender: &Sender<'_>) -> Result<bool, AppError>
         ledger,
         review: message.consent_review,
         restricted: message.restricted,
+        ended: message.ended,
     };
-    let decision = match message.purpose.as_deref() {
-        // What the person's own privacy request calls for still reaches them.
-        Some("privacy") => Ok(()),
-        Some(_) if facts.restricted => may_send(&facts, message.category),
-        Some(purpose) => may_send_answer(purpose, &facts.ledger),
+    let decision = match message.purpose.as_deref().map(Purpose::parse) {
+        Some(Some(purpose)) => may_send_answer(purpose, &facts),
+        Some(None) => Err("Unknown kind of system message: not sent.".into()),
         None => may_send(&facts, message.category),
     };
     let quiet_until = (message.category == MessageCategory::Promotional)
@@ -133,7 +141,7 @@ async fn send_next(pool: &PgPool, sender: &Sender<'_>) -> Result<bool, AppError>
                 .as_deref()
                 .unwrap_or(sender.public_base_url);
             let callback = format!("{base}/hooks/twilio/{}/status", message.org_slug);
-            match Provider::from_settings(&settings) {
+            match Provider::from_settings(&settings, sender.allow_custom_urls) {
                 Err(reason) => Outcome::Failed(reason),
                 Ok(provider) => match provider
                     .send(
@@ -154,7 +162,9 @@ async fn send_next(pool: &PgPool, sender: &Sender<'_>) -> Result<bool, AppError>
         }
     };
     settle(&mut tx, &message, outcome).await?;
-    events::notify(&mut tx, message.org_id, message.conversation_id).await?;
+    if let Some(conversation) = message.conversation_id {
+        events::notify(&mut tx, message.org_id, conversation).await?;
+    }
     tx.commit().await?;
     Ok(true)
 }
@@ -169,26 +179,20 @@ async fn settle(tx: &mut PgConnection, message: &Due, outcome: Outcome) -> Resul
                 .bind(simulated)
                 .execute(&mut *tx)
                 .await?;
+            // The secret text (a code) leaves with the outbox row.
             sqlx::query("DELETE FROM outbox WHERE message_id = $1")
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            // A one-time code has done its job once sent: nobody reads it in the thread.
-            sqlx::query(
-                "UPDATE messages SET body = regexp_replace(body, '[0-9]{6}', '••••••', 'g')
-                 WHERE id = $1 AND purpose = 'privacy'",
-            )
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
         }
         Outcome::Blocked(reason) => finish(tx, id, "blocked", reason).await?,
         Outcome::Failed(reason) if message.attempts + 1 >= MAX_ATTEMPTS => {
-            tracing::warn!(message = %id, %reason, "message failed for good");
+            // A carrier's reason may quote the number: it stays on the message, not in the logs.
+            tracing::warn!(message = %id, "message failed for good");
             finish(tx, id, "failed", reason).await?;
         }
         Outcome::Failed(reason) => {
-            tracing::info!(message = %id, %reason, "send failed; will retry");
+            tracing::info!(message = %id, "send failed; will retry");
             sqlx::query(
                 "UPDATE outbox SET attempts = attempts + 1, last_error = $2,
                      next_attempt_at = now() + make_interval(secs => $3) WHERE message_id = $1",
@@ -254,13 +258,14 @@ enum Outcome {
 }
 
 /// Runs the worker for the life of the process: drains due messages, then naps.
-pub fn spawn(pool: PgPool, key: Option<DataKey>, public_base_url: String) {
+pub fn spawn(pool: PgPool, key: Option<DataKey>, public_base_url: String, allow_custom_urls: bool) {
     tokio::spawn(async move {
         let http = reqwest::Client::new();
         let sender = Sender {
             http: &http,
             key: key.as_ref(),
             public_base_url: &public_base_url,
+            allow_custom_urls,
         };
         loop {
             match run_once(&pool, &sender, 20).await {

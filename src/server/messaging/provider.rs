@@ -37,8 +37,10 @@ pub struct Sent {
 }
 
 impl Provider {
-    /// The provider an organisation's settings describe, or why it cannot send.
-    pub fn from_settings(settings: &Settings) -> Result<Provider, String> {
+    /// The provider an organisation's settings describe, or why it cannot send. The auth
+    /// token goes only to a known carrier host unless the server allows others
+    /// (`ALLOW_CUSTOM_CARRIER_URLS`), whatever an older setting says.
+    pub fn from_settings(settings: &Settings, allow_custom_urls: bool) -> Result<Provider, String> {
         let kind = settings.provider.unwrap_or(ProviderKind::Local);
         if kind == ProviderKind::Local {
             return Ok(Provider::Local);
@@ -61,6 +63,11 @@ impl Provider {
             (ProviderKind::Twilio, None) => TWILIO_API.to_string(),
             _ => return Err("SignalWire needs the space URL as the API base URL".into()),
         };
+        if !allow_custom_urls && !crate::rules::url::is_known_carrier_api(&base_url) {
+            return Err(format!(
+                "the API address {base_url} is not a known carrier host; the server does not allow others"
+            ));
+        }
         Ok(Provider::Twilio {
             base_url,
             account_sid,

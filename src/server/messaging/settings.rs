@@ -88,10 +88,11 @@ pub async fn view(
     .fetch_optional(pool)
     .await?;
     let (has_auth_token, has_whatsapp_secret) = stored.unwrap_or_default();
-    let org_slug: String = sqlx::query_scalar("SELECT slug FROM organisations WHERE id = $1")
-        .bind(org_id)
-        .fetch_one(pool)
-        .await?;
+    let (org_slug, allow_foreign_numbers): (String, bool) =
+        sqlx::query_as("SELECT slug, allow_foreign_numbers FROM organisations WHERE id = $1")
+            .bind(org_id)
+            .fetch_one(pool)
+            .await?;
     Ok(SettingsView {
         org_slug,
         provider: match s.provider.unwrap_or(ProviderKind::Local) {
@@ -107,6 +108,7 @@ pub async fn view(
         public_base_url: s.public_base_url.unwrap_or_default(),
         has_whatsapp_secret,
         whatsapp_verify_token: s.whatsapp_verify_token.unwrap_or_default(),
+        allow_foreign_numbers,
     })
 }
 
@@ -127,6 +129,7 @@ fn url(field: &str, value: &str, errors: &mut FieldErrors) -> Option<String> {
 pub async fn save(
     pool: &PgPool,
     key: Option<&DataKey>,
+    allow_custom_urls: bool,
     caller: Caller,
     ip: Option<IpAddr>,
     input: SettingsInput,
@@ -155,6 +158,14 @@ pub async fn save(
         }
     }
     let api_base_url = url("api_base_url", &input.api_base_url, &mut errors);
+    if let Some(api) = &api_base_url {
+        if !allow_custom_urls && !crate::rules::url::is_known_carrier_api(api) {
+            errors.add(
+                "api_base_url",
+                "Use https://api.twilio.com or your SignalWire space (https://<space>.signalwire.com): the carrier's secret is sent there.",
+            );
+        }
+    }
     let public_base_url = url("public_base_url", &input.public_base_url, &mut errors);
     let account_sid = Some(input.account_sid.trim().to_string()).filter(|s| !s.is_empty());
     if provider != ProviderKind::Local && account_sid.is_none() {
@@ -207,7 +218,16 @@ pub async fn save(
     .bind(Some(input.whatsapp_verify_token.trim()).filter(|t| !t.is_empty()))
     .execute(&mut *tx)
     .await?;
-    let detail = json!({ "provider": provider, "auth_token_changed": token.is_some(), "whatsapp_secret_changed": app_secret.is_some() });
+    let allow_foreign = input.allow_foreign_numbers.is_some();
+    sqlx::query("UPDATE organisations SET allow_foreign_numbers = $2 WHERE id = $1")
+        .bind(caller.org_id)
+        .bind(allow_foreign)
+        .execute(&mut *tx)
+        .await?;
+    let detail = json!({
+        "provider": provider, "auth_token_changed": token.is_some(),
+        "whatsapp_secret_changed": app_secret.is_some(), "allow_foreign_numbers": allow_foreign,
+    });
     db::audit::record(
         &mut *tx,
         Event::by(

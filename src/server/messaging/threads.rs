@@ -1,10 +1,10 @@
-//! The inbox and one conversation, scoped like leads: agents see conversations assigned to
-//! them or to nobody; another organisation's conversation does not exist.
+//! The inbox and one conversation, scoped by their lead: agents see the conversations of
+//! leads assigned to them or to nobody; another organisation's conversation does not exist.
 
 use crate::error::AppError;
 use crate::model::{
-    CallView, Channel, ConversationRow, ConversationStatus, InboxPage, InboxQuery, MessageCategory,
-    MessageView, Role, SendCheck, Thread,
+    CallView, Channel, ChatClaim, ConversationRow, ConversationStatus, InboxPage, InboxQuery,
+    MessageCategory, MessageView, SendCheck, Thread,
 };
 use crate::rules::authz::Capability;
 use crate::rules::lead_query::{Cursor, CursorKey};
@@ -20,18 +20,14 @@ use uuid::Uuid;
 
 pub const PAGE_SIZE: i64 = 50;
 
-const ROW: &str = "c.id, c.lead_id, l.name AS lead_name, c.channel, c.status, c.assigned_to, u.name AS assignee,
+const ROW: &str = "c.id, c.lead_id, l.name AS lead_name, c.channel, c.status, l.assigned_to, u.name AS assignee,
     c.unread_count, c.last_activity_at,
     (SELECT m.body FROM messages m WHERE m.conversation_id = c.id ORDER BY m.created_at DESC, m.id DESC LIMIT 1) AS last_message";
-const FROM: &str = " FROM conversations c JOIN leads l ON l.id = c.lead_id LEFT JOIN users u ON u.id = c.assigned_to";
+const FROM: &str = " FROM conversations c JOIN leads l ON l.id = c.lead_id LEFT JOIN users u ON u.id = l.assigned_to";
 
 fn scoped(qb: &mut QueryBuilder<'_, Postgres>, caller: Caller) {
     qb.push(" WHERE c.org_id = ").push_bind(caller.org_id);
-    if caller.role == Role::Agent {
-        qb.push(" AND (c.assigned_to = ")
-            .push_bind(caller.user_id)
-            .push(" OR c.assigned_to IS NULL)");
-    }
+    db::leads::visible(qb, caller.scope());
 }
 
 pub async fn inbox(
@@ -43,10 +39,10 @@ pub async fn inbox(
     scoped(&mut qb, caller);
     match query.view.as_str() {
         "mine" => {
-            qb.push(" AND c.assigned_to = ").push_bind(caller.user_id);
+            qb.push(" AND l.assigned_to = ").push_bind(caller.user_id);
         }
         "unassigned" => {
-            qb.push(" AND c.assigned_to IS NULL");
+            qb.push(" AND l.assigned_to IS NULL");
         }
         _ => {}
     }
@@ -130,7 +126,7 @@ pub async fn send_facts(
 ) -> Result<Option<SendFacts>, sqlx::Error> {
     let mut qb = QueryBuilder::new(
         "SELECT c.channel, c.customer_initiated, (l.phone IS NOT NULL OR c.channel = 'chat'), l.phone, c.consent_review,
-                l.restricted_at IS NOT NULL
+                l.restricted_at IS NOT NULL, c.ended_at IS NOT NULL
          FROM conversations c JOIN leads l ON l.id = c.lead_id",
     );
     scoped(&mut qb, caller);
@@ -139,7 +135,8 @@ pub async fn send_facts(
         qb.push(" FOR UPDATE OF c");
     }
     let row: Option<FactsRow> = qb.build_query_as().fetch_optional(&mut *conn).await?;
-    let Some((channel, customer_initiated, has_address, phone, review, restricted)) = row else {
+    let Some((channel, customer_initiated, has_address, phone, review, restricted, ended)) = row
+    else {
         return Ok(None);
     };
     let ledger = match phone {
@@ -161,10 +158,11 @@ pub async fn send_facts(
         ledger,
         review,
         restricted,
+        ended,
     }))
 }
 
-type FactsRow = (Channel, bool, bool, Option<String>, bool, bool);
+type FactsRow = (Channel, bool, bool, Option<String>, bool, bool, bool);
 
 /// The conversation page; opening it marks it read and is audited (it shows personal data).
 pub async fn thread(
@@ -188,11 +186,10 @@ pub async fn thread(
     .bind(caller.org_id)
     .fetch_one(&mut *conn)
     .await?;
+    // Texts that carry a code were stored masked (`system_text`).
     let messages: Vec<MessageView> = sqlx::query_as(
-        "SELECT m.id, m.direction,
-                CASE WHEN m.purpose = 'privacy' THEN regexp_replace(m.body, '[0-9]{6}', '••••••', 'g') ELSE m.body END AS body,
-                m.media_count, m.sender, u.name AS sender_name, m.category, m.status,
-                m.status_reason, m.simulated, m.created_at
+        "SELECT m.id, m.direction, m.body, m.media_count, m.sender, u.name AS sender_name, m.category,
+                m.status, m.status_reason, m.simulated, m.created_at
          FROM messages m LEFT JOIN users u ON u.id = m.sender_user_id
          WHERE m.conversation_id = $1 AND m.org_id = $2 ORDER BY m.created_at, m.id",
     )
@@ -236,6 +233,25 @@ pub async fn thread(
     } else {
         Vec::new()
     };
+    let chat = match conversation.channel {
+        Channel::Chat => {
+            let (phone, email, verified_how, ended): (Option<String>, Option<String>, Option<String>, bool) =
+                sqlx::query_as(
+                    "SELECT claimed_phone, claimed_email, verified_how, ended_at IS NOT NULL FROM conversations WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await?;
+            Some(ChatClaim {
+                claimed: phone
+                    .map(|p| crate::model::E164::from_stored(p).display())
+                    .or(email),
+                verified_how,
+                ended,
+            })
+        }
+        _ => None,
+    };
     let quiet = super::outbound::quiet_wait(&mut conn, caller, id).await?;
     let checks = MessageCategory::ALL
         .iter()
@@ -268,6 +284,7 @@ pub async fn thread(
         can_reply: caller.role.may(Capability::SendMessages),
         can_assign,
         assignees,
+        chat,
     })
 }
 
@@ -346,17 +363,19 @@ pub async fn assign(
             Some(id.ok_or_else(|| AppError::field("assignee", "Choose someone from the list."))?)
         }
     };
-    let updated =
-        sqlx::query("UPDATE conversations SET assigned_to = $3 WHERE org_id = $1 AND id = $2")
-            .bind(caller.org_id)
-            .bind(id)
-            .bind(assignee)
-            .execute(&mut *tx)
-            .await?;
-    if updated.rows_affected() == 0 {
-        return Err(AppError::NotFound);
-    }
-    let detail = json!({ "assignee": assignee });
+    // A conversation is its lead's: assigning it assigns the lead and all its conversations.
+    let lead: Option<Uuid> = sqlx::query_scalar(
+        "UPDATE leads l SET assigned_to = $3, updated_at = now() FROM conversations c
+         WHERE c.org_id = $1 AND c.id = $2 AND l.id = c.lead_id RETURNING l.id",
+    )
+    .bind(caller.org_id)
+    .bind(id)
+    .bind(assignee)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let lead = lead.ok_or(AppError::NotFound)?;
+    super::events::notify_lead(&mut tx, caller.org_id, lead).await?;
+    let detail = json!({ "assignee": assignee, "lead": lead });
     db::audit::record(
         &mut *tx,
         Event::by(
@@ -368,7 +387,6 @@ pub async fn assign(
         ),
     )
     .await?;
-    super::events::notify(&mut tx, caller.org_id, id).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -27,10 +27,10 @@ const CLASSES: [(&str, &str); 8] = [
     ),
     (
         "messages",
-        "SELECT to_jsonb(x) FROM (SELECT m.id, c.channel, m.direction, m.body, m.sender, m.category, m.status,
-             m.created_at, m.sent_at
-         FROM messages m JOIN conversations c ON c.id = m.conversation_id
-         WHERE c.org_id = $1 AND c.lead_id = ANY($2) ORDER BY m.created_at, m.id) x",
+        "SELECT to_jsonb(x) FROM (SELECT m.id, coalesce(c.channel, 'sms') AS channel, m.direction, m.body, m.sender,
+             m.category, m.status, m.created_at, m.sent_at
+         FROM messages m LEFT JOIN conversations c ON c.id = m.conversation_id
+         WHERE m.org_id = $1 AND (c.lead_id = ANY($2) OR m.to_phone = ANY($3)) ORDER BY m.created_at, m.id) x",
     ),
     (
         "calls",

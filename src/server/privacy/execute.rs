@@ -11,6 +11,7 @@ use crate::model::{
     E164,
 };
 use crate::rules::account::person_name;
+use crate::rules::send_policy::Purpose;
 use crate::server::auth::Caller;
 use crate::server::consent::{append, NewEvent};
 use crate::server::db;
@@ -49,7 +50,8 @@ pub async fn records(
     let ids: Vec<Uuid> = leads.iter().map(|l| l.id).collect();
     let phones = phones_of(conn, org_id, &ids, phone).await?;
     let (messages, calls, consent_events): (i64, i64, i64) = sqlx::query_as(
-        "SELECT (SELECT count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.org_id = $1 AND c.lead_id = ANY($2)),
+        "SELECT (SELECT count(*) FROM messages m LEFT JOIN conversations c ON c.id = m.conversation_id
+                 WHERE m.org_id = $1 AND (c.lead_id = ANY($2) OR m.to_phone = ANY($3))),
                 (SELECT count(*) FROM calls k JOIN conversations c ON c.id = k.conversation_id WHERE c.org_id = $1 AND c.lead_id = ANY($2)),
                 (SELECT count(*) FROM consent_events WHERE org_id = $1 AND phone = ANY($3))",
     )
@@ -153,10 +155,9 @@ pub async fn run(
             _ => "Thank you.",
         }
     );
-    // Told where the code went. After an erasure, not by text: that would make a new lead
-    // of the number just erased.
+    // Told where the code went. After an erasure the number is suppressed, so a text is
+    // withheld (`notify`), as is one to a number that opted out.
     let (email, phone) = r.proven();
-    let phone = phone.filter(|_| r.kind != PrivacyRequestKind::Deletion);
     let told = notify::tell(
         &mut tx,
         caller.org_id,
@@ -164,6 +165,7 @@ pub async fn run(
         phone,
         "Your privacy request is complete",
         &text,
+        Purpose::PrivacyNotice,
     )
     .await?;
     step(
@@ -174,7 +176,7 @@ pub async fn run(
         ip,
         "privacy.executed",
         json!({
-            "kind": r.kind, "report": report, "told": told.map(|s| s.channel()),
+            "kind": r.kind, "report": report, "told": told.channel(),
         }),
     )
     .await?;
@@ -240,7 +242,15 @@ async fn erase(
     )
     .execute(&mut *tx)
     .await?
-    .rows_affected();
+    .rows_affected()
+        + sqlx::query(
+            "UPDATE messages SET body = '[erased]' WHERE org_id = $1 AND to_phone = ANY($2) AND body <> '[erased]'",
+        )
+        .bind(r.org_id)
+        .bind(&phones)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
     let calls = exec(
         "UPDATE calls k SET transcript = NULL, from_number = '[erased]', to_number = '[erased]' FROM conversations c
          WHERE c.id = k.conversation_id AND c.org_id = $1 AND c.lead_id = ANY($2)",
@@ -315,10 +325,12 @@ async fn erase(
     .fetch_one(&mut *tx)
     .await?;
     Ok(ExecutionReport {
-        summary: format!(
-            "Erased the personal data of {} lead(s). The numbers stay suppressed: nothing will be sent to them again.",
-            lead_rows
-        ),
+        summary: match phones.len() {
+            0 => format!("Erased the personal data of {lead_rows} lead(s). No phone number was on record."),
+            n => format!(
+                "Erased the personal data of {lead_rows} lead(s). Their {n} number(s) stay suppressed: nothing will be sent to them again."
+            ),
+        },
         erased: vec![
             count("Lead profiles (name, e-mail, phone, vehicles, property search, tags)", lead_rows as i64),
             count("Notes", notes as i64),

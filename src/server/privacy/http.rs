@@ -51,7 +51,7 @@ pub async fn bundle(
             .fetch_one(&mut *conn)
             .await?;
     let bundle = bundle.ok_or(AppError::NotFound)?;
-    let ip = client_ip(&parts, state.config.trust_proxy);
+    let ip = client_ip(&parts, state.config.trusted_proxies);
     requests::step(
         &mut conn,
         caller.org_id,
@@ -92,7 +92,7 @@ pub async fn report(
         "report": result,
     }))
     .map_err(anyhow::Error::from)?;
-    let ip = client_ip(&parts, state.config.trust_proxy);
+    let ip = client_ip(&parts, state.config.trusted_proxies);
     requests::step(
         &mut conn,
         caller.org_id,
@@ -123,7 +123,7 @@ pub async fn audit_export(
     let caller = caller.may(Capability::ViewAuditLog)?;
     let rows = audit_log::all(&state.pool, caller, &query).await?;
     let body = audit_log::csv(&rows).map_err(|e| anyhow::anyhow!("audit CSV: {e}"))?;
-    let ip = client_ip(&parts, state.config.trust_proxy);
+    let ip = client_ip(&parts, state.config.trusted_proxies);
     db::audit::record(
         &state.pool,
         Event::by(

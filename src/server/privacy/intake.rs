@@ -7,15 +7,14 @@ use crate::error::AppError;
 use crate::model::{Email, FieldErrors, PrivacyRequestInput, PrivacyRequestKind, E164};
 use crate::rules::account::person_name;
 use crate::rules::deadlines::due_date;
-use crate::server::db;
+use crate::rules::limits::{PRIVACY_FORM_CONTACT, PRIVACY_FORM_IP};
+use crate::rules::send_policy::Purpose;
+use crate::server::{db, rate_limit};
 use chrono::Utc;
 use serde_json::json;
 use sqlx::PgPool;
 use std::net::IpAddr;
 use uuid::Uuid;
-
-/// Requests one address may file on the public page in an hour.
-pub const PUBLIC_PER_HOUR: i64 = 5;
 
 struct Valid {
     kind: PrivacyRequestKind,
@@ -26,7 +25,12 @@ struct Valid {
     received_via: &'static str,
 }
 
-fn validate(input: &PrivacyRequestInput, region: &str, public: bool) -> Result<Valid, AppError> {
+fn validate(
+    input: &PrivacyRequestInput,
+    org: &db::orgs::OrgProfile,
+    public: bool,
+) -> Result<Valid, AppError> {
+    let region = org.country.as_str();
     let mut errors = FieldErrors::default();
     let kind = errors.check("kind", input.kind.parse::<PrivacyRequestKind>());
     let name = errors.check("name", person_name(&input.name));
@@ -42,6 +46,18 @@ fn validate(input: &PrivacyRequestInput, region: &str, public: bool) -> Result<V
             .check("phone", E164::parse(p, region))
             .map(|p| p.as_str().to_string()),
     };
+    // A number typed on the public page is texted a code: only numbers we may text.
+    if public
+        && input.email.trim().is_empty()
+        && phone
+            .as_ref()
+            .is_some_and(|p| !org.may_text(&E164::from_stored(p.clone())))
+    {
+        errors.add(
+            "phone",
+            "We can only text numbers in our own country. Give an e-mail address instead, or contact us by phone.",
+        );
+    }
     if input.email.trim().is_empty() && input.phone.trim().is_empty() {
         errors.add(
             "email",
@@ -87,26 +103,27 @@ pub async fn receive(
     ip: Option<IpAddr>,
     input: &PrivacyRequestInput,
 ) -> Result<Uuid, AppError> {
+    let public = matches!(by, By::Requester);
     let mut tx = pool.begin().await?;
     let org = db::orgs::profile(&mut *tx, org_id).await?;
-    let public = matches!(by, By::Requester);
+    let v = validate(input, &org, public)?;
     if public {
-        // The public page sends texts and mail: a few requests an hour per address.
-        let recent: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM audit_events WHERE org_id = $1 AND action = 'privacy.received'
-                 AND actor_kind = 'anonymous' AND ip IS NOT DISTINCT FROM $2::inet AND at > now() - interval '1 hour'",
+        // The public page sends texts and mail: a few requests per address and per contact,
+        // counted with the request (a refused one counts for nothing).
+        let from = ip.map(|ip| ip.to_string()).unwrap_or_default();
+        rate_limit::hit_in(&mut tx, PRIVACY_FORM_IP, &from).await?;
+        let contact = v
+            .email
+            .as_deref()
+            .or(v.phone.as_deref())
+            .unwrap_or_default();
+        rate_limit::hit_in(
+            &mut tx,
+            PRIVACY_FORM_CONTACT,
+            &format!("{org_id} {contact}"),
         )
-        .bind(org_id)
-        .bind(ip.map(|ip| ip.to_string()))
-        .fetch_one(&mut *tx)
         .await?;
-        if recent >= PUBLIC_PER_HOUR {
-            return Err(AppError::RateLimited {
-                retry_after_secs: 3600,
-            });
-        }
     }
-    let v = validate(input, &org.country, public)?;
     let received_at = Utc::now();
     let (policy, zone) = policy(&mut tx, org_id).await?;
     let due_on = due_date(received_at, zone, policy);
@@ -138,13 +155,14 @@ pub async fn receive(
         due_on.format("%d %b %Y"),
         &id.simple().to_string()[..8],
     );
-    let sent = notify::tell(
+    let told = notify::tell(
         &mut tx,
         org_id,
         v.email.as_deref(),
         v.phone.as_deref(),
         "We received your privacy request",
         &ack,
+        Purpose::PrivacyNotice,
     )
     .await?;
     step(
@@ -156,12 +174,19 @@ pub async fn receive(
         "privacy.received",
         json!({
             "kind": v.kind, "via": v.received_via, "due_on": due_on, "policy": policy.describe(),
-            "acknowledged": sent.map(|s| s.channel()),
+            "acknowledged": told.channel(),
         }),
     )
     .await?;
     if public {
-        super::verify::send_code(&mut tx, org_id, id, by, ip).await?;
+        // The request stands even if no code can go now (a daily cap): the verify page
+        // offers to send one again, and says why not.
+        if let Err(error) = super::verify::send_code(&mut tx, org_id, id, by, ip).await {
+            match error {
+                AppError::Conflict(_) => tracing::info!("no code sent with a new request"),
+                other => return Err(other),
+            }
+        }
     }
     tx.commit().await?;
     Ok(id)

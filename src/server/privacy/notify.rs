@@ -1,74 +1,75 @@
-//! Telling the requester things (the acknowledgement, the one-time code): by e-mail when
-//! they gave one, else by text through the outbox.
+//! Telling a privacy requester things (the acknowledgement, the one-time code, the
+//! outcome): by e-mail when they gave one, else by a text addressed to the number itself.
+//! A request stands on its own: telling its requester creates no lead and joins no
+//! conversation. Texts obey the system-text rules (SPEC §3.12): only numbers of the
+//! organisation's country unless it allows others, daily caps per number and organisation,
+//! and to a number that opted out of everything only the code the requester asked for.
 
-use crate::model::{LeadSource, E164};
-use crate::server::messaging::inbound;
+use crate::model::{ChannelFamily, MessageCategory, E164};
+use crate::rules::consent::{standing, Standing};
+use crate::rules::send_policy::{mask_codes, Purpose};
+use crate::server::messaging::system_text::{self, Queued, SystemText};
+use crate::server::{consent, db, mail};
 use sqlx::PgConnection;
-use std::future::Future;
 use uuid::Uuid;
 
-/// One e-mail.
-pub struct Mail<'a> {
-    pub org_id: Uuid,
-    pub to: &'a str,
-    pub subject: &'a str,
-    pub body: &'a str,
-}
-
-/// Where e-mail goes. Adapters for real mail services implement this; the built-in
-/// `LocalMailer` delivers nowhere and keeps a copy, so the product runs offline.
-pub trait Mailer {
-    fn send(
-        &self,
-        conn: &mut PgConnection,
-        mail: &Mail<'_>,
-    ) -> impl Future<Output = Result<(), sqlx::Error>> + Send;
-}
-
-/// Records the mail in `outbound_mail`, in the caller's transaction.
-pub struct LocalMailer;
-
-impl Mailer for LocalMailer {
-    async fn send(&self, conn: &mut PgConnection, mail: &Mail<'_>) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO outbound_mail (org_id, recipient, subject, body) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(mail.org_id)
-        .bind(mail.to)
-        .bind(mail.subject)
-        .bind(mail.body)
-        .execute(conn)
-        .await?;
-        Ok(())
-    }
-}
-
-/// Where a message to the requester went, for the request's history.
-pub enum Sent {
+/// What became of a message to the requester.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Told {
     Email(String),
     Text(String),
+    Withheld(Withheld),
 }
 
-impl Sent {
+/// Why nothing was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Withheld {
+    NoContact,
+    /// The number opted out of everything: only a code it asked for may go.
+    OptedOut,
+    /// A number of another country, which the organisation does not text.
+    ForeignNumber,
+    /// The number, address or organisation had its day's share of system messages.
+    DailyCap,
+}
+
+impl Told {
+    pub fn sent(&self) -> bool {
+        !matches!(self, Told::Withheld(_))
+    }
+
     /// Where it went, for the request itself.
     pub fn describe(&self) -> String {
         match self {
-            Sent::Email(to) => format!("e-mail to {to}"),
-            Sent::Text(to) => format!("text to {to}"),
+            Told::Email(to) => format!("e-mail to {to}"),
+            Told::Text(to) => format!("text to {to}"),
+            Told::Withheld(why) => format!("not sent: {}", why.reason()),
         }
     }
 
     /// How it went, for the append-only audit log, which must not keep the address.
     pub fn channel(&self) -> &'static str {
         match self {
-            Sent::Email(_) => "e-mail",
-            Sent::Text(_) => "text",
+            Told::Email(_) => "e-mail",
+            Told::Text(_) => "text",
+            Told::Withheld(why) => why.reason(),
         }
     }
 }
 
-/// Sends to the requester: e-mail first, else a text queued in the outbox (`privacy`
-/// purpose: the worker sends it unless the number opted out of everything).
+impl Withheld {
+    pub fn reason(self) -> &'static str {
+        match self {
+            Withheld::NoContact => "no e-mail or phone to send to",
+            Withheld::OptedOut => "the number opted out of our messages",
+            Withheld::ForeignNumber => "a number of another country",
+            Withheld::DailyCap => "the day's limit of messages to this contact was reached",
+        }
+    }
+}
+
+/// Sends `body` to the requester: e-mail first, else a text. `purpose` is
+/// `PrivacyCode` for a text that carries a code (staff see it masked), else `PrivacyNotice`.
 pub async fn tell(
     conn: &mut PgConnection,
     org_id: Uuid,
@@ -76,48 +77,54 @@ pub async fn tell(
     phone: Option<&str>,
     subject: &str,
     body: &str,
-) -> Result<Option<Sent>, sqlx::Error> {
+    purpose: Purpose,
+) -> Result<Told, sqlx::Error> {
+    let secret = purpose.carries_code();
     if let Some(to) = email {
-        LocalMailer
-            .send(
-                conn,
-                &Mail {
-                    org_id,
-                    to,
-                    subject,
-                    body,
-                },
-            )
-            .await?;
-        return Ok(Some(Sent::Email(to.to_string())));
+        let shown = if secret {
+            mask_codes(body)
+        } else {
+            body.to_string()
+        };
+        let mail = mail::Mail {
+            org_id,
+            to,
+            subject,
+            body: &shown,
+            secret_body: secret.then_some(body),
+        };
+        return Ok(match mail::queue(conn, &mail).await? {
+            true => Told::Email(to.to_string()),
+            false => Told::Withheld(Withheld::DailyCap),
+        });
     }
     let Some(phone) = phone else {
-        return Ok(None);
+        return Ok(Told::Withheld(Withheld::NoContact));
     };
     let number = E164::from_stored(phone.to_string());
-    let lead = inbound::lead_for_phone(conn, org_id, &number, LeadSource::Manual).await?;
-    let conversation: Uuid = sqlx::query_scalar(
-        "INSERT INTO conversations (org_id, lead_id, channel) VALUES ($1, $2, 'sms')
-         ON CONFLICT (org_id, lead_id, channel) DO UPDATE SET last_activity_at = conversations.last_activity_at
-         RETURNING id",
-    )
-    .bind(org_id)
-    .bind(lead)
-    .fetch_one(&mut *conn)
-    .await?;
-    let message: Uuid = sqlx::query_scalar(
-        "INSERT INTO messages (org_id, conversation_id, direction, body, sender, category, status, purpose)
-         VALUES ($1, $2, 'outbound', $3, 'system', 'informational', 'queued', 'privacy') RETURNING id",
-    )
-    .bind(org_id)
-    .bind(conversation)
-    .bind(body)
-    .fetch_one(&mut *conn)
-    .await?;
-    sqlx::query("INSERT INTO outbox (message_id, org_id) VALUES ($1, $2)")
-        .bind(message)
-        .bind(org_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(Some(Sent::Text(phone.to_string())))
+    let org = db::orgs::profile(&mut *conn, org_id).await?;
+    if !org.may_text(&number) {
+        return Ok(Told::Withheld(Withheld::ForeignNumber));
+    }
+    if !secret {
+        let events = consent::events_for(conn, org_id, phone, ChannelFamily::Texts).await?;
+        if matches!(
+            standing(&events, MessageCategory::Conversational),
+            Standing::Revoked(_)
+        ) {
+            return Ok(Told::Withheld(Withheld::OptedOut));
+        }
+    }
+    let text = SystemText {
+        org_id,
+        phone,
+        conversation: None,
+        purpose,
+        body,
+        answers: None,
+    };
+    Ok(match system_text::queue(conn, &text).await? {
+        Queued::Yes(_) => Told::Text(number.display()),
+        Queued::Capped => Told::Withheld(Withheld::DailyCap),
+    })
 }

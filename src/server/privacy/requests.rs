@@ -6,11 +6,12 @@ use super::{execute, notify};
 use crate::error::AppError;
 use crate::model::{
     DueState, PrivacyQuery, PrivacyRequestKind, PrivacyRequestPage, PrivacyRequestRow,
-    PrivacyRequestStatus, PrivacyRequestView, RequestStep, Role,
+    PrivacyRequestStatus, PrivacyRequestView, RejectionReason, RequestStep, Role,
 };
 use crate::rules::authz::Capability;
 use crate::rules::deadlines::{urgency, DeadlinePolicy, Urgency};
 use crate::rules::lead_query::{Cursor, CursorKey};
+use crate::rules::send_policy::Purpose;
 use crate::server::auth::Caller;
 use crate::server::db::{self, audit::Actor, audit::Event};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -392,7 +393,8 @@ pub async fn assign(
     Ok(())
 }
 
-/// Rejects an open request with the reason the requester will be told.
+/// Rejects an open request for one of the fixed reasons, which is what the requester is
+/// told: staff never type the words that go to a contact someone else may have entered.
 pub async fn reject(
     pool: &PgPool,
     caller: Caller,
@@ -400,13 +402,9 @@ pub async fn reject(
     id: Uuid,
     reason: &str,
 ) -> Result<(), AppError> {
-    let reason = reason.trim();
-    if reason.chars().count() < 10 {
-        return Err(AppError::field(
-            "reason",
-            "Explain the rejection in a sentence: the requester is told why.",
-        ));
-    }
+    let reason: RejectionReason = reason
+        .parse()
+        .map_err(|e: String| AppError::field("reason", e))?;
     let mut tx = pool.begin().await?;
     let r = load(&mut tx, caller.org_id, id, true)
         .await?
@@ -417,18 +415,22 @@ pub async fn reject(
     sqlx::query("UPDATE privacy_requests SET status = 'rejected', rejection_reason = $3, completed_at = now() WHERE org_id = $1 AND id = $2")
         .bind(caller.org_id)
         .bind(id)
-        .bind(reason)
+        .bind(reason.label())
         .execute(&mut *tx)
         .await?;
     let org = db::orgs::profile(&mut *tx, caller.org_id).await?.name;
-    let text = format!("{org}: we cannot act on your privacy request: {reason}");
-    let sent = notify::tell(
+    let text = format!(
+        "{org}: we cannot act on your privacy request: {}",
+        reason.text()
+    );
+    let told = notify::tell(
         &mut tx,
         caller.org_id,
         r.email.as_deref(),
         r.phone.as_deref(),
         "Your privacy request",
         &text,
+        Purpose::PrivacyNotice,
     )
     .await?;
     step(
@@ -438,7 +440,7 @@ pub async fn reject(
         By::Staff(caller),
         ip,
         "privacy.rejected",
-        json!({ "reason": reason, "told": sent.map(|s| s.channel()) }),
+        json!({ "reason": reason.as_str(), "told": told.channel() }),
     )
     .await?;
     tx.commit().await?;

@@ -179,8 +179,16 @@ pub async fn run(
     Ok(Some(counts))
 }
 
-/// Every organisation, one after the other (the scheduler and `run-retention`).
+/// Every organisation, one after the other (the scheduler and `run-retention`), after the
+/// housekeeping of short-lived records: rate-limit counters of windows long gone, and
+/// web-form opt-ins nobody confirmed within 30 days (they hold a name and an address).
 pub async fn run_all(pool: &PgPool) -> Result<Vec<(String, Option<RetentionCounts>)>, AppError> {
+    crate::server::rate_limit::sweep(pool).await?;
+    sqlx::query(
+        "DELETE FROM consent_confirmations WHERE confirmed_at IS NULL AND expires_at < now() - interval '30 days'",
+    )
+    .execute(pool)
+    .await?;
     let orgs: Vec<(Uuid, String)> =
         sqlx::query_as("SELECT id, slug FROM organisations ORDER BY slug")
             .fetch_all(pool)
@@ -195,7 +203,9 @@ pub async fn run_all(pool: &PgPool) -> Result<Vec<(String, Option<RetentionCount
 /// Runs retention hourly for the life of the process; several servers may, safely.
 pub fn spawn(pool: PgPool) {
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        // Not at start-up: a server that restarts often would purge (and audit) each time.
+        let hour = std::time::Duration::from_secs(3600);
+        let mut every = tokio::time::interval_at(tokio::time::Instant::now() + hour, hour);
         loop {
             every.tick().await;
             if let Err(error) = run_all(&pool).await {

@@ -6,6 +6,7 @@ use super::notify;
 use super::requests::{load, step, By};
 use crate::error::AppError;
 use crate::model::PrivacyRequestStatus;
+use crate::rules::send_policy::Purpose;
 use crate::server::db;
 use chrono::{Duration, Utc};
 use serde_json::json;
@@ -24,7 +25,8 @@ fn digest(id: Uuid, code: &str) -> Vec<u8> {
     Sha256::digest(format!("{id}:{code}").as_bytes()).to_vec()
 }
 
-fn new_code() -> String {
+/// Six random digits.
+pub fn new_code() -> String {
     use rand_core::RngCore;
     let n = rand_core::OsRng.next_u32() % 1_000_000;
     format!("{n:06}")
@@ -72,11 +74,15 @@ pub async fn send_code(
         r.phone.as_deref(),
         "Your verification code",
         &text,
+        Purpose::PrivacyCode,
     )
-    .await?
-    .ok_or_else(|| {
-        AppError::Conflict("The request has no e-mail or phone to send a code to.".into())
-    })?;
+    .await?;
+    if let notify::Told::Withheld(why) = sent {
+        return Err(AppError::Conflict(format!(
+            "No code was sent: {}. Verify the person another way (in person, say), or try again tomorrow.",
+            why.reason()
+        )));
+    }
     sqlx::query(
         "UPDATE privacy_requests SET code_hash = $3, code_sent_to = $4, code_expires_at = $5, code_attempts = 0,
              codes_sent = codes_sent + 1

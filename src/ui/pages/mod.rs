@@ -1,3 +1,4 @@
+pub mod account;
 pub mod audit;
 pub mod chat;
 pub mod consent;

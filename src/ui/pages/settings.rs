@@ -86,6 +86,12 @@ fn SettingsForm(current: SettingsView, save: ServerAction<SaveMessagingSettings>
                     placeholder="https://desk.example.com"/>
                 <p class="hint">"The address the carrier calls; signatures are checked against it."</p>
                 <FieldError error field="public_base_url"/>
+                <label class="choice" for="allow_foreign_numbers">
+                    <input id="allow_foreign_numbers" name="input[allow_foreign_numbers]" type="checkbox" value="yes"
+                        checked=current.allow_foreign_numbers/>
+                    " Public pages may text numbers of other countries"
+                </label>
+                <p class="hint">"Codes and confirmations that people ask for on the chat, consent and privacy pages go only to numbers of your own country unless this is ticked."</p>
                 <h2>"WhatsApp"</h2>
                 <label for="whatsapp_app_secret">"App secret"</label>
                 <input id="whatsapp_app_secret" name="input[whatsapp_app_secret]" type="password" autocomplete="new-password"

@@ -1,3 +1,4 @@
+use crate::api::auth::SendPasswordReset;
 use crate::api::users::{list_users, ChangeRole, CreateUser, SetUserActive};
 use crate::model::{CurrentUser, Role, UserSummary};
 use crate::rules::authz::Capability;
@@ -20,6 +21,8 @@ fn UsersAdmin() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let change_role = ServerAction::<ChangeRole>::new();
     let set_active = ServerAction::<SetUserActive>::new();
+    let reset = ServerAction::<SendPasswordReset>::new();
+    provide_context(reset);
     let users = Resource::new(
         move || {
             (
@@ -36,7 +39,9 @@ fn UsersAdmin() -> impl IntoView {
             .get()
             .and_then(Result::err)
             .or_else(|| set_active.value().get().and_then(Result::err))
+            .or_else(|| reset.value().get().and_then(Result::err))
     });
+    let reset_sent = move || matches!(reset.value().get(), Some(Ok(())));
     let me = use_context::<CurrentUser>().map(|u| u.user_id);
 
     view! {
@@ -45,6 +50,9 @@ fn UsersAdmin() -> impl IntoView {
             <section class="panel" aria-labelledby="team-heading">
                 <h2 id="team-heading">"Team"</h2>
                 <FormMessage error=row_error/>
+                <Show when=reset_sent>
+                    <p class="form-ok" role="status">"Reset link sent to the person's e-mail. You do not see it; it works once, for an hour."</p>
+                </Show>
                 <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading users…"</p> }>
                     {move || Suspend::new(async move {
                         match users.await {
@@ -83,6 +91,8 @@ fn UserTable(
             let name = user.name.clone();
             let current_role = user.role;
             let active = user.active;
+            let reset = expect_context::<ServerAction<SendPasswordReset>>();
+            let reset_id = id.clone();
             let controls = (!is_me).then(move || {
                 let select_id = format!("role-{id}");
                 let label = format!("Role for {name}");
@@ -102,6 +112,12 @@ fn UserTable(
                         <button type="submit">"Save role"</button>
                     </ActionForm>
                     <ActiveToggle set_active id=toggle_id name=name.clone() active/>
+                    {active.then(|| view! {
+                        <ActionForm action=reset attr:class="inline">
+                            <input type="hidden" name="user_id" value=reset_id.clone()/>
+                            <button type="submit" title="E-mails the person a link to choose a new password">"Send reset link"</button>
+                        </ActionForm>
+                    })}
                 }
             });
             view! {
@@ -193,7 +209,7 @@ fn NewUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
             <FieldError error field="role"/>
             <label for="new-password">"Initial password"</label>
             <input id="new-password" name="password" type="password" autocomplete="new-password" minlength="12" required/>
-            <p class="hint">"At least 12 characters. Share it with the person privately."</p>
+            <p class="hint">"At least 12 characters, for their first sign-in only: they must choose their own password then. Share it with the person privately."</p>
             <FieldError error field="password"/>
             <FormMessage error/>
             <Show when=created>

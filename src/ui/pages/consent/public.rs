@@ -14,7 +14,8 @@ pub fn PublicConsentPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let org = Memo::new(move |_| params.with(|p| p.get("org").unwrap_or_default()));
-    let recorded = Memo::new(move |_| query.with(|q| q.get("recorded").unwrap_or_default()));
+    let pending = Memo::new(move |_| query.with(|q| q.get("pending").unwrap_or_default()));
+    let opted_out = Memo::new(move |_| query.with(|q| q.get("opted_out").is_some()));
     let form = Resource::new(move || org.get(), get_public_consent_form);
     let give = ServerAction::<GiveConsent>::new();
     view! {
@@ -23,7 +24,8 @@ pub fn PublicConsentPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match form.await {
-                        Ok(form) if !recorded.get().is_empty() => view! { <Thanks form recorded=recorded.get()/> }.into_any(),
+                        Ok(form) if opted_out.get() => view! { <OptedOut form/> }.into_any(),
+                        Ok(form) if !pending.get().is_empty() => view! { <Thanks form pending=pending.get()/> }.into_any(),
                         Ok(form) => view! { <Form form org=org.get_untracked() give/> }.into_any(),
                         Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
                         Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
@@ -34,9 +36,10 @@ pub fn PublicConsentPage() -> impl IntoView {
     }
 }
 
+/// The form's agreement waits for the phone's YES: a typed number proves nothing.
 #[component]
-fn Thanks(form: PublicConsentForm, recorded: String) -> impl IntoView {
-    let kinds = recorded
+fn Thanks(form: PublicConsentForm, pending: String) -> impl IntoView {
+    let kinds = pending
         .split(',')
         .filter_map(|c| c.parse::<MessageCategory>().ok())
         .map(|c| match c {
@@ -47,9 +50,26 @@ fn Thanks(form: PublicConsentForm, recorded: String) -> impl IntoView {
         .join(" and ");
     view! {
         <section class="card" data-testid="consent-thanks">
-            <h1>"Thank you"</h1>
-            <p>{format!("{} recorded your agreement to receive {kinds} by text message.", form.org_name)}</p>
-            <p>"You can stop at any time by replying STOP to any of our messages."</p>
+            <h1>"Check your phone"</h1>
+            <p>{format!("{} sent a text to the number you gave. Reply YES to it to confirm that you want {kinds} by text message.", form.org_name)}</p>
+            <p>"Nothing is sent to you until you confirm. You can stop at any time by replying STOP to any of our messages."</p>
+        </section>
+    }
+}
+
+/// A number that opted out is never subscribed again by a form, and gets no text asking
+/// it to confirm: texting START from the phone itself is the way back (SPEC §3.6).
+#[component]
+fn OptedOut(form: PublicConsentForm) -> impl IntoView {
+    let how = match form.text_number {
+        Some(number) => format!("text START to {number} from that phone"),
+        None => "text START to our number from that phone".to_string(),
+    };
+    view! {
+        <section class="card" data-testid="consent-opted-out">
+            <h1>"This number asked us to stop"</h1>
+            <p>{format!("That number has opted out of texts from {}, so we will not text it, not even to confirm this form.", form.org_name)}</p>
+            <p>{format!("If it is your phone and you want our texts again, {how}.")}</p>
         </section>
     }
 }

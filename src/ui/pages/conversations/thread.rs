@@ -1,3 +1,4 @@
+use crate::api::chat::LinkChat;
 use crate::api::conversations::{
     get_thread, AssignConversation, ReviewConsent, SendReply, SetConversationStatus,
 };
@@ -29,6 +30,7 @@ struct Actions {
     status: ServerAction<SetConversationStatus>,
     assign: ServerAction<AssignConversation>,
     review: ServerAction<ReviewConsent>,
+    link: ServerAction<LinkChat>,
 }
 
 #[component]
@@ -41,6 +43,7 @@ fn ThreadLoader() -> impl IntoView {
         status: ServerAction::new(),
         assign: ServerAction::new(),
         review: ServerAction::new(),
+        link: ServerAction::new(),
     };
     let mine = Live::counter_for(id);
     let draft = Draft {
@@ -62,6 +65,7 @@ fn ThreadLoader() -> impl IntoView {
                 actions.status.version().get(),
                 actions.assign.version().get(),
                 actions.review.version().get(),
+                actions.link.version().get(),
             )
         },
         |(id, ..)| async move {
@@ -106,7 +110,10 @@ fn ThreadView(thread: Thread, actions: Actions, draft: Draft) -> impl IntoView {
         can_reply,
         can_assign,
         assignees,
+        chat,
     } = thread;
+    let chat_panel =
+        chat.map(|claim| view! { <ChatClaimPanel id=conversation.id claim action=actions.link/> });
     let id = conversation.id.to_string();
     let side_error = Signal::derive(move || {
         actions
@@ -190,6 +197,7 @@ fn ThreadView(thread: Thread, actions: Actions, draft: Draft) -> impl IntoView {
             </div>
         </div>
         <div class="toolbar">{status_forms}{assign_form}</div>
+        {chat_panel}
         {consent_review.then(|| {
             let (yes_id, no_id) = (id.clone(), id.clone());
             view! {
@@ -229,6 +237,43 @@ fn ThreadView(thread: Thread, actions: Actions, draft: Draft) -> impl IntoView {
                 </dl>
             </aside>
         </div>
+    }
+}
+
+/// Who a web-chat visitor says they are is a claim: shown as such, with a way for staff
+/// who know the person to link the chat to them.
+#[component]
+fn ChatClaimPanel(
+    id: Uuid,
+    claim: crate::model::ChatClaim,
+    action: ServerAction<LinkChat>,
+) -> impl IntoView {
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let claimed = claim.claimed.clone().unwrap_or_default();
+    let status = match (claim.verified_how.as_deref(), claim.ended) {
+        (_, true) => "The visitor ended this chat.".to_string(),
+        (Some("code"), _) => "The visitor proved this contact with a code.".to_string(),
+        (Some(_), _) => "Linked to this lead by a member of staff.".to_string(),
+        (None, _) if claimed.is_empty() => "Web chat from before claims were checked: not linked to a proven contact.".to_string(),
+        (None, _) => format!("The visitor says they are {claimed}. Not proven: nothing typed here changes that number's consent."),
+    };
+    let form = (claim.verified_how.is_none() && !claim.ended).then(|| {
+        view! {
+            <ActionForm action attr:class="inline">
+                <input type="hidden" name="id" value=id.to_string()/>
+                <label for="link-contact">"Link to the lead with phone or e-mail"</label>
+                <input id="link-contact" name="contact" type="text" value=claimed.clone() required/>
+                <button type="submit">"Link"</button>
+                <FieldError error field="contact"/>
+                <FormMessage error/>
+            </ActionForm>
+        }
+    });
+    view! {
+        <section class="panel notice" data-testid="chat-claim">
+            <p>{status}</p>
+            {form}
+        </section>
     }
 }
 

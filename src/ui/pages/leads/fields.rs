@@ -72,29 +72,6 @@ pub fn LeadFields(
             </fieldset>
         }
     });
-    // The other verticals' fields travel along unseen: saving this form must not erase
-    // what an import or an earlier profile stored in them.
-    let hidden = [
-        ("interest_year", &i.interest_year),
-        ("interest_make", &i.interest_make),
-        ("interest_model", &i.interest_model),
-        ("interest_vin", &i.interest_vin),
-        ("owned_year", &i.owned_year),
-        ("owned_make", &i.owned_make),
-        ("owned_model", &i.owned_model),
-        ("owned_vin", &i.owned_vin),
-        ("budget_min", &i.budget_min),
-        ("budget_max", &i.budget_max),
-        ("locations", &i.locations),
-        ("property_type", &i.property_type),
-        ("timeline", &i.timeline),
-    ]
-    .into_iter()
-    .filter(|(field, _)| !shown(vertical, field))
-    .map(|(field, value)| {
-        view! { <input type="hidden" name=format!("input[{field}]") value=value.clone()/> }
-    })
-    .collect_view();
     view! {
         <Field field="name" label="Name" value=i.name.clone() error required=true/>
         <div class="grid-2">
@@ -108,16 +85,5 @@ pub fn LeadFields(
         <input type="hidden" name="input[source]" value=i.source.clone()/>
         {automotive}
         {real_estate}
-        {hidden}
-    }
-}
-
-/// Whether the vertical's profile shows a field.
-fn shown(vertical: Vertical, field: &str) -> bool {
-    let vehicle = field.starts_with("interest_") || field.starts_with("owned_");
-    match vertical {
-        Vertical::Automotive => vehicle,
-        Vertical::RealEstate => !vehicle,
-        Vertical::General => false,
     }
 }

@@ -201,8 +201,12 @@ fn Request(r: PrivacyRequestView, actions: Actions) -> impl IntoView {
                 <summary>"Reject this request…"</summary>
                 <ActionForm action=actions.reject attr:class="stacked">
                     <input type="hidden" name="id" value=id/>
-                    <label for="pr-reason">"Why (the person is told)"</label>
-                    <textarea id="pr-reason" name="reason" rows="2" required></textarea>
+                    <label for="pr-reason">"Why (the person is told this, in fixed words)"</label>
+                    <select id="pr-reason" name="reason" required>
+                        {crate::model::RejectionReason::ALL.into_iter().map(|reason| view! {
+                            <option value=reason.as_str() title=reason.text()>{reason.label()}</option>
+                        }).collect_view()}
+                    </select>
                     <FieldError error=reject_error field="reason"/>
                     <FormMessage error=reject_error/>
                     <button type="submit" class="danger">"Reject"</button>

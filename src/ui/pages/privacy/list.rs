@@ -2,7 +2,9 @@
 //! `/privacy-requests/new`: a request that came by e-mail, phone or in person.
 
 use crate::api::privacy::{list_privacy_requests, LogPrivacyRequest};
-use crate::model::{CurrentUser, DueState, PrivacyQuery, PrivacyRequestKind, PrivacyRequestPage};
+use crate::model::{
+    CurrentUser, DueState, PrivacyQuery, PrivacyRequestKind, PrivacyRequestPage, DUE_SOON_DAYS,
+};
 use crate::rules::authz::Capability;
 use crate::ui::components::{FieldError, FormMessage, Guard};
 use leptos::prelude::*;
@@ -10,12 +12,12 @@ use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
 
-pub fn due_label(due: DueState) -> &'static str {
+pub fn due_label(due: DueState) -> String {
     match due {
-        DueState::Overdue => "Overdue",
-        DueState::DueSoon => "Due within 3 days",
-        DueState::OnTime => "On time",
-        DueState::Closed => "Closed",
+        DueState::Overdue => "Overdue".into(),
+        DueState::DueSoon => format!("Due within {DUE_SOON_DAYS} days"),
+        DueState::OnTime => "On time".into(),
+        DueState::Closed => "Closed".into(),
     }
 }
 
@@ -42,7 +44,7 @@ pub fn PrivacyRequestsPage() -> impl IntoView {
                     {settings.then(|| view! { <A href="/privacy-requests/settings" attr:class="button">"Deadline and retention"</A> })}
                     <a class="button" href=format!("/privacy/{}", user.org_slug) rel="external">"Public request page"</a>
                     {user.role.may(Capability::ProcessPrivacyRequests).then(|| view! {
-                        <A href="/privacy-requests/mail" attr:class="button">"Sent mail (simulated)"</A>
+                        <A href="/privacy-requests/mail" attr:class="button">"Sent mail"</A>
                     })}
                 </div>
             </div>

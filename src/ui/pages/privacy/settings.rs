@@ -132,11 +132,11 @@ fn Policies(
 pub fn SimulatedMailPage() -> impl IntoView {
     let mail = Resource::new(|| (), |_| simulated_mail());
     view! {
-        <Title text="Sent mail (simulated)"/>
+        <Title text="Sent mail"/>
         <Guard capability=Capability::ProcessPrivacyRequests>
             <p class="breadcrumb"><A href="/privacy-requests">"← Privacy requests"</A></p>
-            <h1>"Sent mail (simulated)"</h1>
-            <p class="hint">"The built-in mail provider delivers nowhere; this is what requesters would have received."</p>
+            <h1>"Sent mail"</h1>
+            <p class="hint">"What requesters were sent, as staff may read it: codes and links are hidden, only the recipient sees them. Mail goes out by SMTP, or without an SMTP server is written to the server's mail folder."</p>
             <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match mail.await {

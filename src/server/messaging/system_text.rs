@@ -1,0 +1,76 @@
+//! Texts the system sends on its own: keyword answers, one-time codes, the consent form's
+//! "reply YES". Each is counted against the daily caps per number and per organisation
+//! when it is queued (SPEC §3.12), in the caller's transaction, and checked by
+//! `may_send_answer` again when the worker sends it. A text that carries a code is stored
+//! masked; only the outbox row, which leaves when the text does, holds the real one.
+
+use crate::rules::limits::{SYSTEM_TEXTS_NUMBER, SYSTEM_TEXTS_ORG};
+use crate::rules::send_policy::{mask_codes, Purpose};
+use crate::server::rate_limit;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+pub struct SystemText<'a> {
+    pub org_id: Uuid,
+    /// The number it goes to, in E.164.
+    pub phone: &'a str,
+    /// The conversation it belongs to; none for someone who is nobody's conversation yet
+    /// (then it is addressed to the number and creates no lead).
+    pub conversation: Option<Uuid>,
+    pub purpose: Purpose,
+    pub body: &'a str,
+    /// The consent event it answers (the opt-out it confirms).
+    pub answers: Option<i64>,
+}
+
+/// Whether the text was queued, or refused by a daily cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queued {
+    Yes(Uuid),
+    Capped,
+}
+
+pub async fn queue(conn: &mut PgConnection, text: &SystemText<'_>) -> Result<Queued, sqlx::Error> {
+    if text.purpose.capped() {
+        let number = format!("{} {}", text.org_id, text.phone);
+        for (limit, subject) in [
+            (SYSTEM_TEXTS_NUMBER, number.as_str()),
+            (SYSTEM_TEXTS_ORG, &text.org_id.to_string()),
+        ] {
+            if rate_limit::take(&mut *conn, limit, subject)
+                .await?
+                .is_some()
+            {
+                tracing::warn!(
+                    purpose = text.purpose.as_str(),
+                    limit = limit.name,
+                    "system text not sent: daily cap"
+                );
+                return Ok(Queued::Capped);
+            }
+        }
+    }
+    let (shown, secret) = match text.purpose.carries_code() {
+        true => (mask_codes(text.body), Some(text.body)),
+        false => (text.body.to_string(), None),
+    };
+    let id: Uuid = sqlx::query_scalar(
+        "INSERT INTO messages (org_id, conversation_id, to_phone, direction, body, sender, category, status, purpose, consent_event_id)
+         VALUES ($1, $2, $3, 'outbound', $4, 'system', 'informational', 'queued', $5, $6) RETURNING id",
+    )
+    .bind(text.org_id)
+    .bind(text.conversation)
+    .bind(text.conversation.is_none().then_some(text.phone))
+    .bind(&shown)
+    .bind(text.purpose.as_str())
+    .bind(text.answers)
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query("INSERT INTO outbox (message_id, org_id, secret_body) VALUES ($1, $2, $3)")
+        .bind(id)
+        .bind(text.org_id)
+        .bind(secret)
+        .execute(&mut *conn)
+        .await?;
+    Ok(Queued::Yes(id))
+}
