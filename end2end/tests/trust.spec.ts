@@ -36,7 +36,7 @@ test('the consent form neither re-subscribes nor texts a number that said STOP',
   await expect(page.getByTestId('consent-opted-out')).toContainText('+1 312-555-0199');
 });
 
-test('the privacy page refuses a foreign number beside the field and keeps what was typed', async ({ page }, info) => {
+test('the privacy page refuses a foreign number, with the reason beside the field', async ({ page }, info) => {
   await open(page, '/privacy/maple-ridge-motors', info);
   await page.getByLabel('What would you like?').selectOption('access');
   await page.getByLabel('Your name').fill(`Mallory ${info.project.name}`);
