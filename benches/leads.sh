@@ -9,21 +9,23 @@ SECONDS_EACH="${2:-20}"
 scripts/setup
 command -v wrk >/dev/null || { [ "$(id -u)" -eq 0 ] && apt-get install -y -qq wrk >/dev/null || sudo apt-get install -y -qq wrk >/dev/null; }
 . scripts/pg
-pg_ensure_database_url consentdesk_test
-base="${DATABASE_URL%/*}"
-db="$base/consentdesk_bench"
 out=target/bench
 mkdir -p "$out"
 
 echo "==> release build of the server"
 cargo build --release --features ssr --bin consentdesk
-psql "$base/postgres" -qc "DROP DATABASE IF EXISTS consentdesk_bench WITH (FORCE)" -c "CREATE DATABASE consentdesk_bench"
-DATABASE_URL="$db" APP_ENV=test target/release/consentdesk seed-demo >/dev/null
+# The durable cluster of scripts/run (PostgreSQL's default fsync and commit settings), the
+# server connected as the runtime role, as in production.
+pg_bench_database consentdesk_bench
+db="$BENCH_SUPER_URL"
+export LEDGER_KEY="dGVzdCBsZWRnZXIga2V5OiBuZXZlciB1c2VkIGluIHByb2R1Y3Rpb24="
+DATABASE_URL="$DATABASE_OWNER_URL" target/release/consentdesk migrate >/dev/null
+APP_ENV=test target/release/consentdesk seed-demo >/dev/null
 echo "==> seeding $LEADS leads"
-DATABASE_URL="$db" target/release/consentdesk seed-bulk --leads "$LEADS" | tee "$out/seed.txt"
+DATABASE_URL="$DATABASE_OWNER_URL" target/release/consentdesk seed-bulk --leads "$LEADS" | tee "$out/seed.txt"
 
 port="$(free_port 3200)"
-DATABASE_URL="$db" APP_ENV=test RUST_LOG=warn LEPTOS_OUTPUT_NAME=consentdesk LEPTOS_SITE_ADDR="127.0.0.1:$port" \
+APP_ENV=test RUST_LOG=warn LEPTOS_OUTPUT_NAME=consentdesk LEPTOS_SITE_ADDR="127.0.0.1:$port" \
   target/release/consentdesk serve >"$out/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT

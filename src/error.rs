@@ -100,6 +100,7 @@ impl From<sqlx::Error> for AppError {
                 )
             }
             other => {
+                crate::server::db::pool::note_failure(&other);
                 tracing::error!(error = %other, "database error");
                 AppError::Internal
             }

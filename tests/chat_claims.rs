@@ -380,3 +380,89 @@ async fn staff_link_a_chat_by_hand_but_only_one_they_can_see_and_it_is_audited(p
         1
     );
 }
+
+#[sqlx::test]
+async fn a_chat_proven_by_e_mail_never_speaks_for_the_leads_phone(pool: PgPool) {
+    let app = store_with_ana(&pool).await;
+    text_north(&app, "SM2", ANA, "STOP").await;
+    sqlx::query("UPDATE leads SET email = 'ana@home.example' WHERE phone = $1")
+        .bind(ANA)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let before = events(&pool).await;
+    // Someone who reads the family mailbox proves the e-mail, not the phone.
+    let mut visitor = chat_visitor(&app, "north", "Ana?", "ana@home.example").await;
+    visitor.call("chat_send_code", &[("org", "north")]).await;
+    let code = code_in(&mail_received(&pool, "ana@home.example", "code").await);
+    let proven = visitor
+        .call("chat_confirm_code", &[("org", "north"), ("code", &code)])
+        .await;
+    assert_eq!(proven.status(), StatusCode::OK);
+
+    for word in ["START", "YES", "UNSTOP"] {
+        visitor
+            .call("chat_send", &[("org", "north"), ("body", word)])
+            .await;
+    }
+
+    assert_eq!(
+        events(&pool).await,
+        before,
+        "the phone's ledger is untouched"
+    );
+}
+
+#[sqlx::test]
+async fn a_chat_code_is_never_texted_to_a_number_that_said_stop(pool: PgPool) {
+    let app = store_with_ana(&pool).await;
+    text_north(&app, "SM2", ANA, "STOP").await;
+    let mut stranger = chat_visitor(&app, "north", "Mallory", "(415) 555-0100").await;
+
+    let refused = stranger.call("chat_send_code", &[("org", "north")]).await;
+
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM messages WHERE purpose = 'chat_code'"
+        )
+        .await,
+        0
+    );
+}
+
+#[sqlx::test]
+async fn an_agent_cannot_link_a_chat_into_another_agents_customer(pool: PgPool) {
+    let app = store_with_ana(&pool).await;
+    let bo: Uuid = sqlx::query_scalar("SELECT id FROM users WHERE email = 'bo@north.example'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE leads SET assigned_to = $1 WHERE phone = $2")
+        .bind(bo)
+        .bind(ANA)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let _visitor = chat_visitor(&app, "north", "Someone", "someone@example.com").await;
+    let chat = chat_of(&pool, "Someone").await;
+    let mut other_agent = app.signed_in("ana@north.example").await;
+
+    let refused = other_agent
+        .call(
+            "link_chat",
+            &[("id", &chat.to_string()), ("contact", "(415) 555-0100")],
+        )
+        .await;
+
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let lead_of_chat: Option<String> = sqlx::query_scalar(
+        "SELECT l.phone FROM conversations c JOIN leads l ON l.id = c.lead_id WHERE c.id = $1",
+    )
+    .bind(chat)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(lead_of_chat, None, "the chat stays on its own lead");
+}

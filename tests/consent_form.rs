@@ -227,7 +227,14 @@ async fn fifty_parallel_submissions_record_at_most_the_limit(pool: PgPool) {
         3,
         "and at most three texts to it"
     );
-    assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS));
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+            .count(),
+        47,
+        "the form's own limit refused them (not the text cap after the work): {statuses:?}"
+    );
 }
 
 #[sqlx::test]
@@ -242,4 +249,34 @@ async fn a_number_of_another_country_is_refused_beside_the_field(pool: PgPool) {
     };
     assert!(fields.get("phone").unwrap().contains("country"));
     assert_eq!(count(&pool, "SELECT count(*) FROM messages").await, 0);
+}
+
+#[sqlx::test]
+async fn stop_cancels_a_waiting_form_so_a_later_yes_grants_nothing(pool: PgPool) {
+    let app = proxied(&pool).await;
+    submit(&app, &pool, "(415) 555-0100", "203.0.113.5").await;
+
+    text_north(&app, "SM1", ANA, "STOP").await;
+    text_north(&app, "SM2", ANA, "yes").await;
+
+    let grants: Vec<String> = sqlx::query_scalar(
+        "SELECT medium::text FROM consent_events WHERE phone = $1 AND kind = 'grant'",
+    )
+    .bind(ANA)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(
+        !grants.contains(&"web_form".to_string()),
+        "the form from before the STOP confirms nothing: {grants:?}"
+    );
+    let promotional = count(
+        &pool,
+        "SELECT count(*) FROM consent_events WHERE phone = '+14155550100' AND level = 'express_written'",
+    )
+    .await;
+    assert_eq!(
+        promotional, 0,
+        "promotions stay blocked until new written consent"
+    );
 }

@@ -362,3 +362,82 @@ async fn an_expired_reset_link_does_nothing(pool: PgPool) {
         StatusCode::OK
     );
 }
+
+#[sqlx::test]
+async fn rotating_addresses_does_not_buy_more_guesses_and_the_owners_browser_still_gets_in(
+    pool: PgPool,
+) {
+    let app = proxied(&pool).await;
+    // One host's IPv6 /64 counts as one address.
+    let mut from_one_host = Vec::new();
+    for n in 1..=6 {
+        from_one_host.push(
+            login_from(
+                &app,
+                "boss@north.example",
+                "guess",
+                &format!("2001:db8:1:2::{n}"),
+            )
+            .await,
+        );
+    }
+    assert_eq!(
+        from_one_host[5],
+        StatusCode::TOO_MANY_REQUESTS,
+        "{from_one_host:?}"
+    );
+
+    // The owner signs in once from their own browser, which is remembered.
+    let owner = reqwest::Client::new()
+        .post(format!("{}/api/login", app.base))
+        .header("accept", "application/json")
+        .header("sec-fetch-site", "same-origin")
+        .header("x-forwarded-for", "198.51.100.1")
+        .form(&[("email", "boss@north.example"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let device = owner
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("consentdesk_device="))
+        .map(|c| c.split(';').next().unwrap().to_string())
+        .expect("a device cookie");
+
+    // A guesser spread over many networks is held back per account…
+    let mut spread = Vec::new();
+    for n in 0..30 {
+        spread.push(
+            login_from(
+                &app,
+                "boss@north.example",
+                "guess",
+                &format!("2001:db8:{n}:ff::1"),
+            )
+            .await,
+        );
+    }
+    assert!(
+        spread.contains(&StatusCode::TOO_MANY_REQUESTS),
+        "{spread:?}"
+    );
+    assert_eq!(
+        login_from(&app, "boss@north.example", PASSWORD, "203.0.113.200").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a new browser waits"
+    );
+    // …but not the owner's browser.
+    let back = reqwest::Client::new()
+        .post(format!("{}/api/login", app.base))
+        .header("accept", "application/json")
+        .header("sec-fetch-site", "same-origin")
+        .header("x-forwarded-for", "198.51.100.2")
+        .header("cookie", device)
+        .form(&[("email", "boss@north.example"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(back.status(), StatusCode::OK);
+}

@@ -379,3 +379,33 @@ async fn mail_goes_out_over_smtp_when_configured(pool: PgPool) {
         1
     );
 }
+
+#[sqlx::test]
+async fn a_delivery_report_for_a_text_addressed_to_a_number_is_recorded(pool: PgPool) {
+    let app = store(&pool).await;
+    file(&app, "(415) 555-0100", "203.0.113.5").await;
+    run_outbox(&pool, &reqwest::Client::new(), 10).await;
+    let sid: String = sqlx::query_scalar(
+        "SELECT provider_message_id FROM messages WHERE purpose = 'privacy_code'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+
+    let report = app
+        .twilio(
+            "north",
+            "status",
+            "tok",
+            &[("MessageSid", &sid), ("MessageStatus", "delivered")],
+        )
+        .await;
+
+    assert_eq!(report.status(), StatusCode::OK);
+    let status: String =
+        sqlx::query_scalar("SELECT status::text FROM messages WHERE purpose = 'privacy_code'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(status, "delivered");
+}

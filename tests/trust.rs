@@ -372,6 +372,7 @@ async fn the_carrier_secret_goes_only_to_a_carrier_host(pool: PgPool) {
         key: Some(&key),
         public_base_url: PUBLIC_BASE,
         allow_custom_urls: false,
+        stale_after: consentdesk::server::messaging::outbox::STALE_AFTER,
     };
     sqlx::query("INSERT INTO messages (org_id, conversation_id, direction, body, sender, category, status)
                  SELECT org_id, id, 'outbound', 'Hi', 'agent', 'conversational', 'queued' FROM conversations")

@@ -5,19 +5,31 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
     use crate::api::ctx;
-    use crate::server::auth::login::{sign_in, SignedIn};
+    use crate::server::auth::login::{sign_in, SignedIn, DEVICE_COOKIE};
     use secrecy::SecretString;
     let result = async {
         let state = ctx::state()?;
         let session = ctx::session().await?;
-        sign_in(
+        let device = ctx::cookie(DEVICE_COOKIE);
+        let (next, new_device) = sign_in(
             &state.pool,
             &session,
             ctx::ip(),
+            device.as_deref(),
             &email,
             SecretString::from(password),
         )
-        .await
+        .await?;
+        if let Some(token) = new_device {
+            // A year; HttpOnly, and Secure wherever the session cookie is.
+            ctx::set_cookie(
+                DEVICE_COOKIE,
+                &token,
+                365 * 24 * 3600,
+                state.config.cookie_secure,
+            );
+        }
+        Ok(next)
     }
     .await;
     match result {

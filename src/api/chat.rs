@@ -7,19 +7,7 @@ use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
 fn visitor_token() -> Option<String> {
-    use crate::server::messaging::chat::COOKIE;
-    let parts = use_context::<http::request::Parts>()?;
-    let cookies = parts.headers.get_all(http::header::COOKIE);
-    cookies
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            pair.trim()
-                .strip_prefix(COOKIE)?
-                .strip_prefix('=')
-                .map(str::to_string)
-        })
+    crate::api::ctx::cookie(crate::server::messaging::chat::COOKIE)
 }
 
 #[server(prefix = "/api", endpoint = "start_chat")]
@@ -29,21 +17,12 @@ pub async fn start_chat(org: String, name: String, contact: String) -> Result<()
     let result = async {
         let state = ctx::state()?;
         let token = chat::start(&state.pool, &org, ctx::ip(), &name, &contact).await?;
-        let secure = if state.config.cookie_secure {
-            "; Secure"
-        } else {
-            ""
-        };
-        let cookie = format!(
-            "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000{secure}",
-            chat::COOKIE
+        ctx::set_cookie(
+            chat::COOKIE,
+            &token,
+            30 * 24 * 3600,
+            state.config.cookie_secure,
         );
-        if let (Some(response), Ok(value)) = (
-            use_context::<leptos_axum::ResponseOptions>(),
-            http::HeaderValue::from_str(&cookie),
-        ) {
-            response.append_header(http::header::SET_COOKIE, value);
-        }
         Ok(())
     }
     .await;

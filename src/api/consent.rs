@@ -83,6 +83,31 @@ pub async fn verify_consent_ledger() -> Result<Verification, AppError> {
     ctx::finish(result)
 }
 
+/// Checks a signed head saved earlier: genuine, and the ledger unchanged up to it.
+#[server(prefix = "/api", endpoint = "check_ledger_head")]
+pub async fn check_ledger_head(head: String) -> Result<String, AppError> {
+    use crate::{api::ctx, rules::authz::Capability::ReviewConsent, server};
+    let result = async {
+        let caller = server::auth::require(ReviewConsent).await?;
+        let head: server::consent::SignedHead =
+            serde_json::from_str(head.trim()).map_err(|_| {
+                AppError::field(
+                    "head",
+                    "Paste the whole file you downloaded (it starts with {).",
+                )
+            })?;
+        match server::consent::check_signed_head(&ctx::state()?.pool, caller.org_id, &head).await? {
+            Ok(()) => Ok(format!(
+                "Genuine, and nothing up to event {} (signed {}) has changed since.",
+                head.seq, head.at
+            )),
+            Err(why) => Err(AppError::Conflict(why)),
+        }
+    }
+    .await;
+    ctx::finish(result)
+}
+
 #[server(prefix = "/api", endpoint = "blocked_sends")]
 pub async fn blocked_sends(cursor: String) -> Result<BlockedPage, AppError> {
     use crate::{api::ctx, rules::authz::Capability::ReviewConsent, server};

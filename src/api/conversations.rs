@@ -14,13 +14,16 @@ pub async fn list_conversations(query: InboxQuery) -> Result<InboxPage, AppError
     ctx::finish(result)
 }
 
+/// A conversation with its latest messages, or those before `before` (a cursor the page
+/// gives for "earlier messages").
 #[server(prefix = "/api", endpoint = "get_thread")]
-pub async fn get_thread(id: Uuid) -> Result<Thread, AppError> {
+pub async fn get_thread(id: Uuid, #[server(default)] before: String) -> Result<Thread, AppError> {
     use crate::{api::ctx, rules::authz::Capability::ViewConversations, server};
     let result = async {
         let caller = server::auth::require(ViewConversations).await?;
-        ctx::once(format!("get_thread/{id}"), async {
-            server::messaging::threads::thread(&ctx::state()?.pool, caller, ctx::ip(), id).await
+        ctx::once(format!("get_thread/{id}/{before}"), async {
+            let pool = &ctx::state()?.pool;
+            server::messaging::threads::thread(pool, caller, ctx::ip(), id, &before).await
         })
         .await
     }

@@ -28,6 +28,35 @@ pub fn ip() -> Option<IpAddr> {
     use_context::<Parts>().and_then(|parts| client_ip(&parts, proxies))
 }
 
+/// A cookie the browser sent.
+pub fn cookie(name: &str) -> Option<String> {
+    let parts = use_context::<Parts>()?;
+    let cookies = parts.headers.get_all(http::header::COOKIE);
+    cookies
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            pair.trim()
+                .strip_prefix(name)?
+                .strip_prefix('=')
+                .map(str::to_string)
+        })
+}
+
+/// Sets an HttpOnly, SameSite=Lax cookie on the response.
+pub fn set_cookie(name: &str, value: &str, max_age_secs: u64, secure: bool) {
+    let secure = if secure { "; Secure" } else { "" };
+    let cookie =
+        format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}");
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&cookie),
+    ) {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
+}
+
 /// Gives an error its HTTP status. Plain HTML form posts (no JavaScript) are left alone:
 /// they must stay a redirect back to the form, which then shows the error.
 pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {

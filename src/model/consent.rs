@@ -234,7 +234,8 @@ pub struct EvidencePacket {
 pub struct BlockedSend {
     pub id: Uuid,
     pub created_at: DateTime<Utc>,
-    pub conversation_id: Uuid,
+    /// None for a system text addressed to a number (a code, "reply YES").
+    pub conversation_id: Option<Uuid>,
     pub lead_name: String,
     pub phone: Option<String>,
     pub channel: Channel,

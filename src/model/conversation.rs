@@ -145,6 +145,8 @@ pub struct Thread {
     pub assignees: Vec<crate::model::Assignee>,
     /// For a web chat: what the visitor claimed and whether it was proven.
     pub chat: Option<ChatClaim>,
+    /// A cursor to the messages before these, when there are more.
+    pub earlier: Option<String>,
 }
 
 /// A web chat's claim: the phone or e-mail the visitor typed, which proves nothing until

@@ -265,6 +265,12 @@ pub struct RetentionCounts {
     /// Data bundles of requests completed over 30 days ago.
     pub bundles: i64,
     pub user_accounts: i64,
+    /// Uploaded import files older than 30 days.
+    #[serde(default)]
+    pub imports: i64,
+    /// Audit events whose details carry personal data past the communications cut-off.
+    #[serde(default)]
+    pub audit_details: i64,
     /// Opt-out records: never purged, shown so the preview says so.
     pub opt_outs_kept: i64,
     /// Communications older than this are purged (none when `None`).

@@ -43,13 +43,40 @@ pub const CONSENT_FORM_NUMBER: Limit = per("consent-form:number", 3, Duration::d
 pub const PRIVACY_FORM_IP: Limit = per("privacy-form:ip", 5, Duration::hours(1));
 pub const PRIVACY_FORM_CONTACT: Limit = per("privacy-form:contact", 3, Duration::days(1));
 
-/// Texts the system sends on its own (codes, confirmations, HELP answers) to one number,
-/// and from one organisation, per day (SPEC §3.12). The one opt-out confirmation is not
-/// counted: it is sent exactly once per opt-out and must go.
-pub const SYSTEM_TEXTS_NUMBER: Limit = per("system-texts:number", 3, Duration::days(1));
-pub const SYSTEM_TEXTS_ORG: Limit = per("system-texts:org", 500, Duration::days(1));
-/// E-mails the system sends to one address per day.
+/// Texts the system sends on its own, per number and per organisation per day (SPEC
+/// §3.12), in two buckets, so that strangers using up one cannot silence the other:
+/// what someone asked for on a public page (codes, "reply YES", privacy notices), and
+/// the answers to a number's own keywords (HELP, START). The one opt-out confirmation is
+/// not counted: it is sent exactly once per opt-out and must go.
+pub const REQUESTED_TEXTS_NUMBER: Limit = per("requested-texts:number", 3, Duration::days(1));
+pub const REQUESTED_TEXTS_ORG: Limit = per("requested-texts:org", 300, Duration::days(1));
+pub const KEYWORD_ANSWERS_NUMBER: Limit = per("keyword-answers:number", 3, Duration::days(1));
+pub const KEYWORD_ANSWERS_ORG: Limit = per("keyword-answers:org", 500, Duration::days(1));
+/// E-mails one organisation sends to one address, and in all, per day.
 pub const SYSTEM_MAIL_ADDRESS: Limit = per("system-mail:address", 5, Duration::days(1));
+pub const SYSTEM_MAIL_ORG: Limit = per("system-mail:org", 500, Duration::days(1));
+/// Password reset links to one account per day (their own bucket: strangers cannot use
+/// it up through the public pages).
+pub const RESET_MAIL_ACCOUNT: Limit = per("reset-mail:account", 3, Duration::days(1));
+/// Wrong passwords for one account from anywhere, per hour: slows a guesser spread over
+/// many addresses. A browser the account signed in from before is not held back by it.
+pub const SIGN_IN_ACCOUNT: Limit = per("sign-in:account", 30, Duration::hours(1));
+
+/// The address a limit counts by: an IPv4 address, or an IPv6 address's /64 (one host
+/// usually holds a whole /64, so counting single IPv6 addresses counts nothing).
+pub fn address_subject(ip: Option<std::net::IpAddr>) -> String {
+    match ip {
+        None => String::new(),
+        Some(std::net::IpAddr::V4(v4)) => v4.to_string(),
+        Some(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
 
 /// How long to wait before the next attempt, given the recent attempts (any order); `None`
 /// when one may be made now. With `max` attempts inside the window, the next may come when
@@ -129,14 +156,31 @@ mod tests {
             CONSENT_FORM_NUMBER,
             PRIVACY_FORM_IP,
             PRIVACY_FORM_CONTACT,
-            SYSTEM_TEXTS_NUMBER,
-            SYSTEM_TEXTS_ORG,
+            REQUESTED_TEXTS_NUMBER,
+            REQUESTED_TEXTS_ORG,
+            KEYWORD_ANSWERS_NUMBER,
+            KEYWORD_ANSWERS_ORG,
             SYSTEM_MAIL_ADDRESS,
+            SYSTEM_MAIL_ORG,
+            RESET_MAIL_ACCOUNT,
+            SIGN_IN_ACCOUNT,
         ];
         let mut names: Vec<_> = all.iter().map(|l| l.name).collect();
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), all.len());
+    }
+
+    #[test]
+    fn an_ipv6_host_counts_as_its_64_and_an_ipv4_as_itself() {
+        let one: std::net::IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let other: std::net::IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
+        let next: std::net::IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(address_subject(Some(one)), address_subject(Some(other)));
+        assert_ne!(address_subject(Some(one)), address_subject(Some(next)));
+        let mapped: std::net::IpAddr = "::ffff:203.0.113.9".parse().unwrap();
+        assert_eq!(address_subject(Some(mapped)), "203.0.113.9");
+        assert_eq!(address_subject(None), "");
     }
 
     proptest! {

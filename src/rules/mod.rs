@@ -5,6 +5,8 @@ pub mod authz;
 pub mod consent;
 pub mod keywords;
 pub mod lead_query;
+#[cfg(feature = "ssr")]
+pub mod ledger;
 pub mod limits;
 // Time-zone rules need the zone database, which only the server carries.
 #[cfg(feature = "ssr")]

@@ -9,14 +9,24 @@ pub const OPENS: u32 = 8;
 /// From this hour on, promotional messages wait for the next morning.
 pub const CLOSES: u32 = 21;
 
-/// `None` when a promotional message may go now; otherwise the moment it may.
+/// `None` when a promotional message may go now; otherwise the moment it may. Fails
+/// closed: when the next opening cannot be computed, the message waits an hour and is
+/// asked about again, rather than going out at night.
 pub fn promotional_wait(now: DateTime<Utc>, zone: Tz) -> Option<DateTime<Utc>> {
     let local = now.with_timezone(&zone);
-    let hour = local.hour();
-    let day = match hour {
-        h if h < OPENS => local.date_naive(),
-        h if h >= CLOSES => local.date_naive().succ_opt()?,
-        _ => return None,
+    if (OPENS..CLOSES).contains(&local.hour()) {
+        return None;
+    }
+    next_opening(local.naive_local(), zone)
+        .or_else(|| now.checked_add_signed(Duration::hours(1)))
+        .or(Some(now))
+}
+
+/// The next 08:00 (local) after a moment outside the window.
+fn next_opening(local: chrono::NaiveDateTime, zone: Tz) -> Option<DateTime<Utc>> {
+    let day = match local.hour() {
+        h if h < OPENS => local.date(),
+        _ => local.date().succ_opt()?,
     };
     let opens = day.and_time(NaiveTime::from_hms_opt(OPENS, 0, 0)?);
     // 08:00 can only be skipped by a daylight-saving jump where no country puts one; if
@@ -46,6 +56,13 @@ mod tests {
 
     fn utc(text: &str) -> DateTime<Utc> {
         text.parse().unwrap()
+    }
+
+    #[test]
+    fn when_the_opening_cannot_be_computed_it_waits_rather_than_sends() {
+        // The last representable night (23:59 UTC) has no next morning to wait for.
+        assert!(next_opening(chrono::NaiveDateTime::MAX, Tz::UTC).is_none());
+        assert!(promotional_wait(DateTime::<Utc>::MAX_UTC, Tz::UTC).is_some());
     }
 
     #[test]

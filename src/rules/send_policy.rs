@@ -5,6 +5,9 @@
 
 use crate::model::{Channel, MessageCategory};
 use crate::rules::consent::{allows, Event};
+use crate::rules::limits::{
+    Limit, KEYWORD_ANSWERS_NUMBER, KEYWORD_ANSWERS_ORG, REQUESTED_TEXTS_NUMBER, REQUESTED_TEXTS_ORG,
+};
 
 /// What the decision needs to know about the recipient and the thread.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,10 +94,20 @@ impl Purpose {
         Purpose::ALL.into_iter().find(|p| p.as_str() == value)
     }
 
-    /// Counted against the daily caps on system texts (SPEC §3.12). The one confirmation
-    /// of an opt-out is not: it happens once per opt-out and must go.
-    pub fn capped(self) -> bool {
-        self != Purpose::OptOutConfirmation
+    /// The daily caps (per number, per organisation) a text of this purpose counts
+    /// against (SPEC §3.12); none for the one confirmation of an opt-out, which happens
+    /// once per opt-out and must go.
+    pub fn caps(self) -> Option<(Limit, Limit)> {
+        match self {
+            Purpose::OptOutConfirmation => None,
+            Purpose::Help | Purpose::OptInConfirmation => {
+                Some((KEYWORD_ANSWERS_NUMBER, KEYWORD_ANSWERS_ORG))
+            }
+            Purpose::PrivacyNotice
+            | Purpose::PrivacyCode
+            | Purpose::OptInRequest
+            | Purpose::ChatCode => Some((REQUESTED_TEXTS_NUMBER, REQUESTED_TEXTS_ORG)),
+        }
     }
 
     /// The text carries a one-time code: staff see it masked.
@@ -128,15 +141,16 @@ pub fn mask_codes(text: &str) -> String {
 }
 
 /// A text the system sends on its own needs no consent of its own, but an opt-out or a
-/// restriction that came after it was queued stops it, with two exceptions: the one
-/// confirmation of an opt-out still goes to a number that opted out (SPEC §3.4), and a
-/// one-time code the person asked for goes whatever their standing (a person who opted
-/// out may still ask for their data). A privacy request's notices ignore a restriction
-/// (it is their own request) but not an opt-out.
+/// restriction stops it, with two exceptions: the one confirmation of an opt-out still
+/// goes to a number that opted out (SPEC §3.4), and a privacy request's code goes
+/// whatever the number's standing (a person who opted out may still ask for their data).
+/// A privacy request's notices ignore a restriction (it is their own request) but not an
+/// opt-out. A web chat's code is like any other text: a stranger must not be able to text
+/// a number that said STOP by claiming it in a chat.
 pub fn may_send_answer(purpose: Purpose, facts: &SendFacts) -> Result<(), String> {
     use crate::rules::consent::{standing, Standing};
     match purpose {
-        Purpose::PrivacyCode | Purpose::ChatCode => return Ok(()),
+        Purpose::PrivacyCode => return Ok(()),
         Purpose::PrivacyNotice => {}
         _ if facts.restricted => return Err(RESTRICTED.into()),
         Purpose::OptOutConfirmation => return Ok(()),
@@ -190,7 +204,7 @@ mod tests {
     }
 
     #[test]
-    fn a_number_that_opted_out_gets_only_the_code_it_asked_for() {
+    fn a_number_that_opted_out_gets_only_the_privacy_code_it_asked_for() {
         let opted_out = SendFacts {
             ledger: vec![Event {
                 grant: None,
@@ -200,7 +214,7 @@ mod tests {
             ..started()
         };
         assert_eq!(may_send_answer(Purpose::PrivacyCode, &opted_out), Ok(()));
-        assert_eq!(may_send_answer(Purpose::ChatCode, &opted_out), Ok(()));
+        assert!(may_send_answer(Purpose::ChatCode, &opted_out).is_err());
         assert!(may_send_answer(Purpose::PrivacyNotice, &opted_out)
             .unwrap_err()
             .contains("opted out"));
@@ -210,8 +224,13 @@ mod tests {
     fn purposes_round_trip_and_only_the_opt_out_confirmation_is_uncapped() {
         for purpose in Purpose::ALL {
             assert_eq!(Purpose::parse(purpose.as_str()), Some(purpose));
-            assert_eq!(purpose.capped(), purpose != Purpose::OptOutConfirmation);
+            assert_eq!(
+                purpose.caps().is_none(),
+                purpose == Purpose::OptOutConfirmation
+            );
         }
+        // What strangers can ask for never uses up the answers to a number's own keywords.
+        assert_ne!(Purpose::ChatCode.caps(), Purpose::Help.caps());
         assert_eq!(Purpose::parse("marketing"), None);
     }
 

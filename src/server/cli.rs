@@ -7,7 +7,7 @@ use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
-use sqlx::{postgres::PgPoolOptions, PgPool};
+use sqlx::PgPool;
 use std::net::SocketAddr;
 use tokio::io::AsyncBufReadExt;
 
@@ -75,21 +75,25 @@ pub async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let config = Config::from_env()?;
     init_tracing(&config);
-    let pool = PgPoolOptions::new()
-        .max_connections(config.db_connections)
-        // The default pings PostgreSQL before every query: a second round trip each time,
-        // which cost a third of a page's time (BENCHMARKS.md). A dead connection still
-        // fails its query and is replaced.
-        .test_before_acquire(false)
-        .connect(&config.database_url)
-        .await
-        .context("connecting to PostgreSQL")?;
-    sqlx::migrate!()
-        .run(&pool)
-        .await
-        .context("running migrations")?;
+    if let Some(key) = &config.ledger_key {
+        super::consent::ledger_key(key.clone());
+    }
+    let command = cli.command.unwrap_or(Command::Serve);
+    if matches!(command, Command::Migrate) {
+        // Migrations run as the owner; the server connects as the runtime role.
+        let url = config
+            .database_owner_url
+            .as_deref()
+            .unwrap_or(&config.database_url);
+        let pool = db::pool::connect(url, 2).await?;
+        db::pool::migrate(&pool).await?;
+        println!("the database is up to date");
+        return Ok(());
+    }
+    let pool = db::pool::connect(&config.database_url, config.db_connections).await?;
+    db::pool::check_schema(&pool).await?;
 
-    match cli.command.unwrap_or(Command::Serve) {
+    match command {
         Command::Serve => serve(pool, config).await,
         Command::Migrate => Ok(()),
         Command::CreateOrg {
@@ -251,31 +255,39 @@ async fn run_retention(pool: &PgPool, org: Option<&str>, dry_run: bool) -> anyho
     if orgs.is_empty() {
         bail!("no organisation {org:?}");
     }
+    let mut failed = Vec::new();
     for (id, slug) in orgs {
         let counts = if dry_run {
-            Some(
-                retention::preview(pool, id)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("{e}"))?,
-            )
+            retention::preview(pool, id).await.map(Some)
         } else {
-            retention::run(pool, id, db::audit::Actor::System, None)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?
+            retention::run(pool, id, db::audit::Actor::System, None).await
         };
         match counts {
-            Some(c) => println!(
-                "{slug}: {} {} messages, {} calls, {} chat sessions, {} mail copies, {} request bundles, {} user accounts; {} opt-out records kept",
+            Ok(Some(c)) => println!(
+                "{slug}: {} {} messages, {} calls, {} chat sessions, {} mail copies, {} request bundles, {} user accounts, {} import files, {} audit details; {} opt-out records kept",
                 if dry_run { "would purge" } else { "purged" },
-                c.messages, c.calls, c.chat_visitors, c.mail, c.bundles, c.user_accounts, c.opt_outs_kept
+                c.messages, c.calls, c.chat_visitors, c.mail, c.bundles, c.user_accounts, c.imports,
+                c.audit_details, c.opt_outs_kept
             ),
-            None => println!("{slug}: another server is running retention now; skipped"),
+            Ok(None) => println!("{slug}: another server is running retention now; skipped"),
+            // One organisation's failure does not stop the others.
+            Err(error) => {
+                eprintln!("{slug}: failed: {error}");
+                failed.push(slug);
+            }
         }
+    }
+    if !failed.is_empty() {
+        bail!("retention failed for {}", failed.join(", "));
     }
     Ok(())
 }
 
 async fn serve(pool: PgPool, config: Config) -> anyhow::Result<()> {
+    db::pool::check_least_privilege(&pool).await?;
+    if config.ledger_key.is_none() && !config.development {
+        bail!("LEDGER_KEY is not set: the consent ledger would not be signed. Make one with `head -c 32 /dev/urandom | base64` and keep it outside the database (README, \"Configuration\")");
+    }
     let mut leptos_options = leptos::config::get_configuration(None)?.leptos_options;
     if leptos_options.output_name.is_empty() {
         leptos_options.output_name = "consentdesk".into();
@@ -300,11 +312,13 @@ async fn serve(pool: PgPool, config: Config) -> anyhow::Result<()> {
     let store = tower_sessions_sqlx_store::PostgresStore::new(pool);
     tokio::spawn(async move {
         use tower_sessions::ExpiredDeletion;
-        if let Err(error) = store
-            .continuously_delete_expired(tokio::time::Duration::from_secs(600))
-            .await
-        {
-            tracing::error!(%error, "expired-session cleanup stopped");
+        // Every ten minutes, whatever the last attempt met (a restarting database).
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            if let Err(error) = store.delete_expired().await {
+                tracing::warn!(%error, "expired-session clean-up failed; trying again later");
+            }
         }
     });
 

@@ -1,11 +1,13 @@
 //! Configuration from the environment (a `.env` file is read first when present).
 
-use super::crypto::DataKey;
+use super::crypto::{DataKey, LedgerKey};
 use anyhow::{bail, Context};
 use std::time::Duration;
 
 /// The data key of `Config::for_tests` (never used outside tests and local runs).
 pub const TEST_DATA_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+/// The ledger key of `Config::for_tests`.
+pub const TEST_LEDGER_KEY: &str = "dGVzdCBsZWRnZXIga2V5OiBuZXZlciB1c2VkIGluIHByb2R1Y3Rpb24=";
 
 /// Four connections per CPU core: on the 2-core benchmark machine 8 served the lead list
 /// half again as fast as 16 and twice as fast as 32, whose extra PostgreSQL processes
@@ -17,7 +19,10 @@ pub fn default_db_connections() -> u32 {
 
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// The runtime role's connection: what the server and the admin commands use.
     pub database_url: String,
+    /// The owner's connection, for `consentdesk migrate` (else `database_url`).
+    pub database_owner_url: Option<String>,
     /// The address customers and carriers reach us on; its origin is trusted for POSTs.
     pub public_base_url: String,
     pub cookie_secure: bool,
@@ -29,6 +34,8 @@ pub struct Config {
     pub json_logs: bool,
     /// Encrypts carrier secrets at rest; without it no secret can be saved.
     pub data_key: Option<DataKey>,
+    /// Signs the consent ledger; required to serve outside development.
+    pub ledger_key: Option<LedgerKey>,
     /// Run the outbox worker in this process.
     pub run_worker: bool,
     /// PostgreSQL connections this process keeps at most.
@@ -63,6 +70,7 @@ impl Config {
             .unwrap_or(8 * 60);
         Ok(Config {
             database_url,
+            database_owner_url: var("DATABASE_OWNER_URL"),
             public_base_url: var("PUBLIC_BASE_URL")
                 .unwrap_or_else(|| "http://127.0.0.1:3000".into())
                 .trim_end_matches('/')
@@ -74,6 +82,10 @@ impl Config {
             json_logs: flag("LOG_JSON")?.unwrap_or(!development),
             data_key: var("DATA_KEY")
                 .map(|k| DataKey::from_base64(&k))
+                .transpose()
+                .map_err(anyhow::Error::msg)?,
+            ledger_key: var("LEDGER_KEY")
+                .map(|k| LedgerKey::from_base64(&k))
                 .transpose()
                 .map_err(anyhow::Error::msg)?,
             run_worker: flag("RUN_WORKER")?.unwrap_or(true),
@@ -101,6 +113,7 @@ impl Config {
     pub fn for_tests(database_url: &str) -> Config {
         Config {
             database_url: database_url.into(),
+            database_owner_url: None,
             public_base_url: "http://127.0.0.1:3000".into(),
             cookie_secure: false,
             session_idle: Duration::from_secs(3600),
@@ -108,6 +121,7 @@ impl Config {
             development: true,
             json_logs: false,
             data_key: DataKey::from_base64(TEST_DATA_KEY).ok(),
+            ledger_key: LedgerKey::from_base64(TEST_LEDGER_KEY).ok(),
             run_worker: false,
             db_connections: default_db_connections(),
             smtp_url: None,

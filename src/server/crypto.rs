@@ -50,6 +50,37 @@ impl DataKey {
     }
 }
 
+/// The key that signs the consent ledger (`LEDGER_KEY`): kept outside the database, so
+/// whoever can write the table cannot re-sign a rewritten history.
+#[derive(Clone)]
+pub struct LedgerKey(Vec<u8>);
+
+impl std::fmt::Debug for LedgerKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LedgerKey(redacted)")
+    }
+}
+
+impl LedgerKey {
+    /// Reads a base64-encoded key of at least 32 bytes.
+    pub fn from_base64(text: &str) -> Result<LedgerKey, String> {
+        let bytes = STANDARD
+            .decode(text.trim())
+            .map_err(|_| "LEDGER_KEY is not base64".to_string())?;
+        if bytes.len() < 32 {
+            return Err(format!(
+                "LEDGER_KEY must be at least 32 bytes, not {}",
+                bytes.len()
+            ));
+        }
+        Ok(LedgerKey(bytes))
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@
 //! is cleared once the mail has left.
 
 use crate::error::AppError;
-use crate::rules::limits::SYSTEM_MAIL_ADDRESS;
+use crate::rules::limits::{Limit, RESET_MAIL_ACCOUNT, SYSTEM_MAIL_ADDRESS, SYSTEM_MAIL_ORG};
 use crate::server::rate_limit;
 use anyhow::Context;
 use lettre::message::{header::ContentType, Mailbox};
@@ -18,9 +18,19 @@ use uuid::Uuid;
 
 pub const MAX_ATTEMPTS: i32 = 5;
 
+/// Which daily allowance a mail counts against: what people asked for on public pages
+/// (per address and per organisation), or mail about a staff account (resets), which
+/// strangers cannot use up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Allowance {
+    Requested,
+    Account,
+}
+
 /// One e-mail to queue.
 pub struct Mail<'a> {
     pub org_id: Uuid,
+    pub allowance: Allowance,
     pub to: &'a str,
     pub subject: &'a str,
     /// What staff may read of it.
@@ -29,15 +39,33 @@ pub struct Mail<'a> {
     pub secret_body: Option<&'a str>,
 }
 
-/// Queues a mail; `false` when this address has had its day's share of our mail.
+/// Queues a mail; `false` when its allowance for the day is spent.
 pub async fn queue(conn: &mut PgConnection, mail: &Mail<'_>) -> Result<bool, sqlx::Error> {
-    if rate_limit::take(&mut *conn, SYSTEM_MAIL_ADDRESS, mail.to)
-        .await?
-        .is_some()
-    {
-        tracing::warn!("mail not sent: daily cap for the address");
-        return Ok(false);
+    let address = format!("{} {}", mail.org_id, mail.to);
+    let org = mail.org_id.to_string();
+    let limits: Vec<(Limit, &str)> = match mail.allowance {
+        Allowance::Requested => vec![(SYSTEM_MAIL_ADDRESS, &address), (SYSTEM_MAIL_ORG, &org)],
+        Allowance::Account => vec![(RESET_MAIL_ACCOUNT, &address)],
+    };
+    // Every count or none: a mail one limit refuses must not use up the other.
+    sqlx::query("SAVEPOINT mail_caps")
+        .execute(&mut *conn)
+        .await?;
+    for (limit, subject) in limits {
+        if rate_limit::take(&mut *conn, limit, subject)
+            .await?
+            .is_some()
+        {
+            sqlx::query("ROLLBACK TO SAVEPOINT mail_caps")
+                .execute(&mut *conn)
+                .await?;
+            tracing::warn!(limit = limit.name, "mail not sent: daily cap");
+            return Ok(false);
+        }
     }
+    sqlx::query("RELEASE SAVEPOINT mail_caps")
+        .execute(&mut *conn)
+        .await?;
     sqlx::query(
         "INSERT INTO outbound_mail (org_id, recipient, subject, body, secret_body, status)
          VALUES ($1, $2, $3, $4, $5, 'queued')",

@@ -52,6 +52,7 @@ pub fn build(state: AppState) -> Router {
             get(privacy::http::report),
         )
         .route("/audit/export.csv", get(privacy::http::audit_export))
+        .route("/consent/ledger/head.json", get(consent::http::signed_head))
         .route("/events", get(messaging::events::stream))
         .nest("/hooks", hook_routes())
         .route(

@@ -19,6 +19,9 @@ pub struct AppState {
 impl AppState {
     /// Builds the state and starts listening for events (needs a Tokio runtime).
     pub fn start(pool: PgPool, leptos_options: LeptosOptions, config: Config) -> AppState {
+        if let Some(key) = &config.ledger_key {
+            super::consent::ledger_key(key.clone());
+        }
         let (sender, _) = broadcast::channel(1024);
         events::spawn_listener(pool.clone(), sender.clone());
         AppState {

@@ -276,6 +276,7 @@ pub async fn run_outbox(pool: &PgPool, http: &reqwest::Client, batch: i64) -> us
         public_base_url: PUBLIC_BASE,
         // The tests' carrier is a local stub.
         allow_custom_urls: true,
+        stale_after: outbox::STALE_AFTER,
     };
     outbox::run_once(pool, &sender, batch).await.unwrap()
 }

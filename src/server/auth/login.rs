@@ -2,7 +2,7 @@
 
 use super::{password, session::AuthSession, Caller};
 use crate::error::AppError;
-use crate::rules::limits::{SIGN_IN_ACCOUNT_IP, SIGN_IN_IP};
+use crate::rules::limits::{address_subject, SIGN_IN_ACCOUNT, SIGN_IN_ACCOUNT_IP, SIGN_IN_IP};
 use crate::server::db::{self, audit::Actor};
 use crate::server::rate_limit;
 use secrecy::SecretString;
@@ -10,6 +10,9 @@ use serde_json::json;
 use sqlx::PgPool;
 use std::net::IpAddr;
 use tower_sessions::Session;
+
+/// The cookie that marks a browser an account signed in from before.
+pub const DEVICE_COOKIE: &str = "consentdesk_device";
 
 /// Where a successful sign-in goes next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,17 +32,27 @@ pub async fn sign_in(
     pool: &PgPool,
     session: &Session,
     ip: Option<IpAddr>,
+    device: Option<&str>,
     email: &str,
     password: SecretString,
-) -> Result<SignedIn, AppError> {
+) -> Result<(SignedIn, Option<String>), AppError> {
     let email = email.trim().to_lowercase();
     if email.is_empty() {
         return Err(AppError::field("email", "Enter your email address."));
     }
-    let from = ip.map(|ip| ip.to_string()).unwrap_or_default();
+    let from = address_subject(ip);
     let account_from = format!("{email} {from}");
     rate_limit::hit(pool, SIGN_IN_IP, &from).await?;
     rate_limit::hit(pool, SIGN_IN_ACCOUNT_IP, &account_from).await?;
+    // Guesses spread over many addresses are held back per account, but not in a browser
+    // that signed in to it before: a stranger cannot lock the owner out.
+    let known = match device {
+        Some(token) => db::users::is_known_device(pool, &email, token).await?,
+        None => false,
+    };
+    if !known {
+        rate_limit::hit(pool, SIGN_IN_ACCOUNT, &email).await?;
+    }
 
     let accounts = db::users::find_for_login(pool, &email).await?;
     let hashes = accounts.iter().map(|a| a.password_hash.clone()).collect();
@@ -56,6 +69,10 @@ pub async fn sign_in(
             // A correct password is not a guess: the office's address keeps its allowance.
             rate_limit::forgive(pool, SIGN_IN_ACCOUNT_IP, &account_from).await?;
             rate_limit::refund(pool, SIGN_IN_IP, &from).await?;
+            if !known {
+                rate_limit::refund(pool, SIGN_IN_ACCOUNT, &email).await?;
+            }
+            let device = db::users::remember_device(pool, account.id, device).await?;
             db::audit::record(
                 pool,
                 db::audit::Event {
@@ -69,10 +86,11 @@ pub async fn sign_in(
             )
             .await?;
             tracing::info!("signed in");
-            Ok(match account.must_change_password {
+            let next = match account.must_change_password {
                 true => SignedIn::MustChangePassword,
                 false => SignedIn::Ready,
-            })
+            };
+            Ok((next, device))
         }
         matched => {
             let reason = match (matched, accounts.is_empty()) {

@@ -8,17 +8,17 @@ use argon2::{
     PasswordVerifier, Version,
 };
 use secrecy::{ExposeSecret, SecretString};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
 /// Hashes running at once: two per core keeps the cores busy and memory bounded (~40 MiB
 /// per core); a caller waits at most `HASH_WAIT` for a turn.
-fn hashing() -> &'static Semaphore {
-    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
+fn hashing() -> &'static Arc<Semaphore> {
+    static PERMITS: OnceLock<Arc<Semaphore>> = OnceLock::new();
     PERMITS.get_or_init(|| {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        Semaphore::new(2 * cores)
+        Arc::new(Semaphore::new(2 * cores))
     })
 }
 const HASH_WAIT: Duration = Duration::from_secs(2);
@@ -27,7 +27,15 @@ const HASH_WAIT: Duration = Duration::from_secs(2);
 async fn bounded<T: Send + 'static>(
     work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
 ) -> Result<T, AppError> {
-    let permit = tokio::time::timeout(HASH_WAIT, hashing().acquire())
+    bounded_on(hashing(), HASH_WAIT, work).await
+}
+
+async fn bounded_on<T: Send + 'static>(
+    permits: &Arc<Semaphore>,
+    wait: Duration,
+    work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+) -> Result<T, AppError> {
+    let permit = tokio::time::timeout(wait, permits.clone().acquire_owned())
         .await
         .ok()
         .and_then(Result::ok)
@@ -37,10 +45,14 @@ async fn bounded<T: Send + 'static>(
                 retry_after_secs: 1,
             }
         })?;
-    let result = tokio::task::spawn_blocking(work)
-        .await
-        .context("password hashing task")?;
-    drop(permit);
+    // The permit goes with the work: a request dropped while its hash runs (the client
+    // hung up) does not free a place before the hash is done.
+    let result = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        work()
+    })
+    .await
+    .context("password hashing task")?;
     Ok(result?)
 }
 
@@ -131,6 +143,20 @@ mod tests {
     #[tokio::test]
     async fn an_unknown_account_never_verifies() {
         assert!(!verify(None, SecretString::from("anything")).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn when_every_hashing_place_is_taken_the_caller_is_told_to_wait() {
+        let places = Arc::new(Semaphore::new(1));
+        let held = places.clone().acquire_owned().await.unwrap();
+        let wait = Duration::from_millis(20);
+
+        let refused = bounded_on(&places, wait, || Ok(1)).await;
+        drop(held);
+        let served = bounded_on(&places, wait, || Ok(2)).await;
+
+        assert!(matches!(refused, Err(AppError::RateLimited { .. })));
+        assert_eq!(served, Ok(2));
     }
 
     #[tokio::test]

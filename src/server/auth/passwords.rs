@@ -55,7 +55,7 @@ pub async fn change_own(
         &format!(
             "{} {}",
             caller.user_id,
-            ip.map(|i| i.to_string()).unwrap_or_default()
+            crate::rules::limits::address_subject(ip)
         ),
     )
     .await?;
@@ -148,6 +148,7 @@ pub async fn send_reset(
     let queued = mail::queue(
         &mut tx,
         &mail::Mail {
+            allowance: mail::Allowance::Account,
             org_id: caller.org_id,
             to: &email,
             subject: "Choose a new ConsentDesk password",
@@ -189,7 +190,7 @@ pub async fn reset(
     rate_limit::hit(
         pool,
         crate::rules::limits::SIGN_IN_IP,
-        &ip.map(|i| i.to_string()).unwrap_or_default(),
+        &crate::rules::limits::address_subject(ip),
     )
     .await?;
     new_password(&new, &again)?;

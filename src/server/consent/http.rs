@@ -45,6 +45,46 @@ async fn load(
     views::packet(&state.pool, caller, ip, &phone).await
 }
 
+/// `GET /consent/ledger/head.json`: the chain's head, signed with the ledger key, to keep
+/// outside the system. Audited.
+pub async fn signed_head(
+    State(state): State<AppState>,
+    caller: Caller,
+    parts: Parts,
+) -> Result<Response, AppError> {
+    let caller = caller.may(Capability::ReviewConsent)?;
+    let head = super::signed_head(&state.pool, caller.org_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::Conflict("This server has no ledger key: nothing can be signed.".into())
+        })?;
+    crate::server::db::audit::record(
+        &state.pool,
+        crate::server::db::audit::Event::by(
+            caller,
+            client_ip(&parts, state.config.trusted_proxies),
+            "consent.head_signed",
+            ("consent_event", head.seq.to_string()),
+            serde_json::json!({ "hash": head.hash }),
+        ),
+    )
+    .await?;
+    let body = serde_json::to_vec_pretty(&head).map_err(anyhow::Error::from)?;
+    let name = format!(
+        "attachment; filename=\"consent-ledger-head-{}.json\"",
+        head.seq
+    );
+    Ok((
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "application/json".to_string()),
+            (header::CONTENT_DISPOSITION, name),
+        ],
+        body,
+    )
+        .into_response())
+}
+
 fn file(packet: &EvidencePacket, extension: &str, kind: &str, body: Vec<u8>) -> Response {
     let name = format!(
         "attachment; filename=\"consent-evidence-{}-{}.{extension}\"",

@@ -136,6 +136,15 @@ async fn opt_out(
             confirmed_event = Some(appended);
         }
     }
+    // "Reply STOP to cancel": a web-form opt-in waiting for this number's YES is cancelled.
+    sqlx::query(
+        "UPDATE consent_confirmations SET expires_at = now() WHERE org_id = $1 AND phone = $2
+             AND confirmed_at IS NULL AND expires_at > now()",
+    )
+    .bind(m.org_id)
+    .bind(m.phone)
+    .execute(&mut *conn)
+    .await?;
     if !fully_out {
         let text = format!("{org}: You are unsubscribed and will get no more messages from us. Reply START to resubscribe.");
         answer(conn, m, Purpose::OptOutConfirmation, &text, confirmed_event).await?;

@@ -3,8 +3,9 @@ use crate::model::{
     MessageCategory, Verification,
 };
 use crate::rules::consent::{ConsentLevel, Event};
+use crate::rules::ledger::{head_mac, Content, Head};
+use crate::server::crypto::LedgerKey;
 use chrono::{DateTime, SubsecRound, Utc};
-use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
 use std::net::IpAddr;
@@ -28,52 +29,20 @@ pub struct NewEvent {
     pub source_ref: Option<String>,
 }
 
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+pub use crate::rules::ledger::hex;
+
+/// The ledger key of this process (`LEDGER_KEY`), set once at start-up.
+static KEY: std::sync::OnceLock<LedgerKey> = std::sync::OnceLock::new();
+
+/// Signs every event appended from now on (and lets verification check signatures).
+pub fn use_key(key: LedgerKey) {
+    if KEY.set(key.clone()).is_err() && KEY.get().map(LedgerKey::bytes) != Some(key.bytes()) {
+        tracing::error!("a second, different ledger key was ignored");
+    }
 }
 
-/// The content an event's hash covers: every field, in a fixed order (sorted keys), and
-/// the previous event's hash.
-#[allow(clippy::too_many_arguments)]
-fn canonical(
-    org_id: Uuid,
-    seq: i64,
-    phone: &str,
-    family: Family,
-    grant: Option<ConsentLevel>,
-    categories: &[MessageCategory],
-    medium: Medium,
-    language: Option<&str>,
-    campaign: Option<&str>,
-    ip: Option<&str>,
-    user_agent: Option<&str>,
-    person_name: Option<&str>,
-    captured_by: Option<Uuid>,
-    source_ref: Option<&str>,
-    at: DateTime<Utc>,
-    prev_hash: Option<&[u8]>,
-) -> Vec<u8> {
-    json!({
-        "org_id": org_id,
-        "seq": seq,
-        "phone": phone,
-        "family": family,
-        "kind": if grant.is_some() { "grant" } else { "revoke" },
-        "level": grant,
-        "categories": categories,
-        "medium": medium,
-        "language": language,
-        "campaign": campaign,
-        "ip": ip,
-        "user_agent": user_agent,
-        "person_name": person_name,
-        "captured_by": captured_by,
-        "source_ref": source_ref,
-        "at": at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-        "prev_hash": prev_hash.map(hex),
-    })
-    .to_string()
-    .into_bytes()
+fn key() -> Option<&'static [u8]> {
+    KEY.get().map(LedgerKey::bytes)
 }
 
 /// Where an appended event landed: its row id and its place in the organisation's chain.
@@ -104,17 +73,18 @@ pub async fn lock_number_shared(
 }
 
 /// Appends an event to the organisation's chain. Appends of one organisation are
-/// serialised by locking its row, so the chain never forks.
+/// serialised by locking its row, so the chain never forks. Locks are taken in one order
+/// everywhere, the organisation's chain first, then the number: an erasure appending for
+/// two numbers and a STOP from the second wait for each other instead of deadlocking.
 pub async fn append(conn: &mut PgConnection, e: &NewEvent) -> Result<Appended, sqlx::Error> {
-    // The number first: waiting for a send to this number must not hold up the chain
-    // for every other number of the organisation.
+    sqlx::query("SELECT 1 FROM organisations WHERE id = $1 FOR NO KEY UPDATE")
+        .bind(e.org_id)
+        .execute(&mut *conn)
+        .await?;
+    // The number too: a send under way to it settles before the consent changes.
     sqlx::query(&format!("SELECT pg_advisory_xact_lock({NUMBER_LOCK})"))
         .bind(e.org_id)
         .bind(&e.phone)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("SELECT 1 FROM organisations WHERE id = $1 FOR NO KEY UPDATE")
-        .bind(e.org_id)
         .execute(&mut *conn)
         .await?;
     let last: Option<(i64, Vec<u8>)> = sqlx::query_as(
@@ -127,35 +97,34 @@ pub async fn append(conn: &mut PgConnection, e: &NewEvent) -> Result<Appended, s
         Some((seq, hash)) => (seq + 1, Some(hash)),
         None => (1, None),
     };
-    let at = Utc::now().trunc_subsecs(6);
-    let ip = e.ip.map(|ip| ip.to_string());
-    let content = canonical(
-        e.org_id,
+    let content = Content {
+        org_id: e.org_id,
         seq,
-        &e.phone,
-        e.family,
-        e.grant,
-        &e.categories,
-        e.medium,
-        e.language.as_deref(),
-        e.campaign.as_deref(),
-        ip.as_deref(),
-        e.user_agent.as_deref(),
-        e.person_name.as_deref(),
-        e.captured_by,
-        e.source_ref.as_deref(),
-        at,
-        prev_hash.as_deref(),
-    );
-    let hash = Sha256::digest(&content).to_vec();
+        phone: e.phone.clone(),
+        family: e.family,
+        grant: e.grant,
+        categories: e.categories.clone(),
+        medium: e.medium,
+        language: e.language.clone(),
+        campaign: e.campaign.clone(),
+        ip: e.ip,
+        user_agent: e.user_agent.clone(),
+        person_name: e.person_name.clone(),
+        captured_by: e.captured_by,
+        source_ref: e.source_ref.clone(),
+        at: Utc::now().trunc_subsecs(6),
+        prev_hash,
+    };
+    let hash = content.hash();
+    let mac = key().map(|key| content.mac(key));
     let language_sha256 = e
         .language
         .as_ref()
         .map(|l| Sha256::digest(l.as_bytes()).to_vec());
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO consent_events (org_id, seq, phone, family, kind, level, categories, medium, language, language_sha256,
-                                     campaign, ip, user_agent, person_name, captured_by, source_ref, at, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5::consent_kind, $6, $7, $8, $9, $10, $11, $12::inet, $13, $14, $15, $16, $17, $18, $19)
+                                     campaign, ip, user_agent, person_name, captured_by, source_ref, at, prev_hash, hash, mac)
+         VALUES ($1, $2, $3, $4, $5::consent_kind, $6, $7, $8, $9, $10, $11, $12::inet, $13, $14, $15, $16, $17, $18, $19, $20)
          RETURNING id",
     )
     .bind(e.org_id)
@@ -169,22 +138,24 @@ pub async fn append(conn: &mut PgConnection, e: &NewEvent) -> Result<Appended, s
     .bind(&e.language)
     .bind(language_sha256)
     .bind(&e.campaign)
-    .bind(ip)
+    .bind(e.ip.map(|ip| ip.to_string()))
     .bind(&e.user_agent)
     .bind(&e.person_name)
     .bind(e.captured_by)
     .bind(&e.source_ref)
-    .bind(at)
-    .bind(prev_hash)
+    .bind(content.at)
+    .bind(&content.prev_hash)
     .bind(&hash)
+    .bind(&mac)
     .fetch_one(&mut *conn)
     .await?;
     sqlx::query(
-        "UPDATE organisations SET consent_head_seq = $2, consent_head_hash = $3 WHERE id = $1",
+        "UPDATE organisations SET consent_head_seq = $2, consent_head_hash = $3, consent_head_mac = $4 WHERE id = $1",
     )
     .bind(e.org_id)
     .bind(seq)
     .bind(&hash)
+    .bind(key().map(|key| head_mac(key, e.org_id, seq, &hash)))
     .execute(&mut *conn)
     .await?;
     Ok(Appended { id, seq })
@@ -222,6 +193,32 @@ pub async fn events_for(
             }
         })
         .collect())
+}
+
+/// Whether a number may get a text nobody on it asked for from its own phone (a code a
+/// visitor requests by typing it): not after an opt-out of everything, nor while its lead
+/// is restricted.
+pub async fn may_text_unasked(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    phone: &str,
+) -> Result<bool, sqlx::Error> {
+    use crate::rules::consent::{standing, Standing};
+    let events = events_for(conn, org_id, phone, Family::Texts).await?;
+    if matches!(
+        standing(&events, MessageCategory::Conversational),
+        Standing::Revoked(_)
+    ) {
+        return Ok(false);
+    }
+    let restricted: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM leads WHERE org_id = $1 AND phone = $2 AND restricted_at IS NOT NULL)",
+    )
+    .bind(org_id)
+    .bind(phone)
+    .fetch_one(conn)
+    .await?;
+    Ok(!restricted)
 }
 
 #[derive(sqlx::FromRow)]
@@ -288,7 +285,7 @@ pub async fn history(
 }
 
 #[derive(sqlx::FromRow)]
-struct Stored {
+struct StoredRow {
     seq: i64,
     phone: String,
     family: Family,
@@ -306,99 +303,176 @@ struct Stored {
     at: DateTime<Utc>,
     prev_hash: Option<Vec<u8>>,
     hash: Vec<u8>,
+    mac: Option<Vec<u8>>,
     language_sha256: Option<Vec<u8>>,
 }
 
-/// Recomputes the organisation's whole chain and names the first event that breaks it.
+/// Recomputes the organisation's whole chain (links, hashes and, with the ledger key,
+/// signatures) and names the first event that breaks it.
 pub async fn verify(pool: &PgPool, org_id: Uuid) -> Result<Verification, sqlx::Error> {
-    let rows: Vec<Stored> = sqlx::query_as(
+    let rows: Vec<StoredRow> = sqlx::query_as(
         "SELECT seq, phone, family, level, kind::text, categories, medium, language, campaign, host(ip) AS ip, user_agent,
-                person_name, captured_by, source_ref, at, prev_hash, hash, language_sha256
+                person_name, captured_by, source_ref, at, prev_hash, hash, mac, language_sha256
          FROM consent_events WHERE org_id = $1 ORDER BY seq",
     )
     .bind(org_id)
     .fetch_all(pool)
     .await?;
-    let mut previous: Option<Vec<u8>> = None;
-    for (index, row) in rows.iter().enumerate() {
-        let expected_seq = index as i64 + 1;
-        let broken = if row.seq != expected_seq {
-            Some(format!("expected event {expected_seq}, found {}", row.seq))
-        } else if row.prev_hash != previous {
-            Some("its link to the previous event does not match".to_string())
-        } else if (row.kind == "grant") != row.level.is_some() {
-            Some("its kind and level disagree".to_string())
-        } else if row
-            .language
-            .as_ref()
-            .map(|l| Sha256::digest(l.as_bytes()).to_vec())
-            != row.language_sha256
-        {
-            Some("its wording does not match the wording's stored hash".to_string())
-        } else {
-            let content = canonical(
-                org_id,
-                row.seq,
-                &row.phone,
-                row.family,
-                row.level,
-                &row.categories,
-                row.medium,
-                row.language.as_deref(),
-                row.campaign.as_deref(),
-                row.ip.as_deref(),
-                row.user_agent.as_deref(),
-                row.person_name.as_deref(),
-                row.captured_by,
-                row.source_ref.as_deref(),
-                row.at,
-                row.prev_hash.as_deref(),
-            );
-            (Sha256::digest(&content).as_slice() != row.hash.as_slice())
-                .then(|| "its content does not match its hash".to_string())
-        };
-        if let Some(why) = broken {
-            return Ok(Verification {
-                checked: index as i64 + 1,
-                first_broken: Some(BrokenLink {
-                    seq: row.seq,
-                    phone: row.phone.clone(),
-                    why,
-                }),
-                at: Utc::now(),
-            });
-        }
-        previous = Some(row.hash.clone());
-    }
-    // Events removed from the end leave no broken link: the recorded head tells.
-    let head: (Option<i64>, Option<Vec<u8>>) = sqlx::query_as(
-        "SELECT consent_head_seq, consent_head_hash FROM organisations WHERE id = $1",
+    let head: (Option<i64>, Option<Vec<u8>>, Option<Vec<u8>>) = sqlx::query_as(
+        "SELECT consent_head_seq, consent_head_hash, consent_head_mac FROM organisations WHERE id = $1",
     )
     .bind(org_id)
     .fetch_one(pool)
     .await?;
-    let last = rows.last().map(|r| (r.seq, r.hash.clone()));
-    if let (Some(head_seq), head_hash) = head {
-        if last.as_ref().map(|(seq, hash)| (*seq, Some(hash.clone())))
-            != Some((head_seq, head_hash))
-        {
-            let found = last.as_ref().map_or(0, |(seq, _)| *seq);
-            return Ok(Verification {
-                checked: rows.len() as i64,
-                first_broken: Some(BrokenLink {
-                    seq: found + 1,
-                    phone: String::new(),
-                    why: format!(
-                        "the chain stops at event {found} but event {head_seq} was recorded: events were removed from its end"
-                    ),
-                }),
-                at: Utc::now(),
-            });
-        }
-    }
-    Ok(Verification {
-        checked: rows.len() as i64,
-        first_broken: None,
-        at: Utc::now(),
+    let mut bad_kind = None;
+    let stored: Vec<crate::rules::ledger::Stored> = rows
+        .into_iter()
+        .map(|r| {
+            if (r.kind == "grant") != r.level.is_some() && bad_kind.is_none() {
+                bad_kind = Some((r.seq, r.phone.clone()));
+            }
+            crate::rules::ledger::Stored {
+                content: Content {
+                    org_id,
+                    seq: r.seq,
+                    phone: r.phone,
+                    family: r.family,
+                    grant: r.level,
+                    categories: r.categories,
+                    medium: r.medium,
+                    language: r.language,
+                    campaign: r.campaign,
+                    // PostgreSQL's text of the address, read back into the one form.
+                    ip: r.ip.as_deref().and_then(|ip| ip.parse::<IpAddr>().ok()),
+                    user_agent: r.user_agent,
+                    person_name: r.person_name,
+                    captured_by: r.captured_by,
+                    source_ref: r.source_ref,
+                    at: r.at,
+                    prev_hash: r.prev_hash,
+                },
+                hash: r.hash,
+                mac: r.mac,
+                language_sha256: r.language_sha256,
+            }
+        })
+        .collect();
+    let outcome = match bad_kind {
+        Some((seq, phone)) => Err(crate::rules::ledger::Broken {
+            seq,
+            phone,
+            why: "its kind and level disagree".into(),
+        }),
+        None => crate::rules::ledger::verify(
+            &stored,
+            &Head {
+                seq: head.0,
+                hash: head.1,
+                mac: head.2,
+            },
+            key(),
+        ),
+    };
+    Ok(match outcome {
+        Ok(checked) => Verification {
+            checked,
+            first_broken: None,
+            at: Utc::now(),
+        },
+        Err(broken) => Verification {
+            checked: stored
+                .iter()
+                .take_while(|r| r.content.seq < broken.seq)
+                .count() as i64
+                + 1,
+            first_broken: Some(BrokenLink {
+                seq: broken.seq,
+                phone: broken.phone,
+                why: broken.why,
+            }),
+            at: Utc::now(),
+        },
     })
+}
+
+/// The organisation's head, signed, for compliance to keep outside the system.
+pub async fn signed_head(pool: &PgPool, org_id: Uuid) -> Result<Option<SignedHead>, sqlx::Error> {
+    let Some(key) = key() else {
+        return Ok(None);
+    };
+    let last: Option<(i64, Vec<u8>)> = sqlx::query_as(
+        "SELECT seq, hash FROM consent_events WHERE org_id = $1 ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(org_id)
+    .fetch_optional(pool)
+    .await?;
+    let (seq, hash) = last.unwrap_or((0, Vec::new()));
+    let at = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let hash = hex(&hash);
+    let mac = hex(&crate::rules::ledger::signed_head_mac(
+        key, org_id, seq, &hash, &at,
+    ));
+    Ok(Some(SignedHead {
+        org_id,
+        seq,
+        hash,
+        at,
+        mac,
+    }))
+}
+
+/// A signed head as downloaded, and as pasted back to check it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SignedHead {
+    pub org_id: Uuid,
+    pub seq: i64,
+    pub hash: String,
+    pub at: String,
+    pub mac: String,
+}
+
+/// Whether a head saved earlier is genuine (our signature) and the ledger still holds the
+/// same event at its sequence: then nothing up to it has changed since.
+pub async fn check_signed_head(
+    pool: &PgPool,
+    org_id: Uuid,
+    head: &SignedHead,
+) -> Result<Result<(), String>, sqlx::Error> {
+    let Some(key) = key() else {
+        return Ok(Err(
+            "This server has no ledger key, so it cannot check signatures.".into(),
+        ));
+    };
+    let expected = hex(&crate::rules::ledger::signed_head_mac(
+        key,
+        head.org_id,
+        head.seq,
+        &head.hash,
+        &head.at,
+    ));
+    if head.org_id != org_id || expected != head.mac.trim().to_lowercase() {
+        return Ok(Err(
+            "This head was not signed by this organisation's ledger: it is not genuine.".into(),
+        ));
+    }
+    let now: Option<Vec<u8>> =
+        sqlx::query_scalar("SELECT hash FROM consent_events WHERE org_id = $1 AND seq = $2")
+            .bind(org_id)
+            .bind(head.seq)
+            .fetch_optional(pool)
+            .await?;
+    if head.seq > 0 && now.as_deref().map(hex) != Some(head.hash.clone()) {
+        return Ok(Err(format!(
+            "Event {} is no longer the one this head was signed for: the ledger was changed at or before it.",
+            head.seq
+        )));
+    }
+    let verification = verify(pool, org_id).await?;
+    match verification.first_broken {
+        Some(b) if b.seq <= head.seq => Ok(Err(format!(
+            "The ledger was changed at event {} ({}), before this head.",
+            b.seq, b.why
+        ))),
+        _ => Ok(Ok(())),
+    }
 }

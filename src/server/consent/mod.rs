@@ -10,5 +10,6 @@ pub mod views;
 pub mod wording;
 
 pub use ledger::{
-    append, events_for, hex, history, lock_number_shared, verify, Appended, NewEvent,
+    append, check_signed_head, events_for, hex, history, lock_number_shared, may_text_unasked,
+    signed_head, use_key as ledger_key, verify, Appended, NewEvent, SignedHead,
 };

@@ -314,7 +314,7 @@ pub async fn public_form(
     rate_limit::hit_in(
         &mut tx,
         CONSENT_FORM_IP,
-        &ip.map(|ip| ip.to_string()).unwrap_or_default(),
+        &crate::rules::limits::address_subject(ip),
     )
     .await?;
     rate_limit::hit_in(
@@ -457,7 +457,10 @@ pub async fn confirm_pending(
     let Some(p) = pending else {
         return Ok(None);
     };
-    let shown: Vec<Shown> = serde_json::from_value(p.wordings).unwrap_or_default();
+    let Ok(shown) = serde_json::from_value::<Vec<Shown>>(p.wordings) else {
+        tracing::error!(confirmation = %p.id, "a pending opt-in's wordings are unreadable; left unconfirmed");
+        return Ok(None);
+    };
     let mut categories = Vec::new();
     for wording in shown {
         let level = ConsentLevel::required(wording.category);

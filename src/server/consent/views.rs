@@ -209,7 +209,12 @@ pub async fn packet(
          JOIN conversations c ON c.id = m.conversation_id
          JOIN leads l ON l.id = c.lead_id
          WHERE m.org_id = $1 AND l.phone = $2 AND m.direction = 'outbound'
-         ORDER BY m.created_at, m.id",
+         UNION ALL
+         -- Texts addressed to the number itself (a code, the consent form's \"reply YES\").
+         SELECT m.id, m.created_at, m.sent_at, 'sms'::channel, m.category, m.status, m.status_reason, m.purpose, m.body
+         FROM messages m
+         WHERE m.org_id = $1 AND m.to_phone = $2
+         ORDER BY 2, 1",
     )
     .bind(caller.org_id)
     .bind(phone.as_str())
@@ -298,11 +303,12 @@ pub async fn blocked(pool: &PgPool, caller: Caller, cursor: &str) -> Result<Bloc
         CursorKey::Name(_) => None,
     });
     let mut rows: Vec<BlockedSend> = sqlx::query_as(
-        "SELECT m.id, m.created_at, m.conversation_id, l.name AS lead_name, l.phone, c.channel, m.category,
-                u.name AS sender_name, m.status_reason AS reason
+        "SELECT m.id, m.created_at, m.conversation_id,
+                coalesce(l.name, 'A number typed on a public page') AS lead_name, coalesce(l.phone, m.to_phone) AS phone,
+                coalesce(c.channel, 'sms') AS channel, m.category, u.name AS sender_name, m.status_reason AS reason
          FROM messages m
-         JOIN conversations c ON c.id = m.conversation_id
-         JOIN leads l ON l.id = c.lead_id
+         LEFT JOIN conversations c ON c.id = m.conversation_id
+         LEFT JOIN leads l ON l.id = c.lead_id
          LEFT JOIN users u ON u.id = m.sender_user_id
          WHERE m.org_id = $1 AND m.status = 'blocked'
            AND ($2::timestamptz IS NULL OR (m.created_at, m.id) < ($2, $3))

@@ -38,6 +38,18 @@ pub fn visible(qb: &mut QueryBuilder<'_, Postgres>, scope: Scope) {
     }
 }
 
+/// Whether the scope sees the lead.
+pub async fn is_visible<'e>(
+    executor: impl PgExecutor<'e>,
+    scope: Scope,
+    id: Uuid,
+) -> Result<bool, sqlx::Error> {
+    let mut qb = QueryBuilder::new("SELECT EXISTS (SELECT 1 FROM leads l");
+    scoped(&mut qb, scope);
+    qb.push(" AND l.id = ").push_bind(id).push(")");
+    qb.build_query_scalar().fetch_one(executor).await
+}
+
 fn filtered(qb: &mut QueryBuilder<'_, Postgres>, scope: Scope, filter: &LeadFilter) {
     scoped(qb, scope);
     match &filter.search {
@@ -159,6 +171,20 @@ struct PageRow {
     sort_name: String,
 }
 
+/// How many leads match, all of them (for the export's audit record).
+pub async fn count_all(
+    conn: &mut PgConnection,
+    scope: Scope,
+    filter: &LeadFilter,
+) -> Result<i64, sqlx::Error> {
+    let mut qb = QueryBuilder::new("SELECT count(*) FROM leads l");
+    filtered(&mut qb, scope, filter);
+    qb.build_query_scalar()
+        .persistent(false)
+        .fetch_one(conn)
+        .await
+}
+
 /// How many leads match, counting no further than `COUNT_LIMIT`.
 pub async fn count(
     conn: &mut PgConnection,
@@ -174,22 +200,36 @@ pub async fn count(
         .await
 }
 
-/// Every matching lead, in list order, for export.
-pub async fn all(
-    pool: &PgPool,
+/// Every matching lead, in list order, as they come from the database (the export
+/// streams them: a store with a million leads does not fill the server's memory).
+pub fn stream_all(
+    pool: PgPool,
     scope: Scope,
-    filter: &LeadFilter,
-) -> Result<Vec<Lead>, sqlx::Error> {
-    let mut qb = QueryBuilder::new(format!(
-        "SELECT {LEAD_COLUMNS} FROM leads l LEFT JOIN users u ON u.id = l.assigned_to"
-    ));
-    let filter = LeadFilter {
-        cursor: None,
-        ..filter.clone()
-    };
-    filtered(&mut qb, scope, &filter);
-    ordered(&mut qb, &filter);
-    qb.build_query_as().persistent(false).fetch_all(pool).await
+    filter: LeadFilter,
+) -> impl futures_util::Stream<Item = Result<Lead, sqlx::Error>> {
+    use futures_util::StreamExt;
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Lead, sqlx::Error>>(256);
+    tokio::spawn(async move {
+        let mut qb = QueryBuilder::new(format!(
+            "SELECT {LEAD_COLUMNS} FROM leads l LEFT JOIN users u ON u.id = l.assigned_to"
+        ));
+        let filter = LeadFilter {
+            cursor: None,
+            ..filter
+        };
+        filtered(&mut qb, scope, &filter);
+        ordered(&mut qb, &filter);
+        let mut rows = qb.build_query_as::<Lead>().persistent(false).fetch(&pool);
+        while let Some(row) = rows.next().await {
+            // The client went away: stop reading.
+            if sender.send(row).await.is_err() {
+                return;
+            }
+        }
+    });
+    futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|row| (row, receiver))
+    })
 }
 
 const LEAD_COLUMNS: &str = "l.id, l.name, l.email, l.phone, l.source, l.status, l.assigned_to, u.name AS assignee,

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod leads;
 pub mod orgs;
+pub mod pool;
 pub mod users;
 
 /// Whether `error` is a violation of the named unique constraint or index.

@@ -131,3 +131,51 @@ pub async fn set_password<'e>(
     .fetch_one(executor)
     .await
 }
+
+fn device_hash(token: &str) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// Whether the browser's device token is one an account with this address signed in from.
+pub async fn is_known_device(pool: &PgPool, email: &str, token: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM known_devices d JOIN users u ON u.id = d.user_id
+                        WHERE d.token_hash = $1 AND u.email = $2 AND u.active)",
+    )
+    .bind(device_hash(token))
+    .bind(email)
+    .fetch_one(pool)
+    .await
+}
+
+/// Remembers the browser an account just signed in from: its token is refreshed when the
+/// account knows it, else a new one is made. Returns a token to (re)issue to the browser.
+pub async fn remember_device(
+    pool: &PgPool,
+    user: Uuid,
+    token: Option<&str>,
+) -> Result<Option<String>, sqlx::Error> {
+    if let Some(token) = token {
+        let refreshed = sqlx::query(
+            "UPDATE known_devices SET last_used_at = now() WHERE token_hash = $1 AND user_id = $2",
+        )
+        .bind(device_hash(token))
+        .bind(user)
+        .execute(pool)
+        .await?;
+        if refreshed.rows_affected() == 1 {
+            return Ok(None);
+        }
+    }
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+    let mut bytes = [0u8; 32];
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bytes);
+    let token = URL_SAFE_NO_PAD.encode(bytes);
+    sqlx::query("INSERT INTO known_devices (token_hash, user_id) VALUES ($1, $2)")
+        .bind(device_hash(&token))
+        .bind(user)
+        .execute(pool)
+        .await?;
+    Ok(Some(token))
+}

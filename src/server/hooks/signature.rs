@@ -16,6 +16,8 @@ pub fn twilio_valid(
     };
     let mut sorted: Vec<&(String, String)> = fields.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    // Twilio's own validators sign each distinct name and value once.
+    sorted.dedup();
     let Ok(mut mac) = Hmac::<sha1::Sha1>::new_from_slice(auth_token.as_bytes()) else {
         return false;
     };
@@ -87,6 +89,17 @@ mod tests {
             &format!("{URL}BodyHiFrom+14155550100MessageSidSM1To+18005551212"),
         );
         assert!(twilio_valid("secret", URL, &fields(), &header));
+    }
+
+    #[test]
+    fn a_repeated_parameter_is_signed_once_as_twilio_does() {
+        let header = sign_sha1(
+            "secret",
+            &format!("{URL}BodyHiFrom+14155550100MessageSidSM1To+18005551212"),
+        );
+        let mut repeated = fields();
+        repeated.push(("Body".into(), "Hi".into()));
+        assert!(twilio_valid("secret", URL, &repeated, &header));
     }
 
     #[test]

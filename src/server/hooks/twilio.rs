@@ -109,6 +109,9 @@ pub async fn sms(
     Ok(twiml())
 }
 
+/// `MessageStatus` callbacks. The callback address names our message (`?m=`), and the
+/// address is covered by the signature, so a send whose answer was lost (its message
+/// `sending` or `unknown`, no provider id) is settled by the carrier's report.
 pub async fn status(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -118,28 +121,42 @@ pub async fn status(
 ) -> Result<Response, HookError> {
     let v = verify(&state, &slug, &uri, &headers, &body).await?;
     let sid = required(&v.fields, &["MessageSid", "SmsSid"])?;
+    let named: Option<Uuid> = uri
+        .query()
+        .and_then(|q| q.split('&').find_map(|pair| pair.strip_prefix("m=")))
+        .and_then(|id| id.parse().ok());
     let status = match required(&v.fields, &["MessageStatus", "SmsStatus"])? {
         "sent" => "sent",
         "delivered" => "delivered",
         "failed" | "undelivered" => "failed",
-        _ => return Ok(twiml()), // queued / accepted / sending: nothing new to record
+        // The carrier has it: news only for a send whose answer we never read.
+        "queued" | "accepted" | "sending" => "carrier_has_it",
+        _ => return Ok(twiml()),
     };
     let reason = form::get(&v.fields, "ErrorCode").map(|code| format!("carrier error {code}"));
     let mut tx = state.pool.begin().await?;
     // Callbacks can arrive out of order: never move back from delivered or failed.
-    let conversation: Option<Uuid> = sqlx::query_scalar(
-        "UPDATE messages SET status = $3::delivery_status, status_reason = coalesce($4, status_reason)
-         WHERE org_id = $1 AND provider_message_id = $2 AND direction = 'outbound'
-           AND status NOT IN ('delivered', 'failed') AND status::text <> $3
+    let conversation: Option<Option<Uuid>> = sqlx::query_scalar(
+        "UPDATE messages SET
+             status = CASE WHEN $3 = 'carrier_has_it' THEN 'sent' ELSE $3 END::delivery_status,
+             status_reason = CASE WHEN status IN ('sending', 'unknown') THEN $4 ELSE coalesce($4, status_reason) END,
+             provider_message_id = coalesce(provider_message_id, $2)
+         WHERE org_id = $1 AND direction = 'outbound'
+           AND (provider_message_id = $2 OR (id = $5 AND provider_message_id IS NULL))
+           AND status NOT IN ('delivered', 'failed')
+           AND ($3 <> 'carrier_has_it' OR status IN ('sending', 'unknown'))
+           AND status::text <> $3
          RETURNING conversation_id",
     )
     .bind(v.org_id)
     .bind(sid)
     .bind(status)
     .bind(reason)
+    .bind(named)
     .fetch_optional(&mut *tx)
     .await?;
-    if let Some(conversation) = conversation {
+    // A text addressed to a number has no conversation to announce.
+    if let Some(Some(conversation)) = conversation {
         events::notify(&mut tx, v.org_id, conversation).await?;
     }
     tx.commit().await?;
@@ -170,7 +187,9 @@ pub async fn voice(
         "INSERT INTO calls (org_id, conversation_id, provider_call_id, from_number, to_number, direction, duration_secs, status)
          VALUES ($1, $2, $3, $4, $5, $6::message_direction, $7, $8)
          ON CONFLICT (org_id, provider_call_id) DO UPDATE
-             SET status = EXCLUDED.status, duration_secs = coalesce(EXCLUDED.duration_secs, calls.duration_secs)",
+             SET status = CASE WHEN call_status_rank(EXCLUDED.status) >= call_status_rank(calls.status)
+                               THEN EXCLUDED.status ELSE calls.status END,
+                 duration_secs = coalesce(EXCLUDED.duration_secs, calls.duration_secs)",
     )
     .bind(v.org_id)
     .bind(conversation)

@@ -56,8 +56,9 @@ struct Change {
 }
 #[derive(Deserialize)]
 struct Value {
+    /// Read one by one: a bad entry is skipped, not the batch.
     #[serde(default)]
-    messages: Vec<Message>,
+    messages: Vec<serde_json::Value>,
 }
 #[derive(Deserialize)]
 struct Message {
@@ -72,7 +73,11 @@ struct Text {
     body: String,
 }
 
-/// `POST /hooks/whatsapp/{org}`: stores each message; status updates are acknowledged.
+/// `POST /hooks/whatsapp/{org}`: stores each message; status updates are acknowledged. An
+/// entry that cannot be read (no sender, not a number) is skipped and logged, and the
+/// rest are stored: answering 400 would make Meta resend the whole batch, or give up on
+/// the good ones. A database failure answers 500 so the batch comes again, which is safe:
+/// messages are stored once by their id.
 pub async fn receive(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -96,17 +101,23 @@ pub async fn receive(
     let payload: Payload = serde_json::from_slice(&body)
         .map_err(|e| HookError::Malformed(format!("Not a WhatsApp payload: {e}")))?;
     let country = db::orgs::profile(&state.pool, org_id).await?.country;
-    for message in payload
+    for entry in payload
         .entry
         .into_iter()
         .flat_map(|e| e.changes)
         .flat_map(|c| c.value.messages)
     {
-        let from = E164::parse(
+        let Ok(message) = serde_json::from_value::<Message>(entry) else {
+            tracing::warn!("a WhatsApp entry without a sender or id was skipped");
+            continue;
+        };
+        let Ok(from) = E164::parse(
             &format!("+{}", message.from.trim_start_matches('+')),
             &country,
-        )
-        .map_err(|_| HookError::Malformed("from is not a phone number.".into()))?;
+        ) else {
+            tracing::warn!("a WhatsApp entry whose sender is not a phone number was skipped");
+            continue;
+        };
         let body = match (&message.text, message.kind.as_str()) {
             (Some(text), _) => text.body.clone(),
             (None, kind) => format!("[{kind} message]"),

@@ -40,12 +40,21 @@ pub fn inert(text: &str) -> String {
     }
 }
 
-pub fn export(leads: &[Lead]) -> Result<Vec<u8>, csv::Error> {
+/// The export's header line.
+pub fn export_header() -> Result<Vec<u8>, csv::Error> {
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(EXPORT_HEADER)?;
+    out.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// One lead as a line of the export.
+pub fn export_row<W: std::io::Write>(
+    out: &mut csv::Writer<W>,
+    lead: &Lead,
+) -> Result<(), csv::Error> {
     let text = |v: &Option<String>| inert(v.as_deref().unwrap_or_default());
     let num = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
-    for lead in leads {
+    {
         out.write_record([
             lead.id.to_string(),
             inert(&lead.name),
@@ -72,7 +81,7 @@ pub fn export(leads: &[Lead]) -> Result<Vec<u8>, csv::Error> {
             lead.created_at.to_rfc3339(),
         ])?;
     }
-    out.into_inner().map_err(|e| e.into_error().into())
+    Ok(())
 }
 
 /// One data row of an uploaded file, with its line number for messages.

@@ -14,25 +14,28 @@ use axum::http::{header, request::Parts, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 
-/// `GET /leads/export.csv?…` with the list's filters: every matching lead, audited.
+/// `GET /leads/export.csv?…` with the list's filters: every matching lead, audited, and
+/// streamed as it is read (memory stays flat however many leads match).
 pub async fn export(
     State(state): State<AppState>,
     caller: Caller,
     parts: Parts,
     Query(query): Query<LeadQuery>,
 ) -> Result<Response, AppError> {
+    use futures_util::StreamExt;
     let caller = caller.may(Capability::ExportData)?;
-    let filter = LeadFilter::parse(&query);
-    let mut leads = db::leads::all(&state.pool, scope(caller), &filter).await?;
+    let mut filter = LeadFilter::parse(&query);
+    let mut conn = state.pool.acquire().await?;
+    let mut matching = db::leads::count_all(&mut conn, scope(caller), &filter).await?;
     // The same fallback as the list: words that start nothing are searched anywhere.
-    if let (true, Some(loose)) = (leads.is_empty(), filter.loosened()) {
-        leads = db::leads::all(&state.pool, scope(caller), &loose).await?;
+    if let (0, Some(loose)) = (matching, filter.loosened()) {
+        matching = db::leads::count_all(&mut conn, scope(caller), &loose).await?;
+        filter = loose;
     }
-    let body = super::csv_io::export(&leads).map_err(|e| anyhow::anyhow!("writing CSV: {e}"))?;
     let ip = client_ip(&parts, state.config.trusted_proxies);
-    let detail = json!({ "count": leads.len(), "filters": query });
+    let detail = json!({ "count": matching, "filters": query });
     db::audit::record(
-        &state.pool,
+        &mut *conn,
         Event::by(
             caller,
             ip,
@@ -42,6 +45,23 @@ pub async fn export(
         ),
     )
     .await?;
+    drop(conn);
+    let header = super::csv_io::export_header().map_err(|e| anyhow::anyhow!("CSV: {e}"))?;
+    let rows = db::leads::stream_all(state.pool.clone(), scope(caller), filter).map(|row| {
+        let lead = row.map_err(|error| {
+            tracing::error!(%error, "lead export stopped");
+            std::io::Error::other("the export stopped")
+        })?;
+        let mut line = csv::Writer::from_writer(Vec::new());
+        super::csv_io::export_row(&mut line, &lead).map_err(std::io::Error::other)?;
+        line.into_inner()
+            .map(axum::body::Bytes::from)
+            .map_err(|e| std::io::Error::other(e.to_string()))
+    });
+    let body = futures_util::stream::once(async move {
+        Ok::<_, std::io::Error>(axum::body::Bytes::from(header))
+    })
+    .chain(rows);
     let filename = format!(
         "attachment; filename=\"leads-{}.csv\"",
         chrono::Utc::now().format("%Y-%m-%d")
@@ -52,7 +72,7 @@ pub async fn export(
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (header::CONTENT_DISPOSITION, filename),
         ],
-        body,
+        axum::body::Body::from_stream(body),
     )
         .into_response())
 }

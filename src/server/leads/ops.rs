@@ -244,6 +244,22 @@ pub async fn delete(
     id: Uuid,
 ) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
+    // Deleting the lead would take its messages with it, among them the STOP and its one
+    // confirmation that the consent evidence points at (SPEC §3.9). Such a lead is erased
+    // through a deletion request instead, which keeps the evidence and says so.
+    let evidence: Option<bool> = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM consent_events e WHERE e.org_id = l.org_id AND e.phone = l.phone)
+         FROM leads l WHERE l.org_id = $1 AND l.id = $2",
+    )
+    .bind(caller.org_id)
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if evidence == Some(true) {
+        return Err(AppError::Conflict(
+            "This lead's number has consent records (an opt-in or an opt-out), which are kept as evidence, with the texts they point at. To remove the person's data, log a deletion privacy request: it erases everything else and keeps the evidence.".into(),
+        ));
+    }
     if !db::leads::delete(&mut *tx, caller.org_id, id).await? {
         return Err(AppError::NotFound);
     }

@@ -40,7 +40,7 @@ fn code_digest(conversation: Uuid, code: &str) -> Vec<u8> {
 }
 
 fn address(ip: Option<IpAddr>) -> String {
-    ip.map(|ip| ip.to_string()).unwrap_or_default()
+    crate::rules::limits::address_subject(ip)
 }
 
 /// A phone or e-mail as the visitor typed it.
@@ -133,7 +133,6 @@ struct Visitor {
     id: Uuid,
     org_id: Uuid,
     org_name: String,
-    lead_id: Uuid,
     claimed_phone: Option<String>,
     claimed_email: Option<String>,
     verified_at: Option<DateTime<Utc>>,
@@ -160,7 +159,7 @@ async fn visitor(
     lock: bool,
 ) -> Result<Visitor, AppError> {
     let row: Option<Visitor> = sqlx::query_as(&format!(
-        "SELECT c.id, c.org_id, o.name AS org_name, c.lead_id, c.claimed_phone, c.claimed_email, c.verified_at,
+        "SELECT c.id, c.org_id, o.name AS org_name, c.claimed_phone, c.claimed_email, c.verified_at,
                 c.ended_at, c.code_expires_at
          FROM conversations c JOIN organisations o ON o.id = c.org_id
          WHERE o.slug = $1 AND c.visitor_token_hash = $2 AND c.channel = 'chat'{}",
@@ -240,15 +239,18 @@ pub async fn send(
     .fetch_one(&mut *tx)
     .await?;
     inbound::touch(&mut tx, v.id, inbound::Activity::Inbound).await?;
-    let phone: Option<String> = match v.verified_at {
-        Some(_) => {
-            sqlx::query_scalar("SELECT phone FROM leads WHERE id = $1")
-                .bind(v.lead_id)
-                .fetch_one(&mut *tx)
-                .await?
-        }
-        None => None,
-    };
+    // Words count for a number only when the number itself was proven (a code texted to
+    // it), or staff linked the chat knowing the person: an e-mail code proves the e-mail,
+    // not whatever phone the lead it joined has.
+    let phone: Option<String> = sqlx::query_scalar(
+        "SELECT l.phone FROM conversations c JOIN leads l ON l.id = c.lead_id
+         WHERE c.id = $1 AND c.verified_at IS NOT NULL
+           AND (c.verified_how = 'staff' OR c.claimed_phone = l.phone)",
+    )
+    .bind(v.id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .flatten();
     match phone {
         Some(phone) => {
             let keywords = crate::server::consent::keywords::Inbound {
@@ -261,9 +263,7 @@ pub async fn send(
             };
             crate::server::consent::keywords::apply(&mut tx, &keywords).await?;
         }
-        None if v.verified_at.is_none() && classify(body) == Intent::OptOut => {
-            end(&mut tx, &v).await?;
-        }
+        None if classify(body) == Intent::OptOut => end(&mut tx, &v).await?,
         None => {}
     }
     events::notify(&mut tx, v.org_id, v.id).await?;
@@ -271,7 +271,7 @@ pub async fn send(
     Ok(())
 }
 
-/// A STOP in a chat nobody proved: the chat ends, and no consent event is written.
+/// A STOP in a chat that proves no number: the chat ends, and no consent event is written.
 async fn end(conn: &mut PgConnection, v: &Visitor) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE conversations SET ended_at = now(), status = 'resolved' WHERE id = $1")
         .bind(v.id)
@@ -330,6 +330,14 @@ pub async fn send_code(pool: &PgPool, slug: &str, token: &str) -> Result<(), App
                     "We can only text numbers in our own country. Ask a member of our team to confirm who you are.",
                 ));
             }
+            // A number that said STOP (or was restricted) is not texted, not even a code a
+            // stranger asks for by claiming it.
+            if !crate::server::consent::may_text_unasked(&mut tx, v.org_id, phone.as_str()).await? {
+                return Err(AppError::field(
+                    "code",
+                    "We do not text this number: its owner asked us to stop. A member of our team can confirm who you are instead.",
+                ));
+            }
             let queued = system_text::queue(
                 &mut tx,
                 &SystemText {
@@ -348,6 +356,7 @@ pub async fn send_code(pool: &PgPool, slug: &str, token: &str) -> Result<(), App
             mail::queue(
                 &mut tx,
                 &mail::Mail {
+                    allowance: mail::Allowance::Requested,
                     org_id: v.org_id,
                     to: email.as_str(),
                     subject: "Your chat confirmation code",
@@ -457,23 +466,7 @@ pub async fn link(
             "This chat is already linked to its person.".into(),
         ));
     }
-    let holder: Option<Uuid> = match claim {
-        Claim::Phone(phone) => {
-            sqlx::query_scalar("SELECT id FROM leads WHERE org_id = $1 AND phone = $2")
-                .bind(org_id)
-                .bind(phone.as_str())
-                .fetch_optional(&mut *conn)
-                .await?
-        }
-        Claim::Email(email) => sqlx::query_scalar(
-            "SELECT id FROM leads WHERE org_id = $1 AND email = $2 AND erased_at IS NULL ORDER BY created_at LIMIT 1",
-        )
-        .bind(org_id)
-        .bind(email.as_str())
-        .fetch_optional(&mut *conn)
-        .await?,
-    };
-    let lead = match holder {
+    let lead = match holder(conn, org_id, claim).await? {
         Some(holder) if holder != own => {
             merge_chat_lead(conn, org_id, own, holder, conversation).await?;
             holder
@@ -483,14 +476,31 @@ pub async fn link(
                 Claim::Phone(_) => "phone",
                 Claim::Email(_) => "email",
             };
-            sqlx::query(&format!(
+            // A savepoint: another chat may prove the same new number at this moment.
+            sqlx::query("SAVEPOINT chat_contact")
+                .execute(&mut *conn)
+                .await?;
+            let set = sqlx::query(&format!(
                 "UPDATE leads SET {column} = $2, updated_at = now() WHERE id = $1"
             ))
             .bind(own)
             .bind(claim.as_str())
             .execute(&mut *conn)
-            .await?;
-            own
+            .await;
+            match set {
+                Ok(_) => own,
+                Err(e) if db::is_unique_violation(&e, db::leads::PHONE_KEY) => {
+                    sqlx::query("ROLLBACK TO SAVEPOINT chat_contact")
+                        .execute(&mut *conn)
+                        .await?;
+                    let holder = holder(conn, org_id, claim)
+                        .await?
+                        .ok_or(AppError::Internal)?;
+                    merge_chat_lead(conn, org_id, own, holder, conversation).await?;
+                    holder
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
     };
     sqlx::query(
@@ -506,6 +516,32 @@ pub async fn link(
     .await?;
     events::notify(&mut *conn, org_id, conversation).await?;
     Ok(lead)
+}
+
+/// The lead that holds a contact: the one with the phone, or the oldest with the e-mail.
+async fn holder(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    claim: &Claim,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    match claim {
+        Claim::Phone(phone) => {
+            sqlx::query_scalar("SELECT id FROM leads WHERE org_id = $1 AND phone = $2")
+                .bind(org_id)
+                .bind(phone.as_str())
+                .fetch_optional(conn)
+                .await
+        }
+        Claim::Email(email) => {
+            sqlx::query_scalar(
+                "SELECT id FROM leads WHERE org_id = $1 AND email = $2 AND erased_at IS NULL ORDER BY created_at LIMIT 1",
+            )
+            .bind(org_id)
+            .bind(email.as_str())
+            .fetch_optional(conn)
+            .await
+        }
+    }
 }
 
 /// The chat's own lead joins the lead that holds the proven contact: its conversations and
@@ -531,6 +567,7 @@ async fn merge_chat_lead(
     sqlx::query(
         "UPDATE leads t SET assigned_to = coalesce(t.assigned_to, f.assigned_to),
              name = CASE WHEN t.name = t.phone OR t.name LIKE '+%' THEN f.name ELSE t.name END,
+             tags = ARRAY(SELECT DISTINCT unnest(t.tags || f.tags)),
              updated_at = now()
          FROM leads f WHERE t.id = $2 AND f.id = $1 AND t.org_id = $3 AND f.org_id = $3",
     )
@@ -569,6 +606,16 @@ pub async fn link_by_staff(
         .ok_or(AppError::NotFound)?;
     let country = db::orgs::profile(&mut *tx, caller.org_id).await?.country;
     let claim = Claim::parse(contact, &country).map_err(|e| AppError::field("contact", e))?;
+    // Only into a lead the caller may see: an agent cannot reach another agent's customer
+    // by typing their number.
+    if let Some(holder) = holder(&mut tx, caller.org_id, &claim).await? {
+        if !db::leads::is_visible(&mut *tx, caller.scope(), holder).await? {
+            return Err(AppError::field(
+                "contact",
+                "No lead of yours has this phone or e-mail.",
+            ));
+        }
+    }
     let lead = link(&mut tx, caller.org_id, conversation, &claim, Proof::Staff).await?;
     db::audit::record(
         &mut *tx,

@@ -77,16 +77,20 @@ pub fn spawn_listener(pool: PgPool, sender: broadcast::Sender<Event>) {
     tokio::spawn(async move {
         loop {
             match PgListener::connect_with(&pool).await {
-                Ok(mut listener) => {
-                    if let Err(error) = listener.listen(CHANNEL).await {
-                        tracing::warn!(%error, "LISTEN failed");
-                    }
-                    while let Ok(notification) = listener.recv().await {
-                        if let Ok(event) = serde_json::from_str::<Event>(notification.payload()) {
-                            let _ = sender.send(event);
+                // A listener that could not LISTEN would wait for ever for nothing: it
+                // starts again instead.
+                Ok(mut listener) => match listener.listen(CHANNEL).await {
+                    Ok(()) => {
+                        while let Ok(notification) = listener.recv().await {
+                            if let Ok(event) = serde_json::from_str::<Event>(notification.payload())
+                            {
+                                let _ = sender.send(event);
+                            }
                         }
+                        tracing::warn!("event listener lost its connection; reconnecting");
                     }
-                }
+                    Err(error) => tracing::warn!(%error, "LISTEN failed; reconnecting"),
+                },
                 Err(error) => tracing::warn!(%error, "event listener cannot connect"),
             }
             if pool.is_closed() {

@@ -17,8 +17,40 @@ pub struct InboundMessage<'a> {
 }
 
 /// The conversation the message landed in, or `None` when this provider id was stored
-/// before (a retried webhook): then nothing changes.
+/// before (a retried webhook): then nothing changes. A transaction that PostgreSQL aborted
+/// (a deadlock, a serialization failure, a connection lost in a restart) is run again, a
+/// few times: the carrier does not resend a text we answered with an error, and doing it
+/// again is safe, since a message is stored once by its provider id.
 pub async fn receive(pool: &PgPool, message: InboundMessage<'_>) -> Result<Option<Uuid>, AppError> {
+    let mut attempt = 0;
+    loop {
+        match receive_once(pool, &message).await {
+            Err(error) if attempt < RETRIES && worth_retrying(&error) => {
+                attempt += 1;
+                tracing::warn!(attempt, "inbound message transaction aborted; trying again");
+                tokio::time::sleep(std::time::Duration::from_millis(100 * attempt as u64)).await;
+            }
+            other => return other.map_err(AppError::from),
+        }
+    }
+}
+
+const RETRIES: u32 = 3;
+
+/// Aborted by PostgreSQL rather than refused: a deadlock, a serialization failure, or a
+/// connection that died.
+pub fn worth_retrying(error: &sqlx::Error) -> bool {
+    crate::server::db::pool::is_connection_error(error)
+        || error
+            .as_database_error()
+            .and_then(|e| e.code())
+            .is_some_and(|code| matches!(code.as_ref(), "40P01" | "40001"))
+}
+
+async fn receive_once(
+    pool: &PgPool,
+    message: &InboundMessage<'_>,
+) -> Result<Option<Uuid>, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let source = match message.channel {
         Channel::Sms => LeadSource::Sms,

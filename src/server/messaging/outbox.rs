@@ -1,9 +1,18 @@
-//! The outbox worker: takes due messages with `FOR UPDATE SKIP LOCKED` (so workers on any
-//! number of servers never take the same one), checks `may_send` again at send time, holds
-//! promotional messages through the recipient's quiet hours, sends, and retries failures
-//! with exponential back-off until `MAX_ATTEMPTS`.
+//! The outbox worker. A due message is taken with `FOR UPDATE SKIP LOCKED` (so workers on
+//! any number of servers never take the same one), checked by `may_send` again, held
+//! through the recipient's quiet hours, and then sent in three steps:
+//!
+//! 1. claim: in one transaction, the decision and the state `sending` with an attempt id;
+//! 2. the carrier is called with no transaction, lock or connection held;
+//! 3. the outcome is recorded in a second transaction, for that attempt only.
+//!
+//! A row still `sending` long after its claim (the worker stopped between 1 and 3) is never
+//! sent again: its message becomes `unknown` for a person to look at, and the carrier's
+//! status callback (which names the message) settles it if it arrives. A carrier that
+//! answered an error is retried with back-off; one that may have taken the message (a
+//! timeout after the request left) is not. See decision 13.
 
-use super::provider::{Outgoing, Provider};
+use super::provider::{Outgoing, Provider, SendError};
 use super::{events, settings};
 use crate::error::AppError;
 use crate::model::{Channel, ChannelFamily, MessageCategory};
@@ -53,10 +62,17 @@ pub struct Sender<'a> {
     pub public_base_url: &'a str,
     /// Carrier API addresses other than the carriers' own (tests, self-hosted gateways).
     pub allow_custom_urls: bool,
+    /// A send still in flight this long after its claim was cut off (the carrier's own
+    /// timeout is 15 s).
+    pub stale_after: Duration,
 }
 
-/// Sends up to `batch` due messages, each in its own transaction; returns how many it took.
+/// How long a claim may stay `sending` before the worker calls its fate unknown.
+pub const STALE_AFTER: Duration = Duration::from_secs(60);
+
+/// Sends up to `batch` due messages, each in its own transactions; returns how many it took.
 pub async fn run_once(pool: &PgPool, sender: &Sender<'_>, batch: i64) -> Result<usize, AppError> {
+    reconcile(pool, sender.stale_after).await?;
     let mut taken = 0;
     while (taken as i64) < batch {
         if !send_next(pool, sender).await? {
@@ -67,8 +83,38 @@ pub async fn run_once(pool: &PgPool, sender: &Sender<'_>, batch: i64) -> Result<
     Ok(taken)
 }
 
-/// Takes one due message and settles it. One message per transaction: a failure later
-/// cannot roll back a send that already happened, so nothing is sent twice.
+/// Claims in flight for longer than `stale_after`: their worker stopped between the call
+/// to the carrier and recording it. Nothing is resent; a person decides.
+async fn reconcile(pool: &PgPool, stale_after: Duration) -> Result<(), AppError> {
+    let stale: Vec<(Uuid, Uuid, Option<Uuid>)> = sqlx::query_as(
+        "DELETE FROM outbox o USING messages m
+         WHERE m.id = o.message_id AND o.state = 'sending' AND o.claimed_at < now() - make_interval(secs => $1)
+         RETURNING o.message_id, o.org_id, m.conversation_id",
+    )
+    .bind(stale_after.as_secs_f64())
+    .fetch_all(pool)
+    .await?;
+    for (message, org, conversation) in stale {
+        tracing::warn!(%message, "a send was cut off; its fate is unknown and it will not be resent");
+        let mut tx = pool.begin().await?;
+        sqlx::query(
+            "UPDATE messages SET status = 'unknown', status_reason = $2 WHERE id = $1 AND status = 'sending'",
+        )
+        .bind(message)
+        .bind(UNKNOWN)
+        .execute(&mut *tx)
+        .await?;
+        if let Some(conversation) = conversation {
+            events::notify(&mut tx, org, conversation).await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+const UNKNOWN: &str = "The server stopped while handing this message to the carrier: it may or may not have reached the customer. It will not be sent again by itself; check before writing again.";
+
+/// Takes one due message, decides, and (when it may go) sends it.
 async fn send_next(pool: &PgPool, sender: &Sender<'_>) -> Result<bool, AppError> {
     let mut tx = pool.begin().await?;
     let due: Option<Due> = sqlx::query_as(
@@ -84,7 +130,7 @@ async fn send_next(pool: &PgPool, sender: &Sender<'_>) -> Result<bool, AppError>
          LEFT JOIN leads l ON l.id = coalesce(c.lead_id,
              (SELECT id FROM leads WHERE org_id = m.org_id AND phone = m.to_phone))
          JOIN organisations org ON org.id = o.org_id
-         WHERE o.next_attempt_at <= now()
+         WHERE o.state = 'queued' AND o.next_attempt_at <= now()
          ORDER BY o.next_attempt_at
          LIMIT 1
          FOR UPDATE OF o SKIP LOCKED",
@@ -95,8 +141,9 @@ async fn send_next(pool: &PgPool, sender: &Sender<'_>) -> Result<bool, AppError>
         return Ok(false);
     };
     // The rules may have changed since the message was queued (an opt-out committed
-    // after it): ask again, in this transaction, holding the number's lock so that an
-    // opt-out arriving now waits for this send to settle and every later send sees it.
+    // after it): ask again, holding the number's lock until the claim commits, so an
+    // opt-out committed before the claim stops it. One committed after the claim finds
+    // the message already on its way, as if it had been handed over (decision 13).
     let ledger = match &message.phone {
         Some(phone) => {
             consent::lock_number_shared(&mut tx, message.org_id, phone).await?;
@@ -131,49 +178,114 @@ async fn send_next(pool: &PgPool, sender: &Sender<'_>) -> Result<bool, AppError>
             quiet_hours::promotional_wait(chrono::Utc::now(), zone)
         })
         .flatten();
-    let outcome = match (decision, quiet_until) {
-        (Err(reason), _) => Outcome::Blocked(reason),
-        (Ok(()), Some(at)) => Outcome::Wait(at),
+    let provider = match (decision, quiet_until) {
+        (Err(reason), _) => Err(Outcome::Blocked(reason)),
+        (Ok(()), Some(at)) => Err(Outcome::Wait(at)),
         (Ok(()), None) => {
             let settings = settings::load(&mut *tx, sender.key, message.org_id).await?;
             let base = settings
                 .public_base_url
-                .as_deref()
-                .unwrap_or(sender.public_base_url);
-            let callback = format!("{base}/hooks/twilio/{}/status", message.org_slug);
-            match Provider::from_settings(&settings, sender.allow_custom_urls) {
-                Err(reason) => Outcome::Failed(reason),
-                Ok(provider) => match provider
-                    .send(
-                        sender.http,
-                        &Outgoing {
-                            to: message.phone.as_deref().unwrap_or_default(),
-                            body: &message.body,
-                            channel: message.channel,
-                            status_callback: &callback,
-                        },
-                    )
-                    .await
-                {
-                    Ok(sent) => Outcome::Sent(sent.provider_id, sent.simulated),
-                    Err(reason) => Outcome::Failed(reason),
-                },
-            }
+                .clone()
+                .unwrap_or_else(|| sender.public_base_url.to_string());
+            Provider::from_settings(&settings, sender.allow_custom_urls)
+                .map(|provider| (provider, base))
+                .map_err(Outcome::Failed)
         }
     };
-    settle(&mut tx, &message, outcome).await?;
-    if let Some(conversation) = message.conversation_id {
-        events::notify(&mut tx, message.org_id, conversation).await?;
+    let (provider, base) = match provider {
+        Ok(ready) => ready,
+        Err(outcome) => {
+            settle(&mut tx, &message, outcome).await?;
+            notify(&mut tx, &message).await?;
+            tx.commit().await?;
+            return Ok(true);
+        }
+    };
+    // 1. The claim.
+    let attempt = Uuid::new_v4();
+    sqlx::query(
+        "UPDATE outbox SET state = 'sending', attempt_id = $2, claimed_at = now() WHERE message_id = $1",
+    )
+    .bind(message.message_id)
+    .bind(attempt)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE messages SET status = 'sending' WHERE id = $1")
+        .bind(message.message_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+
+    // 2. The carrier, with nothing held. The callback names the message, so a send whose
+    // answer was lost can still be settled by the carrier's report.
+    let callback = format!(
+        "{base}/hooks/twilio/{}/status?m={}",
+        message.org_slug, message.message_id
+    );
+    let result = provider
+        .send(
+            sender.http,
+            &Outgoing {
+                to: message.phone.as_deref().unwrap_or_default(),
+                body: &message.body,
+                channel: message.channel,
+                status_callback: &callback,
+            },
+        )
+        .await;
+    let outcome = match result {
+        Ok(sent) => Outcome::Sent(sent.provider_id, sent.simulated),
+        Err(SendError::NotSent(reason)) => Outcome::Failed(reason),
+        Err(SendError::Unknown(reason)) => Outcome::Unknown(reason),
+    };
+
+    // 3. The outcome, for this attempt only.
+    let mut tx = pool.begin().await?;
+    let ours: Option<i32> = sqlx::query_scalar(
+        "SELECT attempts FROM outbox WHERE message_id = $1 AND attempt_id = $2 FOR UPDATE",
+    )
+    .bind(message.message_id)
+    .bind(attempt)
+    .fetch_optional(&mut *tx)
+    .await?;
+    match (ours, outcome) {
+        (Some(_), outcome) => settle(&mut tx, &message, outcome).await?,
+        // Called unknown meanwhile; the carrier did take it after all.
+        (None, Outcome::Sent(provider_id, simulated)) => {
+            sqlx::query(
+                "UPDATE messages SET status = 'sent', provider_message_id = $2, simulated = $3, sent_at = now(), status_reason = NULL
+                 WHERE id = $1 AND status = 'unknown'",
+            )
+            .bind(message.message_id)
+            .bind(provider_id)
+            .bind(simulated)
+            .execute(&mut *tx)
+            .await?;
+        }
+        (None, _) => {}
     }
+    notify(&mut tx, &message).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+async fn notify(tx: &mut PgConnection, message: &Due) -> Result<(), sqlx::Error> {
+    match message.conversation_id {
+        Some(conversation) => events::notify(tx, message.org_id, conversation).await,
+        None => Ok(()),
+    }
 }
 
 async fn settle(tx: &mut PgConnection, message: &Due, outcome: Outcome) -> Result<(), AppError> {
     let id = message.message_id;
     match outcome {
         Outcome::Sent(provider_id, simulated) => {
-            sqlx::query("UPDATE messages SET status = 'sent', provider_message_id = $2, simulated = $3, sent_at = now(), status_reason = NULL WHERE id = $1")
+            // A delivery report that came first (it names the message) is not undone.
+            sqlx::query(
+                "UPDATE messages SET provider_message_id = $2, simulated = $3, sent_at = now(), status_reason = NULL,
+                     status = CASE WHEN status IN ('delivered', 'failed') THEN status ELSE 'sent' END
+                 WHERE id = $1",
+            )
                 .bind(id)
                 .bind(provider_id)
                 .bind(simulated)
@@ -186,6 +298,10 @@ async fn settle(tx: &mut PgConnection, message: &Due, outcome: Outcome) -> Resul
                 .await?;
         }
         Outcome::Blocked(reason) => finish(tx, id, "blocked", reason).await?,
+        Outcome::Unknown(reason) => {
+            tracing::warn!(message = %id, "the carrier may have taken this message; not resent");
+            finish(tx, id, "unknown", format!("{UNKNOWN} ({reason})")).await?;
+        }
         Outcome::Failed(reason) if message.attempts + 1 >= MAX_ATTEMPTS => {
             // A carrier's reason may quote the number: it stays on the message, not in the logs.
             tracing::warn!(message = %id, "message failed for good");
@@ -194,7 +310,13 @@ async fn settle(tx: &mut PgConnection, message: &Due, outcome: Outcome) -> Resul
         Outcome::Failed(reason) => {
             tracing::info!(message = %id, "send failed; will retry");
             sqlx::query(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = $2,
+                "UPDATE messages SET status = 'queued' WHERE id = $1 AND status = 'sending'",
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = $2, state = 'queued', attempt_id = NULL,
                      next_attempt_at = now() + make_interval(secs => $3) WHERE message_id = $1",
             )
             .bind(id)
@@ -205,11 +327,13 @@ async fn settle(tx: &mut PgConnection, message: &Due, outcome: Outcome) -> Resul
         }
         // Quiet hours: the message waits, without spending an attempt.
         Outcome::Wait(at) => {
-            sqlx::query("UPDATE outbox SET next_attempt_at = $2 WHERE message_id = $1")
-                .bind(id)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE outbox SET next_attempt_at = $2, state = 'queued' WHERE message_id = $1",
+            )
+            .bind(id)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
             sqlx::query("UPDATE messages SET status_reason = $2 WHERE id = $1")
                 .bind(id)
                 .bind(quiet_note(at))
@@ -253,7 +377,10 @@ pub fn quiet_note(at: chrono::DateTime<chrono::Utc>) -> String {
 enum Outcome {
     Sent(String, bool),
     Blocked(String),
+    /// Not taken by the carrier (or no carrier to ask): tried again with back-off.
     Failed(String),
+    /// The carrier may have taken it: never sent again by itself.
+    Unknown(String),
     Wait(chrono::DateTime<chrono::Utc>),
 }
 
@@ -266,6 +393,7 @@ pub fn spawn(pool: PgPool, key: Option<DataKey>, public_base_url: String, allow_
             key: key.as_ref(),
             public_base_url: &public_base_url,
             allow_custom_urls,
+            stale_after: STALE_AFTER,
         };
         loop {
             match run_once(&pool, &sender, 20).await {

@@ -36,6 +36,17 @@ pub struct Sent {
     pub simulated: bool,
 }
 
+/// Why a send did not complete, and whether the carrier may have the message anyway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendError {
+    /// The carrier did not take it (it answered an error, or was never reached): safe to
+    /// try again.
+    NotSent(String),
+    /// The request may have reached the carrier (a timeout, a cut connection, an answer
+    /// we could not read): sending again could send it twice.
+    Unknown(String),
+}
+
 impl Provider {
     /// The provider an organisation's settings describe, or why it cannot send. The auth
     /// token goes only to a known carrier host unless the server allows others
@@ -77,7 +88,7 @@ impl Provider {
         })
     }
 
-    pub async fn send(&self, http: &reqwest::Client, m: &Outgoing<'_>) -> Result<Sent, String> {
+    pub async fn send(&self, http: &reqwest::Client, m: &Outgoing<'_>) -> Result<Sent, SendError> {
         match self {
             Provider::Local => Ok(Sent {
                 provider_id: format!("LOCAL{}", uuid::Uuid::new_v4().simple()),
@@ -95,7 +106,9 @@ impl Provider {
                         (format!("whatsapp:{}", m.to), format!("whatsapp:{from}"))
                     }
                     (Channel::Whatsapp, false) => {
-                        return Err("this provider cannot send WhatsApp messages".into())
+                        return Err(SendError::NotSent(
+                            "this provider cannot send WhatsApp messages".into(),
+                        ))
                     }
                     _ => (m.to.to_string(), from.clone()),
                 };
@@ -112,16 +125,27 @@ impl Provider {
                     .timeout(Duration::from_secs(15))
                     .send()
                     .await
-                    .map_err(|e| format!("carrier unreachable: {}", e.without_url()))?;
+                    .map_err(|e| {
+                        // Only a connection that never opened proves nothing was sent.
+                        let connect = e.is_connect();
+                        let reason = format!("carrier unreachable: {}", e.without_url());
+                        match connect {
+                            true => SendError::NotSent(reason),
+                            false => SendError::Unknown(reason),
+                        }
+                    })?;
                 let status = response.status();
                 let json: serde_json::Value = response.json().await.unwrap_or_default();
                 if !status.is_success() {
                     let message = json["message"].as_str().unwrap_or("no detail");
-                    return Err(format!("carrier answered {}: {message}", status.as_u16()));
+                    return Err(SendError::NotSent(format!(
+                        "carrier answered {}: {message}",
+                        status.as_u16()
+                    )));
                 }
-                let sid = json["sid"]
-                    .as_str()
-                    .ok_or("carrier answered without a message sid")?;
+                let sid = json["sid"].as_str().ok_or_else(|| {
+                    SendError::Unknown("carrier accepted it without a message sid".into())
+                })?;
                 Ok(Sent {
                     provider_id: sid.to_string(),
                     simulated: false,

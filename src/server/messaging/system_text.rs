@@ -4,7 +4,6 @@
 //! `may_send_answer` again when the worker sends it. A text that carries a code is stored
 //! masked; only the outbox row, which leaves when the text does, holds the real one.
 
-use crate::rules::limits::{SYSTEM_TEXTS_NUMBER, SYSTEM_TEXTS_ORG};
 use crate::rules::send_policy::{mask_codes, Purpose};
 use crate::server::rate_limit;
 use sqlx::PgConnection;
@@ -31,16 +30,24 @@ pub enum Queued {
 }
 
 pub async fn queue(conn: &mut PgConnection, text: &SystemText<'_>) -> Result<Queued, sqlx::Error> {
-    if text.purpose.capped() {
+    if let Some((per_number, per_org)) = text.purpose.caps() {
+        // Both counts or neither: a text the organisation's cap refuses must not use up
+        // the number's allowance.
+        sqlx::query("SAVEPOINT system_text_caps")
+            .execute(&mut *conn)
+            .await?;
         let number = format!("{} {}", text.org_id, text.phone);
         for (limit, subject) in [
-            (SYSTEM_TEXTS_NUMBER, number.as_str()),
-            (SYSTEM_TEXTS_ORG, &text.org_id.to_string()),
+            (per_number, number.as_str()),
+            (per_org, &text.org_id.to_string()),
         ] {
             if rate_limit::take(&mut *conn, limit, subject)
                 .await?
                 .is_some()
             {
+                sqlx::query("ROLLBACK TO SAVEPOINT system_text_caps")
+                    .execute(&mut *conn)
+                    .await?;
                 tracing::warn!(
                     purpose = text.purpose.as_str(),
                     limit = limit.name,
@@ -49,6 +56,9 @@ pub async fn queue(conn: &mut PgConnection, text: &SystemText<'_>) -> Result<Que
                 return Ok(Queued::Capped);
             }
         }
+        sqlx::query("RELEASE SAVEPOINT system_text_caps")
+            .execute(&mut *conn)
+            .await?;
     }
     let (shown, secret) = match text.purpose.carries_code() {
         true => (mask_codes(text.body), Some(text.body)),

@@ -170,6 +170,7 @@ pub async fn thread(
     caller: Caller,
     ip: Option<IpAddr>,
     id: Uuid,
+    before: &str,
 ) -> Result<Thread, AppError> {
     let mut conn = pool.acquire().await?;
     let conversation = row(&mut conn, caller, id)
@@ -186,17 +187,40 @@ pub async fn thread(
     .bind(caller.org_id)
     .fetch_one(&mut *conn)
     .await?;
-    // Texts that carry a code were stored masked (`system_text`).
-    let messages: Vec<MessageView> = sqlx::query_as(
+    // The latest page of messages (or the page before a cursor), oldest first on screen;
+    // texts that carry a code were stored masked (`system_text`).
+    let before = match Cursor::decode(before) {
+        Some(Cursor {
+            key: CursorKey::Time(at),
+            id,
+        }) => Some((at, id)),
+        _ => None,
+    };
+    let mut messages: Vec<MessageView> = sqlx::query_as(
         "SELECT m.id, m.direction, m.body, m.media_count, m.sender, u.name AS sender_name, m.category,
                 m.status, m.status_reason, m.simulated, m.created_at
          FROM messages m LEFT JOIN users u ON u.id = m.sender_user_id
-         WHERE m.conversation_id = $1 AND m.org_id = $2 ORDER BY m.created_at, m.id",
+         WHERE m.conversation_id = $1 AND m.org_id = $2
+           AND ($3::timestamptz IS NULL OR (m.created_at, m.id) < ($3, $4))
+         ORDER BY m.created_at DESC, m.id DESC LIMIT $5",
     )
     .bind(id)
     .bind(caller.org_id)
+    .bind(before.map(|(at, _)| at))
+    .bind(before.map(|(_, id)| id))
+    .bind(THREAD_PAGE + 1)
     .fetch_all(&mut *conn)
     .await?;
+    let earlier = (messages.len() as i64 > THREAD_PAGE).then(|| {
+        messages.truncate(THREAD_PAGE as usize);
+        let oldest = &messages[messages.len() - 1];
+        Cursor {
+            key: CursorKey::Time(oldest.created_at),
+            id: oldest.id,
+        }
+        .encode()
+    });
+    messages.reverse();
     let calls: Vec<CallView> = sqlx::query_as(
         "SELECT id, from_number, to_number, direction, started_at, duration_secs, status, transcript
          FROM calls WHERE conversation_id = $1 AND org_id = $2 ORDER BY started_at",
@@ -285,8 +309,12 @@ pub async fn thread(
         can_assign,
         assignees,
         chat,
+        earlier,
     })
 }
+
+/// Messages a thread page shows at once; "earlier messages" pages back.
+pub const THREAD_PAGE: i64 = 200;
 
 pub async fn set_status(
     pool: &PgPool,

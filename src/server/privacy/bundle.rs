@@ -10,9 +10,13 @@ use sqlx::PgConnection;
 use std::io::Write;
 use uuid::Uuid;
 
+/// The largest bundle built (before compression): it is built in memory and kept in the
+/// database until retention, so it must stay bounded.
+pub const MAX_BUNDLE_BYTES: usize = 50_000_000;
+
 /// One class of records: its file name, and the SQL that returns one JSON object per row.
 /// Binds: $1 the organisation, $2 the person's lead ids, $3 their numbers, $4 their e-mails.
-const CLASSES: [(&str, &str); 8] = [
+const CLASSES: [(&str, &str); 9] = [
     (
         "leads",
         "SELECT to_jsonb(x) FROM (SELECT id, name, email, phone, source, status, tags, time_zone, interest_year,
@@ -27,10 +31,14 @@ const CLASSES: [(&str, &str); 8] = [
     ),
     (
         "messages",
-        "SELECT to_jsonb(x) FROM (SELECT m.id, coalesce(c.channel, 'sms') AS channel, m.direction, m.body, m.sender,
-             m.category, m.status, m.created_at, m.sent_at
-         FROM messages m LEFT JOIN conversations c ON c.id = m.conversation_id
-         WHERE m.org_id = $1 AND (c.lead_id = ANY($2) OR m.to_phone = ANY($3)) ORDER BY m.created_at, m.id) x",
+        "SELECT to_jsonb(x) FROM (
+             SELECT m.id, c.channel, m.direction, m.body, m.sender, m.category, m.status, m.created_at, m.sent_at
+             FROM messages m JOIN conversations c ON c.id = m.conversation_id
+             WHERE c.org_id = $1 AND c.lead_id = ANY($2)
+             UNION ALL
+             SELECT m.id, 'sms'::channel, m.direction, m.body, m.sender, m.category, m.status, m.created_at, m.sent_at
+             FROM messages m WHERE m.org_id = $1 AND m.to_phone = ANY($3)
+             ORDER BY 8, 1) x",
     ),
     (
         "calls",
@@ -69,6 +77,13 @@ const CLASSES: [(&str, &str); 8] = [
              received_at, due_on, completed_at
          FROM privacy_requests WHERE org_id = $1 AND (email = ANY($4) OR phone = ANY($3))
          ORDER BY received_at) x",
+    ),
+    (
+        "consent_form_submissions",
+        "SELECT to_jsonb(x) FROM (SELECT requested_at, person_name, email, phone, wordings, host(ip) AS ip,
+             user_agent, confirmed_at
+         FROM consent_confirmations WHERE org_id = $1 AND (phone = ANY($3) OR email = ANY($4))
+         ORDER BY requested_at) x",
     ),
     (
         "email_sent",
@@ -117,6 +132,7 @@ pub async fn build(
     let options = zip::write::SimpleFileOptions::default();
     let mut manifest = Vec::new();
     let mut files = Vec::new();
+    let mut size = 0usize;
     for (class, sql) in CLASSES {
         // Every class gets all four binds; the statement names each once up front, so
         // PostgreSQL knows their types even where the class uses fewer.
@@ -130,6 +146,13 @@ pub async fn build(
         let rows: Vec<Value> = query.fetch_all(&mut *conn).await?;
         let json_body = serde_json::to_vec_pretty(&rows).map_err(anyhow::Error::from)?;
         let csv_body = to_csv(&rows).map_err(|e| anyhow::anyhow!("bundle CSV: {e}"))?;
+        size += json_body.len() + csv_body.len();
+        if size > MAX_BUNDLE_BYTES {
+            return Err(AppError::Conflict(format!(
+                "This person's records come to more than {} MB, more than one bundle holds. Export them in parts (the lead CSV export, the evidence packet of each number) and send those.",
+                MAX_BUNDLE_BYTES / 1_000_000
+            )));
+        }
         for (name, body) in [
             (format!("{class}.json"), json_body),
             (format!("{class}.csv"), csv_body),

@@ -50,8 +50,9 @@ pub async fn records(
     let ids: Vec<Uuid> = leads.iter().map(|l| l.id).collect();
     let phones = phones_of(conn, org_id, &ids, phone).await?;
     let (messages, calls, consent_events): (i64, i64, i64) = sqlx::query_as(
-        "SELECT (SELECT count(*) FROM messages m LEFT JOIN conversations c ON c.id = m.conversation_id
-                 WHERE m.org_id = $1 AND (c.lead_id = ANY($2) OR m.to_phone = ANY($3))),
+        "SELECT (SELECT count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id
+                 WHERE c.org_id = $1 AND c.lead_id = ANY($2))
+              + (SELECT count(*) FROM messages WHERE org_id = $1 AND to_phone = ANY($3)),
                 (SELECT count(*) FROM calls k JOIN conversations c ON c.id = k.conversation_id WHERE c.org_id = $1 AND c.lead_id = ANY($2)),
                 (SELECT count(*) FROM consent_events WHERE org_id = $1 AND phone = ANY($3))",
     )
@@ -317,6 +318,39 @@ async fn erase(
     .execute(&mut *tx)
     .await?
     .rows_affected();
+    // What was typed about them on public pages: web-form opt-ins that never became
+    // consent go; confirmed ones keep only what the consent evidence holds too; chats
+    // that claimed their number or e-mail forget the claim.
+    let typed = sqlx::query(
+        "DELETE FROM consent_confirmations WHERE org_id = $1 AND confirmed_at IS NULL
+             AND (phone = ANY($2) OR email = ANY($3))",
+    )
+    .bind(r.org_id)
+    .bind(&phones)
+    .bind(&emails)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        + sqlx::query(
+            "UPDATE consent_confirmations SET email = NULL, user_agent = NULL
+             WHERE org_id = $1 AND confirmed_at IS NOT NULL AND (phone = ANY($2) OR email = ANY($3))",
+        )
+        .bind(r.org_id)
+        .bind(&phones)
+        .bind(&emails)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+        + sqlx::query(
+            "UPDATE conversations SET claimed_phone = NULL, claimed_email = NULL
+             WHERE org_id = $1 AND (claimed_phone = ANY($2) OR claimed_email = ANY($3))",
+        )
+        .bind(r.org_id)
+        .bind(&phones)
+        .bind(&emails)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
     let consent: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM consent_events WHERE org_id = $1 AND phone = ANY($2)",
     )
@@ -339,6 +373,7 @@ async fn erase(
             count("Uploaded import files that contained them", imports as i64),
             count("Copies of e-mail sent to them", mail as i64),
             count("Data bundles of their earlier requests", bundles as i64),
+            count("Consent-form submissions and web chats that named them", typed as i64),
         ],
         kept: vec![
             kept(

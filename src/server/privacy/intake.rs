@@ -110,7 +110,7 @@ pub async fn receive(
     if public {
         // The public page sends texts and mail: a few requests per address and per contact,
         // counted with the request (a refused one counts for nothing).
-        let from = ip.map(|ip| ip.to_string()).unwrap_or_default();
+        let from = crate::rules::limits::address_subject(ip);
         rate_limit::hit_in(&mut tx, PRIVACY_FORM_IP, &from).await?;
         let contact = v
             .email

@@ -87,6 +87,7 @@ pub async fn tell(
             body.to_string()
         };
         let mail = mail::Mail {
+            allowance: mail::Allowance::Requested,
             org_id,
             to,
             subject,

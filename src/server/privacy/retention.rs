@@ -47,34 +47,40 @@ async fn policy(
     Ok(cutoff(Utc::now(), ends, max_age))
 }
 
-/// The classes retention purges: a name, the count, and the purge, both over the same
-/// rows ($1 the organisation, $2 the communications cut-off, $3 the accounts cut-off).
-/// Opt-out confirmations stay with the consent evidence they prove.
-const CLASSES: [(&str, &str, &str); 6] = [
+/// The classes retention purges: a name, the count, and the purge of one batch, over the
+/// same rows ($1 the organisation, $2 the communications cut-off, $3 the 30-day cut-off,
+/// $4 the batch size). Each batch is a transaction of its own: a purge never holds a huge
+/// transaction, and one cut short resumes where it stopped. Opt-out confirmations stay
+/// with the consent evidence they prove.
+const CLASSES: [(&str, &str, &str); 8] = [
     (
         "messages",
         "SELECT count(*) FROM messages WHERE org_id = $1 AND created_at < $2 AND consent_event_id IS NULL",
-        "DELETE FROM messages WHERE org_id = $1 AND created_at < $2 AND consent_event_id IS NULL",
+        "DELETE FROM messages WHERE id IN (SELECT id FROM messages
+             WHERE org_id = $1 AND created_at < $2 AND consent_event_id IS NULL LIMIT $4)",
     ),
     (
         "calls",
         "SELECT count(*) FROM calls WHERE org_id = $1 AND started_at < $2",
-        "DELETE FROM calls WHERE org_id = $1 AND started_at < $2",
+        "DELETE FROM calls WHERE id IN (SELECT id FROM calls WHERE org_id = $1 AND started_at < $2 LIMIT $4)",
     ),
     (
         "chat_visitors",
         "SELECT count(*) FROM conversations WHERE org_id = $1 AND visitor_token_hash IS NOT NULL AND last_activity_at < $2",
-        "UPDATE conversations SET visitor_token_hash = NULL WHERE org_id = $1 AND visitor_token_hash IS NOT NULL AND last_activity_at < $2",
+        "UPDATE conversations SET visitor_token_hash = NULL, claimed_phone = NULL, claimed_email = NULL
+         WHERE id IN (SELECT id FROM conversations
+             WHERE org_id = $1 AND visitor_token_hash IS NOT NULL AND last_activity_at < $2 LIMIT $4)",
     ),
     (
         "mail",
         "SELECT count(*) FROM outbound_mail WHERE org_id = $1 AND created_at < $2",
-        "DELETE FROM outbound_mail WHERE org_id = $1 AND created_at < $2",
+        "DELETE FROM outbound_mail WHERE id IN (SELECT id FROM outbound_mail WHERE org_id = $1 AND created_at < $2 LIMIT $4)",
     ),
     (
         "bundles",
         "SELECT count(*) FROM privacy_requests WHERE org_id = $1 AND bundle IS NOT NULL AND completed_at < $3",
-        "UPDATE privacy_requests SET bundle = NULL WHERE org_id = $1 AND bundle IS NOT NULL AND completed_at < $3",
+        "UPDATE privacy_requests SET bundle = NULL WHERE id IN (SELECT id FROM privacy_requests
+             WHERE org_id = $1 AND bundle IS NOT NULL AND completed_at < $3 LIMIT $4)",
     ),
     (
         "user_accounts",
@@ -83,40 +89,105 @@ const CLASSES: [(&str, &str, &str); 6] = [
         // the row stays and everything personal in it goes.
         "UPDATE users SET name = 'Former user', email = 'former-' || id || '@deleted.invalid', password_hash = '!',
              session_epoch = session_epoch + 1, updated_at = now()
-         WHERE org_id = $1 AND NOT active AND deactivated_at < $3 AND email NOT LIKE 'former-%@deleted.invalid'",
+         WHERE id IN (SELECT id FROM users WHERE org_id = $1 AND NOT active AND deactivated_at < $3
+             AND email NOT LIKE 'former-%@deleted.invalid' LIMIT $4)",
+    ),
+    (
+        // Uploaded CSV files: kept for 30 days, for the preview and the import itself.
+        "imports",
+        "SELECT count(*) FROM lead_imports WHERE org_id = $1 AND created_at < $3 AND body <> ''",
+        "UPDATE lead_imports SET body = '' WHERE id IN (SELECT id FROM lead_imports
+             WHERE org_id = $1 AND created_at < $3 AND body <> '' LIMIT $4)",
+    ),
+    (
+        // Personal data in older audit details (an e-mail, search filters): the events
+        // stay, the details lose it, through the one function allowed to touch them.
+        "audit_details",
+        "SELECT count(*) FROM audit_events WHERE org_id = $1 AND at < $2
+             AND detail ?| ARRAY['email', 'name', 'phone', 'filters', 'q', 'recipient']",
+        "SELECT redact_audit_details($1, $2, $4::int)",
     ),
 ];
 
-/// Counts (or, when `apply`, purges and counts what went) in the caller's transaction.
-async fn sweep(
+/// Rows per purge transaction.
+const BATCH: i64 = 5_000;
+
+/// The cut-offs of an organisation now: communications (and the policy's own value), and
+/// 30 days ago.
+async fn cutoffs(
     conn: &mut PgConnection,
     org_id: Uuid,
-    apply: bool,
-) -> Result<RetentionCounts, sqlx::Error> {
+) -> Result<(Option<DateTime<Utc>>, DateTime<Utc>, DateTime<Utc>), sqlx::Error> {
     let before = policy(conn, org_id).await?;
     // With nothing past keeping, the cut-off is before any message was ever stored.
     let communications = before.unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
-    let accounts = Utc::now() - Duration::days(ACCOUNT_DAYS);
+    Ok((
+        before,
+        communications,
+        Utc::now() - Duration::days(ACCOUNT_DAYS),
+    ))
+}
+
+/// Counts what is past keeping (the dry run).
+async fn count_all(conn: &mut PgConnection, org_id: Uuid) -> Result<RetentionCounts, sqlx::Error> {
+    let (before, communications, thirty_days) = cutoffs(conn, org_id).await?;
     let mut counts = std::collections::HashMap::new();
-    for (class, count_sql, purge_sql) in CLASSES {
-        let n = if apply {
-            sqlx::query(purge_sql)
-                .bind(org_id)
-                .bind(communications)
-                .bind(accounts)
-                .execute(&mut *conn)
-                .await?
-                .rows_affected() as i64
-        } else {
-            sqlx::query_scalar(count_sql)
-                .bind(org_id)
-                .bind(communications)
-                .bind(accounts)
-                .fetch_one(&mut *conn)
-                .await?
-        };
+    for (class, count_sql, _) in CLASSES {
+        let n: i64 = sqlx::query_scalar(count_sql)
+            .bind(org_id)
+            .bind(communications)
+            .bind(thirty_days)
+            .fetch_one(&mut *conn)
+            .await?;
         counts.insert(class, n);
     }
+    finish_counts(conn, org_id, before, counts).await
+}
+
+/// Purges what is past keeping, batch by batch, each batch a transaction.
+async fn purge_all(conn: &mut PgConnection, org_id: Uuid) -> Result<RetentionCounts, sqlx::Error> {
+    use sqlx::Connection;
+    let (before, communications, thirty_days) = cutoffs(conn, org_id).await?;
+    let mut counts = std::collections::HashMap::new();
+    for (class, _, purge_sql) in CLASSES {
+        let mut total = 0i64;
+        loop {
+            let mut tx = conn.begin().await?;
+            let done: i64 = if purge_sql.starts_with("SELECT") {
+                sqlx::query_scalar(purge_sql)
+                    .bind(org_id)
+                    .bind(communications)
+                    .bind(thirty_days)
+                    .bind(BATCH)
+                    .fetch_one(&mut *tx)
+                    .await?
+            } else {
+                sqlx::query(purge_sql)
+                    .bind(org_id)
+                    .bind(communications)
+                    .bind(thirty_days)
+                    .bind(BATCH)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected() as i64
+            };
+            tx.commit().await?;
+            total += done;
+            if done < BATCH {
+                break;
+            }
+        }
+        counts.insert(class, total);
+    }
+    finish_counts(conn, org_id, before, counts).await
+}
+
+async fn finish_counts(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    before: Option<DateTime<Utc>>,
+    counts: std::collections::HashMap<&str, i64>,
+) -> Result<RetentionCounts, sqlx::Error> {
     let opt_outs_kept = sqlx::query_scalar(
         "SELECT count(*) FROM consent_events WHERE org_id = $1 AND kind = 'revoke'",
     )
@@ -131,6 +202,8 @@ async fn sweep(
         mail: get("mail"),
         bundles: get("bundles"),
         user_accounts: get("user_accounts"),
+        imports: get("imports"),
+        audit_details: get("audit_details"),
         opt_outs_kept,
         communications_before: before,
     })
@@ -138,10 +211,8 @@ async fn sweep(
 
 /// What a run would purge now; nothing changes.
 pub async fn preview(pool: &PgPool, org_id: Uuid) -> Result<RetentionCounts, AppError> {
-    let mut tx = pool.begin().await?;
-    let counts = sweep(&mut tx, org_id, false).await?;
-    tx.rollback().await?;
-    Ok(counts)
+    let mut conn = pool.acquire().await?;
+    Ok(count_all(&mut conn, org_id).await?)
 }
 
 /// Purges what the policy says is past keeping, audited with the counts. `None` when
@@ -152,19 +223,26 @@ pub async fn run(
     actor: Actor,
     ip: Option<IpAddr>,
 ) -> Result<Option<RetentionCounts>, AppError> {
-    let mut tx = pool.begin().await?;
+    // One server per organisation at a time: a lock held by this connection for the
+    // whole run, across its many transactions (released if the connection dies).
+    let mut conn = pool.acquire().await?;
     let mine: bool = sqlx::query_scalar(
-        "SELECT pg_try_advisory_xact_lock(hashtextextended('retention/' || $1::text, 0))",
+        "SELECT pg_try_advisory_lock(hashtextextended('retention/' || $1::text, 0))",
     )
     .bind(org_id)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
     if !mine {
         return Ok(None);
     }
-    let counts = sweep(&mut tx, org_id, true).await?;
+    let purged = purge_all(&mut conn, org_id).await;
+    sqlx::query("SELECT pg_advisory_unlock(hashtextextended('retention/' || $1::text, 0))")
+        .bind(org_id)
+        .execute(&mut *conn)
+        .await?;
+    let counts = purged?;
     db::audit::record(
-        &mut *tx,
+        &mut *conn,
         Event {
             org_id: Some(org_id),
             actor,
@@ -175,14 +253,18 @@ pub async fn run(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(Some(counts))
 }
 
+/// One organisation's run: its counts, `None` when another server had it, or why it
+/// failed.
+pub type RunOutcome = Result<Option<RetentionCounts>, AppError>;
+
 /// Every organisation, one after the other (the scheduler and `run-retention`), after the
-/// housekeeping of short-lived records: rate-limit counters of windows long gone, and
+/// housekeeping of short-lived records: rate-limit attempts of windows long gone, and
 /// web-form opt-ins nobody confirmed within 30 days (they hold a name and an address).
-pub async fn run_all(pool: &PgPool) -> Result<Vec<(String, Option<RetentionCounts>)>, AppError> {
+/// One organisation's failure is reported and the others still run.
+pub async fn run_all(pool: &PgPool) -> Result<Vec<(String, RunOutcome)>, AppError> {
     crate::server::rate_limit::sweep(pool).await?;
     sqlx::query(
         "DELETE FROM consent_confirmations WHERE confirmed_at IS NULL AND expires_at < now() - interval '30 days'",
@@ -195,7 +277,11 @@ pub async fn run_all(pool: &PgPool) -> Result<Vec<(String, Option<RetentionCount
             .await?;
     let mut done = Vec::new();
     for (id, slug) in orgs {
-        done.push((slug, run(pool, id, Actor::System, None).await?));
+        let outcome = run(pool, id, Actor::System, None).await;
+        if let Err(error) = &outcome {
+            tracing::error!(org = %slug, %error, "retention failed for one organisation; going on");
+        }
+        done.push((slug, outcome));
     }
     Ok(done)
 }

@@ -29,7 +29,7 @@ pub fn LedgerPage() -> impl IntoView {
                 <h1>"Ledger verification"</h1>
                 <button type="button" on:click=move |_| run.update(|n| *n += 1)>"Check again"</button>
             </div>
-            <p class="hint">"Every consent event carries the SHA-256 of its content and of the event before it. This re-computes the whole chain of the organisation: an event edited or removed behind the application's back breaks it there."</p>
+            <p class="hint">"Every consent event carries the SHA-256 of its content and of the event before it, and a signature made with a key kept outside the database. This re-computes the whole chain of the organisation: an event edited or removed behind the application's back breaks it there, even if whoever did it recomputed every hash."</p>
             <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Re-computing every hash…"</p> }>
                 {move || Suspend::new(async move {
                     match result.await {
@@ -38,7 +38,34 @@ pub fn LedgerPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <SignedHead/>
         </Guard>
+    }
+}
+
+/// The head of the chain, signed, to keep outside the system; pasted back later, it proves
+/// that nothing up to it has changed since.
+#[component]
+fn SignedHead() -> impl IntoView {
+    let check = ServerAction::<crate::api::consent::CheckLedgerHead>::new();
+    let error = Signal::derive(move || check.value().get().and_then(Result::err));
+    let verdict = move || check.value().get().and_then(Result::ok);
+    view! {
+        <section class="panel" aria-labelledby="head-heading">
+            <h2 id="head-heading">"Signed head"</h2>
+            <p class="hint">"Download the signed head now and then, and keep it somewhere else (your e-mail, a shared drive). Pasting it back here later proves that no event up to it has changed since."</p>
+            <p><a class="button" href="/consent/ledger/head.json" download>"Download the signed head"</a></p>
+            <ActionForm action=check attr:class="stacked">
+                <label for="saved-head">"A signed head saved earlier"</label>
+                <textarea id="saved-head" name="head" rows="4" required placeholder="{\"org_id\": …}"></textarea>
+                <FieldError error field="head"/>
+                <FormMessage error/>
+                <Show when=move || verdict().is_some()>
+                    <p class="form-ok" role="status" data-testid="head-verdict">{verdict}</p>
+                </Show>
+                <button type="submit">"Check it"</button>
+            </ActionForm>
+        </section>
     }
 }
 
@@ -104,7 +131,10 @@ fn Blocked(page: BlockedPage) -> impl IntoView {
                     {page.rows.into_iter().map(|b| view! {
                         <tr>
                             <td class="nowrap">{b.created_at.format("%d %b %Y %H:%M UTC").to_string()}</td>
-                            <td><A href=format!("/conversations/{}", b.conversation_id)>{b.lead_name}</A>
+                            <td>{match b.conversation_id {
+                                Some(id) => view! { <A href=format!("/conversations/{id}")>{b.lead_name}</A> }.into_any(),
+                                None => view! { <span>{b.lead_name}</span> }.into_any(),
+                            }}
                                 {b.phone.map(|p| view! { " · "<a href=number_href(&p)>"consent"</a> })}</td>
                             <td>{b.channel.label()}</td>
                             <td>{b.category.map(|c| c.as_str()).unwrap_or_default()}</td>

@@ -36,8 +36,10 @@ struct Actions {
 #[component]
 fn ThreadLoader() -> impl IntoView {
     let params = use_params_map();
+    let query = leptos_router::hooks::use_query_map();
     let id =
         Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok())));
+    let before = Memo::new(move |_| query.with(|q| q.get("before").unwrap_or_default()));
     let actions = Actions {
         reply: ServerAction::new(),
         status: ServerAction::new(),
@@ -60,6 +62,7 @@ fn ThreadLoader() -> impl IntoView {
         move || {
             (
                 id.get(),
+                before.get(),
                 mine.get(),
                 actions.reply.version().get(),
                 actions.status.version().get(),
@@ -68,9 +71,9 @@ fn ThreadLoader() -> impl IntoView {
                 actions.link.version().get(),
             )
         },
-        |(id, ..)| async move {
+        |(id, before, ..)| async move {
             match id {
-                Some(id) => get_thread(id).await,
+                Some(id) => get_thread(id, before).await,
                 None => Err(AppError::NotFound),
             }
         },
@@ -111,7 +114,16 @@ fn ThreadView(thread: Thread, actions: Actions, draft: Draft) -> impl IntoView {
         can_assign,
         assignees,
         chat,
+        earlier,
     } = thread;
+    let earlier_link = earlier.map(|cursor| {
+        let href = format!(
+            "/conversations/{}?before={}",
+            conversation.id,
+            crate::rules::url::encode(&cursor)
+        );
+        view! { <p class="hint"><A href=href>"← Earlier messages"</A></p> }
+    });
     let chat_panel =
         chat.map(|claim| view! { <ChatClaimPanel id=conversation.id claim action=actions.link/> });
     let id = conversation.id.to_string();
@@ -222,6 +234,7 @@ fn ThreadView(thread: Thread, actions: Actions, draft: Draft) -> impl IntoView {
         <FormMessage error=side_error/>
         <div class="two-column">
             <section class="panel" aria-label="Messages">
+                {earlier_link}
                 <ol class="thread" data-testid="thread">{items}</ol>
                 {(!call_items.is_empty()).then(|| view! { <h2>"Calls"</h2><ul class="calls">{call_items}</ul> })}
                 {can_reply.then(|| view! { <ReplyBox id=id checks action=actions.reply draft/> })}

@@ -151,7 +151,7 @@ fn LeadTable(page: LeadPage, query: LeadQuery) -> impl IntoView {
         } else {
             "No leads yet. Create one, or import a CSV file from your old system."
         };
-        return view! { <p class="empty-state">{message}</p> }.into_any();
+        return view! { <p class="empty-state" data-testid="leads-empty">{message}</p> }.into_any();
     }
     let next = page
         .next_cursor

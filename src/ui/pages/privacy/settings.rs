@@ -112,6 +112,8 @@ fn Policies(
                         <tr><td>"Copies of mail sent"</td><td>{preview.mail}</td></tr>
                         <tr><td>"Data bundles of requests completed over 30 days ago"</td><td>{preview.bundles}</td></tr>
                         <tr><td>"User accounts deactivated over 30 days ago"</td><td>{preview.user_accounts}</td></tr>
+                        <tr><td>"Uploaded import files over 30 days old"</td><td>{preview.imports}</td></tr>
+                        <tr><td>"Audit events whose details name a person (the details are redacted)"</td><td>{preview.audit_details}</td></tr>
                         <tr><td>"Opt-out records (never purged)"</td><td>{format!("{} kept", preview.opt_outs_kept)}</td></tr>
                     </tbody>
                 </table>
