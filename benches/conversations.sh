@@ -58,7 +58,7 @@ echo "==> seeding 50,000 leads and 1,000,000 messages for the inbox"
 DATABASE_URL="$DATABASE_OWNER_URL" target/release/consentdesk seed-bulk --leads 50000 --messages 1000000 | tee "$out/seed-inbox.txt"
 psql "$db" -qtAc "SELECT 'messages in the database: ' || count(*) FROM messages" | tee -a "$out/seed-inbox.txt"
 cookie="$(curl -si -H 'Accept: application/json' -d 'email=manager@maple-ridge.example&password=consentdesk-demo' \
-  "http://127.0.0.1:$port/api/login" | sed -n 's/^set-cookie: \([^;]*\).*/\1/ip' | head -n 1)"
+  "http://127.0.0.1:$port/api/login" | sed -n 's/^set-cookie: \(consentdesk_session=[^;]*\).*/\1/ip' | head -n 1)"
 for page in "/conversations" "/conversations?view=unassigned&status=open&channel=sms"; do
   echo "==> wrk: GET $page"
   wrk -t2 -c16 -d"${SECONDS_EACH}s" --latency -H "Cookie: $cookie" -H "Accept: text/html" "http://127.0.0.1:$port$page" | tee -a "$out/wrk-inbox.txt"

@@ -31,7 +31,7 @@ server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 cookie="$(curl -si -H 'Accept: application/json' -d 'email=manager@maple-ridge.example&password=consentdesk-demo' \
-  "http://127.0.0.1:$port/api/login" | sed -n 's/^set-cookie: \([^;]*\).*/\1/ip' | head -n 1)"
+  "http://127.0.0.1:$port/api/login" | sed -n 's/^set-cookie: \(consentdesk_session=[^;]*\).*/\1/ip' | head -n 1)"
 [ -n "$cookie" ] || { echo "could not sign in" >&2; exit 1; }
 
 run_wrk() {
