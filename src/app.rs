@@ -21,11 +21,62 @@ use crate::ui::pages::{
     users::UsersPage,
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{ParentRoute, Redirect, Route, Router, Routes},
-    path, SsrMode,
+    lazy_route, path, Lazy, LazyRoute, SsrMode,
 };
+
+/// A route whose page, and all the code only that page uses, is a chunk of WebAssembly
+/// of its own, fetched when the route is first shown (and preloaded by the server-rendered
+/// page that needs it): a first visit downloads the shell and one page, not all of them.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:ident),* $(,)?) => {$(
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page/> }.into_any()
+            }
+        }
+    )*};
+}
+
+lazy_pages! {
+    AuditRoute => AuditPage,
+    BlockedSendsRoute => BlockedSendsPage,
+    ChangePasswordRoute => ChangePasswordPage,
+    ChatRoute => ChatPage,
+    ConsentHomeRoute => ConsentHomePage,
+    ConsentNumberRoute => ConsentNumberPage,
+    ImportPreviewRoute => ImportPreviewPage,
+    ImportUploadRoute => ImportUploadPage,
+    InboxRoute => InboxPage,
+    LeadRoute => LeadPage,
+    LeadsRoute => LeadsPage,
+    LedgerRoute => LedgerPage,
+    LoginRoute => LoginPage,
+    NewLeadRoute => NewLeadPage,
+    NewPrivacyRequestRoute => NewPrivacyRequestPage,
+    PacketRoute => PacketPage,
+    PrivacyRequestRoute => PrivacyRequestPage,
+    PrivacyRequestsRoute => PrivacyRequestsPage,
+    PrivacySettingsRoute => PrivacySettingsPage,
+    PublicConsentRoute => PublicConsentPage,
+    PublicPrivacyRoute => PublicPrivacyPage,
+    PublicPrivacyVerifyRoute => PublicPrivacyVerifyPage,
+    ResetPasswordRoute => ResetPasswordPage,
+    SettingsRoute => SettingsPage,
+    SimulatedMailRoute => SimulatedMailPage,
+    ThreadRoute => ThreadPage,
+    UsersRoute => UsersPage,
+    WordingRoute => WordingPage,
+}
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The page's Content-Security-Policy names the nonce of its inline scripts.
@@ -47,6 +98,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" href=format!("/{}/consentdesk.css", options.site_pkg_dir)/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -59,49 +111,49 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App() -> AnyView {
     provide_meta_context();
     // Async rendering: a page's status code (302, 403, 404) is known before it is sent.
     let ssr = SsrMode::Async;
     view! {
-        <Stylesheet id="leptos" href="/pkg/consentdesk.css"/>
         <Title formatter=|text: String| {
             if text.is_empty() { "ConsentDesk".to_string() } else { format!("{text} · ConsentDesk") }
         }/>
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
-                <Route path=path!("/login") view=LoginPage ssr=ssr.clone()/>
-                <Route path=path!("/account/password") view=ChangePasswordPage ssr=ssr.clone()/>
-                <Route path=path!("/reset-password") view=ResetPasswordPage ssr=ssr.clone()/>
-                <Route path=path!("/chat/:org") view=ChatPage ssr=ssr.clone()/>
-                <Route path=path!("/consent/:org") view=PublicConsentPage ssr=ssr.clone()/>
-                <Route path=path!("/privacy/:org") view=PublicPrivacyPage ssr=ssr.clone()/>
-                <Route path=path!("/privacy/:org/verify") view=PublicPrivacyVerifyPage ssr=ssr.clone()/>
+                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=ssr.clone()/>
+                <Route path=path!("/account/password") view={Lazy::<ChangePasswordRoute>::new()} ssr=ssr.clone()/>
+                <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=ssr.clone()/>
+                <Route path=path!("/chat/:org") view={Lazy::<ChatRoute>::new()} ssr=ssr.clone()/>
+                <Route path=path!("/consent/:org") view={Lazy::<PublicConsentRoute>::new()} ssr=ssr.clone()/>
+                <Route path=path!("/privacy/:org") view={Lazy::<PublicPrivacyRoute>::new()} ssr=ssr.clone()/>
+                <Route path=path!("/privacy/:org/verify") view={Lazy::<PublicPrivacyVerifyRoute>::new()} ssr=ssr.clone()/>
                 <ParentRoute path=path!("") view=Layout ssr=ssr.clone()>
                     <Route path=path!("") view=|| view! { <Redirect path="/leads"/> }/>
-                    <Route path=path!("leads") view=LeadsPage/>
-                    <Route path=path!("leads/new") view=NewLeadPage/>
-                    <Route path=path!("leads/import") view=ImportUploadPage/>
-                    <Route path=path!("leads/import/:id") view=ImportPreviewPage/>
-                    <Route path=path!("leads/:id") view=LeadPage/>
-                    <Route path=path!("conversations") view=InboxPage/>
-                    <Route path=path!("conversations/:id") view=ThreadPage/>
-                    <Route path=path!("consent") view=ConsentHomePage/>
-                    <Route path=path!("consent/number/:phone") view=ConsentNumberPage/>
-                    <Route path=path!("consent/number/:phone/packet") view=PacketPage/>
-                    <Route path=path!("consent/review/ledger") view=LedgerPage/>
-                    <Route path=path!("consent/review/blocked") view=BlockedSendsPage/>
-                    <Route path=path!("consent/review/wording") view=WordingPage/>
-                    <Route path=path!("privacy-requests") view=PrivacyRequestsPage/>
-                    <Route path=path!("privacy-requests/new") view=NewPrivacyRequestPage/>
-                    <Route path=path!("privacy-requests/settings") view=PrivacySettingsPage/>
-                    <Route path=path!("privacy-requests/mail") view=SimulatedMailPage/>
-                    <Route path=path!("privacy-requests/:id") view=PrivacyRequestPage/>
-                    <Route path=path!("audit") view=AuditPage/>
-                    <Route path=path!("users") view=UsersPage/>
-                    <Route path=path!("settings") view=SettingsPage/>
+                    <Route path=path!("leads") view={Lazy::<LeadsRoute>::new()}/>
+                    <Route path=path!("leads/new") view={Lazy::<NewLeadRoute>::new()}/>
+                    <Route path=path!("leads/import") view={Lazy::<ImportUploadRoute>::new()}/>
+                    <Route path=path!("leads/import/:id") view={Lazy::<ImportPreviewRoute>::new()}/>
+                    <Route path=path!("leads/:id") view={Lazy::<LeadRoute>::new()}/>
+                    <Route path=path!("conversations") view={Lazy::<InboxRoute>::new()}/>
+                    <Route path=path!("conversations/:id") view={Lazy::<ThreadRoute>::new()}/>
+                    <Route path=path!("consent") view={Lazy::<ConsentHomeRoute>::new()}/>
+                    <Route path=path!("consent/number/:phone") view={Lazy::<ConsentNumberRoute>::new()}/>
+                    <Route path=path!("consent/number/:phone/packet") view={Lazy::<PacketRoute>::new()}/>
+                    <Route path=path!("consent/review/ledger") view={Lazy::<LedgerRoute>::new()}/>
+                    <Route path=path!("consent/review/blocked") view={Lazy::<BlockedSendsRoute>::new()}/>
+                    <Route path=path!("consent/review/wording") view={Lazy::<WordingRoute>::new()}/>
+                    <Route path=path!("privacy-requests") view={Lazy::<PrivacyRequestsRoute>::new()}/>
+                    <Route path=path!("privacy-requests/new") view={Lazy::<NewPrivacyRequestRoute>::new()}/>
+                    <Route path=path!("privacy-requests/settings") view={Lazy::<PrivacySettingsRoute>::new()}/>
+                    <Route path=path!("privacy-requests/mail") view={Lazy::<SimulatedMailRoute>::new()}/>
+                    <Route path=path!("privacy-requests/:id") view={Lazy::<PrivacyRequestRoute>::new()}/>
+                    <Route path=path!("audit") view={Lazy::<AuditRoute>::new()}/>
+                    <Route path=path!("users") view={Lazy::<UsersRoute>::new()}/>
+                    <Route path=path!("settings") view={Lazy::<SettingsRoute>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>
     }
+    .into_any()
 }

@@ -292,6 +292,12 @@ async fn serve(pool: PgPool, config: Config) -> anyhow::Result<()> {
     if leptos_options.output_name.is_empty() {
         leptos_options.output_name = "consentdesk".into();
     }
+    match super::assets::use_current_build(&mut leptos_options) {
+        Some(id) => tracing::info!(build = %id, "serving the front end's build"),
+        None => tracing::info!(
+            "no target/site/build-id: serving pkg/ as it is (scripts/dev); scripts/build-site makes a build"
+        ),
+    }
     let addr: SocketAddr = leptos_options.site_addr;
     let run_worker = config.run_worker;
     let data_key = config.data_key.clone();

@@ -1,6 +1,7 @@
 //! Everything that only runs on the server: configuration, database access,
 //! authentication, the HTTP router and the command line.
 
+pub mod assets;
 pub mod auth;
 pub mod cli;
 pub mod client_ip;

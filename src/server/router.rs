@@ -1,7 +1,7 @@
 //! The whole HTTP surface, built by one function so tests serve exactly what `serve` does.
 
 use super::auth::CallerCache;
-use super::{consent, csrf, health, hooks, leads, messaging, privacy, AppState};
+use super::{assets, consent, csrf, health, hooks, leads, messaging, privacy, AppState};
 use crate::app::{shell, App};
 use axum::{
     extract::{DefaultBodyLimit, Request, State},
@@ -13,6 +13,8 @@ use axum::{
 };
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use tower_http::compression::predicate::{NotForContentType, Predicate};
+use tower_http::compression::{CompressionLayer, DefaultPredicate};
 use tower_http::trace::TraceLayer;
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
@@ -71,6 +73,7 @@ pub fn build(state: AppState) -> Router {
             },
             move || shell(shell_options.clone()),
         )
+        .merge(assets::routes(&state.leptos_options))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::guard))
         .layer(middleware::from_fn(undecodable_is_400))
@@ -79,8 +82,18 @@ pub fn build(state: AppState) -> Router {
             state.clone(),
             super::security_headers::add,
         ))
+        .layer(compression())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Pages, JSON and CSV leave compressed for browsers that accept it (the build's files are
+/// already compressed; the live event stream and zip bundles are left alone).
+fn compression() -> CompressionLayer<impl Predicate> {
+    CompressionLayer::new()
+        .br(true)
+        .gzip(true)
+        .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("application/zip")))
 }
 
 /// Carrier webhooks: signed, not session-authenticated, and small.

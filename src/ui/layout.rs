@@ -7,7 +7,7 @@ use leptos_router::components::{Outlet, Redirect, A};
 
 /// The signed-in frame: navigation for the user's role, who is signed in, sign-out.
 #[component]
-pub fn Layout() -> impl IntoView {
+pub fn Layout() -> AnyView {
     let user = Resource::new_blocking(|| (), |_| signed_in_user());
     view! {
         <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
@@ -21,10 +21,11 @@ pub fn Layout() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }
 
 #[component]
-fn SignedIn(user: CurrentUser) -> impl IntoView {
+fn SignedIn(user: CurrentUser) -> AnyView {
     provide_context(user.clone());
     crate::ui::live::provide_live_updates();
     let logout = ServerAction::<Logout>::new();
@@ -64,4 +65,5 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
             <Outlet/>
         </main>
     }
+    .into_any()
 }

@@ -3,21 +3,19 @@ use leptos::prelude::*;
 
 /// The validation message for one field, shown right below it.
 #[component]
-pub fn FieldError(
-    #[prop(into)] error: Signal<Option<AppError>>,
-    field: &'static str,
-) -> impl IntoView {
+pub fn FieldError(#[prop(into)] error: Signal<Option<AppError>>, field: &'static str) -> AnyView {
     let message = move || error.with(|e| e.as_ref()?.fields()?.get(field).map(str::to_string));
     view! {
         <Show when=move || message().is_some()>
             <p class="field-error" id=format!("{field}-error") role="alert">{message}</p>
         </Show>
     }
+    .into_any()
 }
 
 /// A form-level message: any error that is not about one field.
 #[component]
-pub fn FormMessage(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn FormMessage(#[prop(into)] error: Signal<Option<AppError>>) -> AnyView {
     let message = move || {
         error.with(|e| match e {
             Some(AppError::Validation(_)) | None => None,
@@ -29,4 +27,5 @@ pub fn FormMessage(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoVi
             <p class="form-error" role="alert">{message}</p>
         </Show>
     }
+    .into_any()
 }

@@ -17,7 +17,7 @@ fn set_status(code: u16) {
 fn set_status(_code: u16) {}
 
 #[component]
-pub fn NotFound() -> impl IntoView {
+pub fn NotFound() -> AnyView {
     set_status(404);
     view! {
         <Title text="Not found"/>
@@ -27,10 +27,11 @@ pub fn NotFound() -> impl IntoView {
             <a href="/">"Go to the dashboard"</a>
         </main>
     }
+    .into_any()
 }
 
 #[component]
-pub fn Forbidden() -> impl IntoView {
+pub fn Forbidden() -> AnyView {
     set_status(403);
     view! {
         <Title text="Not allowed"/>
@@ -39,10 +40,11 @@ pub fn Forbidden() -> impl IntoView {
             <p>"Your role does not include this area. Ask a manager if you need it."</p>
         </section>
     }
+    .into_any()
 }
 
 #[component]
-pub fn ErrorPage(error: AppError) -> impl IntoView {
+pub fn ErrorPage(error: AppError) -> AnyView {
     set_status(error.status());
     view! {
         <Title text="Error"/>
@@ -51,6 +53,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
             <p>{error.to_string()}</p>
         </section>
     }
+    .into_any()
 }
 
 /// Renders its children only for a signed-in user whose role allows `capability`.

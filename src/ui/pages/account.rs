@@ -9,7 +9,7 @@ use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::use_query_map;
 
 #[component]
-pub fn ChangePasswordPage() -> impl IntoView {
+pub fn ChangePasswordPage() -> AnyView {
     let change = ServerAction::<ChangePassword>::new();
     let error = Signal::derive(move || change.value().get().and_then(Result::err));
     let pending = change.pending();
@@ -52,10 +52,11 @@ pub fn ChangePasswordPage() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }
 
 #[component]
-pub fn ResetPasswordPage() -> impl IntoView {
+pub fn ResetPasswordPage() -> AnyView {
     let query = use_query_map();
     let token = move || query.with(|q| q.get("token").unwrap_or_default());
     let reset = ServerAction::<ResetPassword>::new();
@@ -82,4 +83,5 @@ pub fn ResetPasswordPage() -> impl IntoView {
             </ActionForm>
         </main>
     }
+    .into_any()
 }

@@ -26,7 +26,7 @@ fn query_string(q: &AuditQuery, cursor: Option<&str>) -> String {
 }
 
 #[component]
-pub fn AuditPage() -> impl IntoView {
+pub fn AuditPage() -> AnyView {
     let params = use_query_map();
     let query = Memo::new(move |_| {
         params.with(|p| AuditQuery {
@@ -58,6 +58,7 @@ pub fn AuditPage() -> impl IntoView {
             </Transition>
         </Guard>
     }
+    .into_any()
 }
 
 const ACTIONS: [(&str, &str); 11] = [
@@ -75,7 +76,7 @@ const ACTIONS: [(&str, &str); 11] = [
 ];
 
 #[component]
-fn Log(page: AuditPage, query: AuditQuery) -> impl IntoView {
+fn Log(page: AuditPage, query: AuditQuery) -> AnyView {
     let next = page
         .next_cursor
         .as_deref()
@@ -151,4 +152,5 @@ fn Log(page: AuditPage, query: AuditQuery) -> impl IntoView {
         </div>
         <nav class="pager" aria-label="Pages">{next.map(|href| view! { <A href=href>"Older →"</A> })}</nav>
     }
+    .into_any()
 }

@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 #[component]
-pub fn ChatPage() -> impl IntoView {
+pub fn ChatPage() -> AnyView {
     let params = use_params_map();
     let org = Memo::new(move |_| params.with(|p| p.get("org").unwrap_or_default()));
     let start = ServerAction::<StartChat>::new();
@@ -67,10 +67,11 @@ pub fn ChatPage() -> impl IntoView {
             </Transition>
         </main>
     }
+    .into_any()
 }
 
 #[component]
-fn Start(org: String, start: ServerAction<StartChat>) -> impl IntoView {
+fn Start(org: String, start: ServerAction<StartChat>) -> AnyView {
     let error = Signal::derive(move || start.value().get().and_then(Result::err));
     view! {
         <ActionForm action=start attr:class="card stacked">
@@ -86,6 +87,7 @@ fn Start(org: String, start: ServerAction<StartChat>) -> impl IntoView {
             <button type="submit" class="primary">"Start chatting"</button>
         </ActionForm>
     }
+    .into_any()
 }
 
 /// Proving the phone or e-mail the visitor typed: a code sent to it, typed back here.
@@ -95,7 +97,7 @@ fn Confirm(
     org: String,
     send_code: ServerAction<ChatSendCode>,
     confirm: ServerAction<ChatConfirmCode>,
-) -> impl IntoView {
+) -> AnyView {
     let claimed = chat.claimed.clone().unwrap_or_default();
     let code_error = Signal::derive(move || {
         confirm
@@ -132,6 +134,7 @@ fn Confirm(
             <crate::ui::components::FieldError error=code_error field="code"/>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -140,7 +143,7 @@ fn Conversation(
     org: String,
     send: ServerAction<ChatSend>,
     draft: RwSignal<String>,
-) -> impl IntoView {
+) -> AnyView {
     let error = Signal::derive(move || send.value().get().and_then(Result::err));
     let (ended, verified) = (chat.ended, chat.verified);
     let confirm = (!ended && !verified && chat.claimed.is_some()).then(|| {
@@ -182,4 +185,5 @@ fn Conversation(
             {reply}
         </section>
     }
+    .into_any()
 }

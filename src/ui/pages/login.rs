@@ -6,7 +6,7 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 #[component]
-pub fn LoginPage() -> impl IntoView {
+pub fn LoginPage() -> AnyView {
     let login = ServerAction::<Login>::new();
     let error = Signal::derive(move || login.value().get().and_then(Result::err));
     let pending = login.pending();
@@ -39,4 +39,5 @@ pub fn LoginPage() -> impl IntoView {
             </ActionForm>
         </main>
     }
+    .into_any()
 }

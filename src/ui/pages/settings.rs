@@ -6,17 +6,18 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
-pub fn SettingsPage() -> impl IntoView {
+pub fn SettingsPage() -> AnyView {
     view! {
         <Title text="Settings"/>
         <Guard capability=Capability::ManageSettings>
             <MessagingSettings/>
         </Guard>
     }
+    .into_any()
 }
 
 #[component]
-fn MessagingSettings() -> impl IntoView {
+fn MessagingSettings() -> AnyView {
     let save = ServerAction::<SaveMessagingSettings>::new();
     let settings = Resource::new(move || save.version().get(), |_| get_messaging_settings());
     view! {
@@ -30,10 +31,11 @@ fn MessagingSettings() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
-fn SettingsForm(current: SettingsView, save: ServerAction<SaveMessagingSettings>) -> impl IntoView {
+fn SettingsForm(current: SettingsView, save: ServerAction<SaveMessagingSettings>) -> AnyView {
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
     let saved = move || matches!(save.value().get(), Some(Ok(())));
     let org_name = use_context::<CurrentUser>()
@@ -117,4 +119,5 @@ fn SettingsForm(current: SettingsView, save: ServerAction<SaveMessagingSettings>
             </section>
         </div>
     }
+    .into_any()
 }

@@ -7,17 +7,18 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
-pub fn UsersPage() -> impl IntoView {
+pub fn UsersPage() -> AnyView {
     view! {
         <Title text="Users"/>
         <Guard capability=Capability::ManageUsers>
             <UsersAdmin/>
         </Guard>
     }
+    .into_any()
 }
 
 #[component]
-fn UsersAdmin() -> impl IntoView {
+fn UsersAdmin() -> AnyView {
     let create = ServerAction::<CreateUser>::new();
     let change_role = ServerAction::<ChangeRole>::new();
     let set_active = ServerAction::<SetUserActive>::new();
@@ -69,6 +70,7 @@ fn UsersAdmin() -> impl IntoView {
             </section>
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -77,7 +79,7 @@ fn UserTable(
     me: Option<uuid::Uuid>,
     change_role: ServerAction<ChangeRole>,
     set_active: ServerAction<SetUserActive>,
-) -> impl IntoView {
+) -> AnyView {
     let rows = list
         .into_iter()
         .map(|user| {
@@ -149,6 +151,7 @@ fn UserTable(
             </table>
         </div>
     }
+    .into_any()
 }
 
 /// Deactivation asks for confirmation in place (works without JavaScript).
@@ -185,7 +188,7 @@ fn ActiveToggle(
 }
 
 #[component]
-fn NewUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
+fn NewUserForm(create: ServerAction<CreateUser>) -> AnyView {
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
     let created = move || matches!(create.value().get(), Some(Ok(())));
     let pending = create.pending();
@@ -220,4 +223,5 @@ fn NewUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
             </button>
         </ActionForm>
     }
+    .into_any()
 }

@@ -34,7 +34,7 @@ fn medium_options() -> impl IntoView {
 pub fn OptOutForm(
     phone: String,
     #[prop(optional)] action: Option<ServerAction<RecordOptOut>>,
-) -> impl IntoView {
+) -> AnyView {
     let action = action.unwrap_or_default();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let done = move || match action.value().get() {
@@ -76,6 +76,7 @@ pub fn OptOutForm(
             <button type="submit" class="danger">"Record opt-out"</button>
         </ActionForm>
     }
+    .into_any()
 }
 
 /// Records consent given on paper, in person, on a call or by e-mail.
@@ -84,7 +85,7 @@ pub fn GrantForm(
     phone: String,
     wordings: Vec<ConsentWording>,
     action: ServerAction<RecordConsent>,
-) -> impl IntoView {
+) -> AnyView {
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let done = move || matches!(action.value().get(), Some(Ok(_)));
     let suggested = wordings
@@ -138,4 +139,5 @@ pub fn GrantForm(
             <button type="submit" class="primary">"Record consent"</button>
         </ActionForm>
     }
+    .into_any()
 }

@@ -13,17 +13,18 @@ use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
 
 #[component]
-pub fn ConsentHomePage() -> impl IntoView {
+pub fn ConsentHomePage() -> AnyView {
     view! {
         <Title text="Consent"/>
         <Guard capability=Capability::ViewConsent>
             <ConsentHome/>
         </Guard>
     }
+    .into_any()
 }
 
 #[component]
-fn ConsentHome() -> impl IntoView {
+fn ConsentHome() -> AnyView {
     let user = expect_context::<CurrentUser>();
     let params = use_query_map();
     let q = Memo::new(move |_| params.with(|p| p.get("q").unwrap_or_default()));
@@ -66,6 +67,7 @@ fn ConsentHome() -> impl IntoView {
             <OptOutForm phone=String::new()/>
         </section>
     }
+    .into_any()
 }
 
 #[component]

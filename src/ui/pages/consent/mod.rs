@@ -24,7 +24,7 @@ pub fn number_href(phone: &str) -> String {
 
 /// Channel families down, categories across: allowed or not, and why.
 #[component]
-pub fn StateTable(cells: Vec<ConsentCell>) -> impl IntoView {
+pub fn StateTable(cells: Vec<ConsentCell>) -> AnyView {
     let rows = ChannelFamily::ALL
         .iter()
         .map(|family| {
@@ -54,11 +54,12 @@ pub fn StateTable(cells: Vec<ConsentCell>) -> impl IntoView {
             </table>
         </div>
     }
+    .into_any()
 }
 
 /// One ledger event with all of its evidence.
 #[component]
-pub fn EventDetails(event: ConsentEventView) -> impl IntoView {
+pub fn EventDetails(event: ConsentEventView) -> AnyView {
     let categories = event
         .categories
         .iter()
@@ -96,4 +97,5 @@ pub fn EventDetails(event: ConsentEventView) -> impl IntoView {
             </dl>
         </article>
     }
+    .into_any()
 }

@@ -14,16 +14,17 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 #[component]
-pub fn ConsentNumberPage() -> impl IntoView {
+pub fn ConsentNumberPage() -> AnyView {
     view! {
         <Guard capability=Capability::ViewConsent>
             <NumberLoader/>
         </Guard>
     }
+    .into_any()
 }
 
 #[component]
-fn NumberLoader() -> impl IntoView {
+fn NumberLoader() -> AnyView {
     let params = use_params_map();
     let phone = Memo::new(move |_| params.with(|p| p.get("phone").unwrap_or_default()));
     let grant = ServerAction::<RecordConsent>::new();
@@ -46,6 +47,7 @@ fn NumberLoader() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
@@ -53,7 +55,7 @@ fn Number(
     page: NumberConsent,
     grant: ServerAction<RecordConsent>,
     opt_out: ServerAction<RecordOptOut>,
-) -> impl IntoView {
+) -> AnyView {
     let user = expect_context::<CurrentUser>();
     let shown = E164::from_stored(page.phone.clone()).display();
     let href = number_href(&page.phone);
@@ -125,4 +127,5 @@ fn Number(
             </div>
         </div>
     }
+    .into_any()
 }

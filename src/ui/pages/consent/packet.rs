@@ -12,16 +12,17 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 #[component]
-pub fn PacketPage() -> impl IntoView {
+pub fn PacketPage() -> AnyView {
     view! {
         <Guard capability=Capability::ExportData>
             <PacketLoader/>
         </Guard>
     }
+    .into_any()
 }
 
 #[component]
-fn PacketLoader() -> impl IntoView {
+fn PacketLoader() -> AnyView {
     let params = use_params_map();
     let phone = Memo::new(move |_| params.with(|p| p.get("phone").unwrap_or_default()));
     let packet = Resource::new(move || phone.get(), get_evidence_packet);
@@ -36,10 +37,11 @@ fn PacketLoader() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
-fn Packet(packet: EvidencePacket) -> impl IntoView {
+fn Packet(packet: EvidencePacket) -> AnyView {
     let shown = E164::from_stored(packet.phone.clone()).display();
     let href = number_href(&packet.phone);
     let verdict = match &packet.verification.first_broken {
@@ -143,4 +145,5 @@ fn Packet(packet: EvidencePacket) -> impl IntoView {
             </div>
         </section>
     }
+    .into_any()
 }

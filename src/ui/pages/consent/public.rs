@@ -10,7 +10,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
-pub fn PublicConsentPage() -> impl IntoView {
+pub fn PublicConsentPage() -> AnyView {
     let params = use_params_map();
     let query = use_query_map();
     let org = Memo::new(move |_| params.with(|p| p.get("org").unwrap_or_default()));
@@ -34,11 +34,12 @@ pub fn PublicConsentPage() -> impl IntoView {
             </Transition>
         </main>
     }
+    .into_any()
 }
 
 /// The form's agreement waits for the phone's YES: a typed number proves nothing.
 #[component]
-fn Thanks(form: PublicConsentForm, pending: String) -> impl IntoView {
+fn Thanks(form: PublicConsentForm, pending: String) -> AnyView {
     let kinds = pending
         .split(',')
         .filter_map(|c| c.parse::<MessageCategory>().ok())
@@ -55,12 +56,13 @@ fn Thanks(form: PublicConsentForm, pending: String) -> impl IntoView {
             <p>"Nothing is sent to you until you confirm. You can stop at any time by replying STOP to any of our messages."</p>
         </section>
     }
+    .into_any()
 }
 
 /// A number that opted out is never subscribed again by a form, and gets no text asking
 /// it to confirm: texting START from the phone itself is the way back (SPEC §3.6).
 #[component]
-fn OptedOut(form: PublicConsentForm) -> impl IntoView {
+fn OptedOut(form: PublicConsentForm) -> AnyView {
     let how = match form.text_number {
         Some(number) => format!("text START to {number} from that phone"),
         None => "text START to our number from that phone".to_string(),
@@ -72,10 +74,11 @@ fn OptedOut(form: PublicConsentForm) -> impl IntoView {
             <p>{format!("If it is your phone and you want our texts again, {how}.")}</p>
         </section>
     }
+    .into_any()
 }
 
 #[component]
-fn Form(form: PublicConsentForm, org: String, give: ServerAction<GiveConsent>) -> impl IntoView {
+fn Form(form: PublicConsentForm, org: String, give: ServerAction<GiveConsent>) -> AnyView {
     let error = Signal::derive(move || give.value().get().and_then(Result::err));
     let pending = give.pending();
     let boxes = form
@@ -122,4 +125,5 @@ fn Form(form: PublicConsentForm, org: String, give: ServerAction<GiveConsent>) -
             </button>
         </ActionForm>
     }
+    .into_any()
 }

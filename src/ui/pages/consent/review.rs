@@ -18,7 +18,7 @@ fn back() -> impl IntoView {
 }
 
 #[component]
-pub fn LedgerPage() -> impl IntoView {
+pub fn LedgerPage() -> AnyView {
     let run = RwSignal::new(0u32);
     let result = Resource::new(move || run.get(), |_| verify_consent_ledger());
     view! {
@@ -41,12 +41,13 @@ pub fn LedgerPage() -> impl IntoView {
             <SignedHead/>
         </Guard>
     }
+    .into_any()
 }
 
 /// The head of the chain, signed, to keep outside the system; pasted back later, it proves
 /// that nothing up to it has changed since.
 #[component]
-fn SignedHead() -> impl IntoView {
+fn SignedHead() -> AnyView {
     let check = ServerAction::<crate::api::consent::CheckLedgerHead>::new();
     let error = Signal::derive(move || check.value().get().and_then(Result::err));
     let verdict = move || check.value().get().and_then(Result::ok);
@@ -67,6 +68,7 @@ fn SignedHead() -> impl IntoView {
             </ActionForm>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -93,7 +95,7 @@ fn Verdict(v: Verification) -> impl IntoView {
 }
 
 #[component]
-pub fn BlockedSendsPage() -> impl IntoView {
+pub fn BlockedSendsPage() -> AnyView {
     let params = use_query_map();
     let cursor = Memo::new(move |_| params.with(|p| p.get("cursor").unwrap_or_default()));
     let page = Resource::new(move || cursor.get(), blocked_sends);
@@ -113,6 +115,7 @@ pub fn BlockedSendsPage() -> impl IntoView {
             </Transition>
         </Guard>
     }
+    .into_any()
 }
 
 #[component]
@@ -155,7 +158,7 @@ fn Blocked(page: BlockedPage) -> impl IntoView {
 }
 
 #[component]
-pub fn WordingPage() -> impl IntoView {
+pub fn WordingPage() -> AnyView {
     let save = ServerAction::<SaveConsentWording>::new();
     let wordings = Resource::new(move || save.version().get(), |_| consent_wordings());
     view! {
@@ -174,10 +177,11 @@ pub fn WordingPage() -> impl IntoView {
             </Transition>
         </Guard>
     }
+    .into_any()
 }
 
 #[component]
-fn WordingForm(w: ConsentWording, save: ServerAction<SaveConsentWording>) -> impl IntoView {
+fn WordingForm(w: ConsentWording, save: ServerAction<SaveConsentWording>) -> AnyView {
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
     let id = format!("wording-{}", w.category.as_str());
     view! {
@@ -192,4 +196,5 @@ fn WordingForm(w: ConsentWording, save: ServerAction<SaveConsentWording>) -> imp
             <button type="submit" class="primary">"Save wording"</button>
         </ActionForm>
     }
+    .into_any()
 }

@@ -10,17 +10,18 @@ use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
 
 #[component]
-pub fn InboxPage() -> impl IntoView {
+pub fn InboxPage() -> AnyView {
     view! {
         <Title text="Conversations"/>
         <Guard capability=Capability::ViewConversations>
             <Inbox/>
         </Guard>
     }
+    .into_any()
 }
 
 #[component]
-fn Inbox() -> impl IntoView {
+fn Inbox() -> AnyView {
     let params = use_query_map();
     let query = Memo::new(move |_| {
         params.with(|p| InboxQuery {
@@ -47,10 +48,11 @@ fn Inbox() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
-fn InboxFilters(query: InboxQuery) -> impl IntoView {
+fn InboxFilters(query: InboxQuery) -> AnyView {
     view! {
         <Form method="GET" action="" attr:class="filters" attr:role="search">
             <div class="field">
@@ -85,6 +87,7 @@ fn InboxFilters(query: InboxQuery) -> impl IntoView {
             </div>
         </Form>
     }
+    .into_any()
 }
 
 #[component]
@@ -117,7 +120,7 @@ fn InboxList(page: Page, query: InboxQuery) -> impl IntoView {
 }
 
 #[component]
-fn InboxRow(row: ConversationRow) -> impl IntoView {
+fn InboxRow(row: ConversationRow) -> AnyView {
     let unread = row.unread_count;
     view! {
         <li class:unread={unread > 0}>
@@ -133,4 +136,5 @@ fn InboxRow(row: ConversationRow) -> impl IntoView {
             </A>
         </li>
     }
+    .into_any()
 }

@@ -16,12 +16,13 @@ use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 #[component]
-pub fn ThreadPage() -> impl IntoView {
+pub fn ThreadPage() -> AnyView {
     view! {
         <Guard capability=Capability::ViewConversations>
             <ThreadLoader/>
         </Guard>
     }
+    .into_any()
 }
 
 #[derive(Clone, Copy)]
@@ -34,7 +35,7 @@ struct Actions {
 }
 
 #[component]
-fn ThreadLoader() -> impl IntoView {
+fn ThreadLoader() -> AnyView {
     let params = use_params_map();
     let query = leptos_router::hooks::use_query_map();
     let id =
@@ -89,6 +90,7 @@ fn ThreadLoader() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 /// What is being typed, kept outside the view that live updates rebuild.
@@ -99,7 +101,7 @@ struct Draft {
 }
 
 #[component]
-fn ThreadView(thread: Thread, actions: Actions, draft: Draft) -> impl IntoView {
+fn ThreadView(thread: Thread, actions: Actions, draft: Draft) -> AnyView {
     let Thread {
         conversation,
         lead_phone,
@@ -251,6 +253,7 @@ fn ThreadView(thread: Thread, actions: Actions, draft: Draft) -> impl IntoView {
             </aside>
         </div>
     }
+    .into_any()
 }
 
 /// Who a web-chat visitor says they are is a claim: shown as such, with a way for staff
@@ -260,7 +263,7 @@ fn ChatClaimPanel(
     id: Uuid,
     claim: crate::model::ChatClaim,
     action: ServerAction<LinkChat>,
-) -> impl IntoView {
+) -> AnyView {
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let claimed = claim.claimed.clone().unwrap_or_default();
     let status = match (claim.verified_how.as_deref(), claim.ended) {
@@ -288,10 +291,11 @@ fn ChatClaimPanel(
             {form}
         </section>
     }
+    .into_any()
 }
 
 #[component]
-fn MessageItem(message: MessageView) -> impl IntoView {
+fn MessageItem(message: MessageView) -> AnyView {
     let outbound = message.direction == Direction::Outbound;
     let who = match (&message.sender_name, outbound) {
         (Some(name), _) => name.clone(),
@@ -321,6 +325,7 @@ fn MessageItem(message: MessageView) -> impl IntoView {
             </p>
         </li>
     }
+    .into_any()
 }
 
 /// The reply box shows, before anyone types, which kinds of message may go out now.
@@ -330,7 +335,7 @@ fn ReplyBox(
     checks: Vec<crate::model::SendCheck>,
     action: ServerAction<SendReply>,
     draft: Draft,
-) -> impl IntoView {
+) -> AnyView {
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let blocked = move || action.value().get().and_then(|r| r.ok()).flatten();
     let pending = action.pending();
@@ -382,4 +387,5 @@ fn ReplyBox(
             </Show>
         </ActionForm>
     }
+    .into_any()
 }

@@ -11,12 +11,13 @@ use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 #[component]
-pub fn LeadPage() -> impl IntoView {
+pub fn LeadPage() -> AnyView {
     view! {
         <Guard capability=Capability::ViewLeads>
             <LeadLoader/>
         </Guard>
     }
+    .into_any()
 }
 
 #[derive(Clone, Copy)]
@@ -29,7 +30,7 @@ struct Actions {
 }
 
 #[component]
-fn LeadLoader() -> impl IntoView {
+fn LeadLoader() -> AnyView {
     let params = use_params_map();
     let id =
         Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok())));
@@ -75,10 +76,11 @@ fn LeadLoader() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
-fn LeadDetail(view: LeadView, actions: Actions) -> impl IntoView {
+fn LeadDetail(view: LeadView, actions: Actions) -> AnyView {
     let user = expect_context::<CurrentUser>();
     let LeadView {
         lead,
@@ -228,11 +230,12 @@ fn LeadDetail(view: LeadView, actions: Actions) -> impl IntoView {
             </div>
         </div>
     }
+    .into_any()
 }
 
 /// The profile for people who may read but not edit (compliance officers).
 #[component]
-fn ReadOnly(lead: LeadInput) -> impl IntoView {
+fn ReadOnly(lead: LeadInput) -> AnyView {
     let rows = [
         ("Phone", lead.phone),
         ("Email", lead.email),
@@ -267,6 +270,7 @@ fn ReadOnly(lead: LeadInput) -> impl IntoView {
             </dl>
         </section>
     }
+    .into_any()
 }
 
 #[component]

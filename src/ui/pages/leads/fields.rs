@@ -13,7 +13,7 @@ fn Field(
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] hint: &'static str,
     #[prop(optional)] required: bool,
-) -> impl IntoView {
+) -> AnyView {
     let id = format!("lead-{field}");
     view! {
         <div class="field">
@@ -24,6 +24,7 @@ fn Field(
             <FieldError error field/>
         </div>
     }
+    .into_any()
 }
 
 /// The editable fields of a lead, with the vertical's profile.
@@ -32,7 +33,7 @@ pub fn LeadFields(
     initial: LeadInput,
     error: Signal<Option<AppError>>,
     vertical: Vertical,
-) -> impl IntoView {
+) -> AnyView {
     let i = initial;
     let automotive = (vertical == Vertical::Automotive).then(|| {
         view! {
@@ -86,4 +87,5 @@ pub fn LeadFields(
         {automotive}
         {real_estate}
     }
+    .into_any()
 }

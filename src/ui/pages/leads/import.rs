@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 /// Step 1: choose a file. A plain multipart form, so it works with or without wasm.
 #[component]
-pub fn ImportUploadPage() -> impl IntoView {
+pub fn ImportUploadPage() -> AnyView {
     let query = use_query_map();
     let error = move || query.with(|q| q.get("error"));
     view! {
@@ -35,11 +35,12 @@ pub fn ImportUploadPage() -> impl IntoView {
             </form>
         </Guard>
     }
+    .into_any()
 }
 
 /// Step 2: the preview, the duplicate choice, then the report.
 #[component]
-pub fn ImportPreviewPage() -> impl IntoView {
+pub fn ImportPreviewPage() -> AnyView {
     let params = use_params_map();
     let id =
         Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok())));
@@ -68,6 +69,7 @@ pub fn ImportPreviewPage() -> impl IntoView {
             </Transition>
         </Guard>
     }
+    .into_any()
 }
 
 #[component]
@@ -139,7 +141,7 @@ fn Preview(preview: ImportPreview, run: ServerAction<RunImport>) -> impl IntoVie
 }
 
 #[component]
-fn Report(report: ImportReport) -> impl IntoView {
+fn Report(report: ImportReport) -> AnyView {
     view! {
         <section class="panel" aria-labelledby="report-heading">
             <h2 id="report-heading">"Import finished"</h2>
@@ -159,4 +161,5 @@ fn Report(report: ImportReport) -> impl IntoView {
             <p><A href="/leads">"Back to the leads"</A></p>
         </section>
     }
+    .into_any()
 }

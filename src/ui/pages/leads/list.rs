@@ -10,13 +10,14 @@ use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
 
 #[component]
-pub fn LeadsPage() -> impl IntoView {
+pub fn LeadsPage() -> AnyView {
     view! {
         <Title text="Leads"/>
         <Guard capability=Capability::ViewLeads>
             <LeadList/>
         </Guard>
     }
+    .into_any()
 }
 
 fn current_query() -> Memo<LeadQuery> {
@@ -35,7 +36,7 @@ fn current_query() -> Memo<LeadQuery> {
 }
 
 #[component]
-fn LeadList() -> impl IntoView {
+fn LeadList() -> AnyView {
     let user = expect_context::<CurrentUser>();
     let query = current_query();
     let leads = Resource::new(move || query.get(), list_leads);
@@ -69,10 +70,11 @@ fn LeadList() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
-fn Filters(query: LeadQuery, people: Vec<Assignee>) -> impl IntoView {
+fn Filters(query: LeadQuery, people: Vec<Assignee>) -> AnyView {
     let q = query;
     let selected = |current: &str, value: &str| current == value;
     view! {
@@ -130,6 +132,7 @@ fn Filters(query: LeadQuery, people: Vec<Assignee>) -> impl IntoView {
             </div>
         </Form>
     }
+    .into_any()
 }
 
 #[component]

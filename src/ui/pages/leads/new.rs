@@ -8,17 +8,18 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 #[component]
-pub fn NewLeadPage() -> impl IntoView {
+pub fn NewLeadPage() -> AnyView {
     view! {
         <Title text="New lead"/>
         <Guard capability=Capability::EditLeads>
             <NewLeadForm/>
         </Guard>
     }
+    .into_any()
 }
 
 #[component]
-fn NewLeadForm() -> impl IntoView {
+fn NewLeadForm() -> AnyView {
     let user = expect_context::<CurrentUser>();
     let create = ServerAction::<CreateLead>::new();
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
@@ -34,4 +35,5 @@ fn NewLeadForm() -> impl IntoView {
             </button>
         </ActionForm>
     }
+    .into_any()
 }

@@ -27,7 +27,7 @@ struct Actions {
 }
 
 #[component]
-pub fn PrivacyRequestPage() -> impl IntoView {
+pub fn PrivacyRequestPage() -> AnyView {
     let params = use_params_map();
     let id =
         Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok())));
@@ -71,6 +71,7 @@ pub fn PrivacyRequestPage() -> impl IntoView {
             </Transition>
         </Guard>
     }
+    .into_any()
 }
 
 fn classes(title: &'static str, rows: Vec<DataClassCount>) -> impl IntoView {
@@ -89,7 +90,7 @@ fn classes(title: &'static str, rows: Vec<DataClassCount>) -> impl IntoView {
 }
 
 #[component]
-fn Request(r: PrivacyRequestView, actions: Actions) -> impl IntoView {
+fn Request(r: PrivacyRequestView, actions: Actions) -> AnyView {
     let id = r.id.to_string();
     let open = r.status.is_open();
     let verified = r.verified_at.is_some();
@@ -307,4 +308,5 @@ fn Request(r: PrivacyRequestView, actions: Actions) -> impl IntoView {
             </div>
         </div>
     }
+    .into_any()
 }

@@ -22,7 +22,7 @@ pub fn due_label(due: DueState) -> String {
 }
 
 #[component]
-pub fn PrivacyRequestsPage() -> impl IntoView {
+pub fn PrivacyRequestsPage() -> AnyView {
     let user = expect_context::<CurrentUser>();
     let params = use_query_map();
     let query = Memo::new(move |_| {
@@ -78,6 +78,7 @@ pub fn PrivacyRequestsPage() -> impl IntoView {
             </Transition>
         </Guard>
     }
+    .into_any()
 }
 
 #[component]
@@ -128,7 +129,7 @@ fn Requests(page: PrivacyRequestPage, query: PrivacyQuery) -> impl IntoView {
 }
 
 #[component]
-pub fn NewPrivacyRequestPage() -> impl IntoView {
+pub fn NewPrivacyRequestPage() -> AnyView {
     let log = ServerAction::<LogPrivacyRequest>::new();
     let error = Signal::derive(move || log.value().get().and_then(Result::err));
     let pending = log.pending();
@@ -174,4 +175,5 @@ pub fn NewPrivacyRequestPage() -> impl IntoView {
             </ActionForm>
         </Guard>
     }
+    .into_any()
 }

@@ -18,7 +18,7 @@ fn org_name() -> (Memo<String>, Resource<Result<String, AppError>>) {
 }
 
 #[component]
-pub fn PublicPrivacyPage() -> impl IntoView {
+pub fn PublicPrivacyPage() -> AnyView {
     let (org, name) = org_name();
     let file = ServerAction::<FilePrivacyRequest>::new();
     let error = Signal::derive(move || file.value().get().and_then(Result::err));
@@ -63,10 +63,11 @@ pub fn PublicPrivacyPage() -> impl IntoView {
             </Transition>
         </main>
     }
+    .into_any()
 }
 
 #[component]
-pub fn PublicPrivacyVerifyPage() -> impl IntoView {
+pub fn PublicPrivacyVerifyPage() -> AnyView {
     let (org, name) = org_name();
     let query = use_query_map();
     let request = Memo::new(move |_| query.with(|q| q.get("request").unwrap_or_default()));
@@ -115,4 +116,5 @@ pub fn PublicPrivacyVerifyPage() -> impl IntoView {
             </Transition>
         </main>
     }
+    .into_any()
 }

@@ -12,7 +12,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 #[component]
-pub fn PrivacySettingsPage() -> impl IntoView {
+pub fn PrivacySettingsPage() -> AnyView {
     let save = ServerAction::<SavePrivacySettings>::new();
     let run = ServerAction::<RunRetentionNow>::new();
     let loaded = Resource::new(
@@ -34,6 +34,7 @@ pub fn PrivacySettingsPage() -> impl IntoView {
             </Transition>
         </Guard>
     }
+    .into_any()
 }
 
 #[component]
@@ -42,7 +43,7 @@ fn Policies(
     preview: RetentionCounts,
     save: ServerAction<SavePrivacySettings>,
     run: ServerAction<RunRetentionNow>,
-) -> impl IntoView {
+) -> AnyView {
     let user = expect_context::<CurrentUser>();
     let may_edit = user.role.may(Capability::ManageRetention);
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
@@ -128,10 +129,11 @@ fn Policies(
             </section>
         </div>
     }
+    .into_any()
 }
 
 #[component]
-pub fn SimulatedMailPage() -> impl IntoView {
+pub fn SimulatedMailPage() -> AnyView {
     let mail = Resource::new(|| (), |_| simulated_mail());
     view! {
         <Title text="Sent mail"/>
@@ -158,4 +160,5 @@ pub fn SimulatedMailPage() -> impl IntoView {
             </Transition>
         </Guard>
     }
+    .into_any()
 }
