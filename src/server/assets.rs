@@ -60,6 +60,12 @@ async fn cache_headers(request: Request, next: Next) -> Response {
     };
     let headers = response.headers_mut();
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if versioned {
+        // Never revalidated, never fetched in parts: these only cost bytes on each of the
+        // many chunks of a first visit.
+        headers.remove(header::LAST_MODIFIED);
+        headers.remove(header::ACCEPT_RANGES);
+    }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     response
 }

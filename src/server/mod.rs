@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod backup;
 pub mod cli;
 pub mod client_ip;
 pub mod config;

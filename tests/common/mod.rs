@@ -24,12 +24,30 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
 
 /// `spawn_app`, with the test configuration changed first (a proxy in front, https…).
 pub async fn spawn_app_with(pool: PgPool, change: impl FnOnce(&mut Config)) -> TestApp {
+    let leptos_options = LeptosOptions::builder().output_name("consentdesk").build();
+    spawn(pool, leptos_options, change).await
+}
+
+/// `spawn_app`, serving the front-end build in `site_root` the way `consentdesk serve` does.
+pub async fn spawn_app_serving(pool: PgPool, site_root: &std::path::Path) -> TestApp {
+    let mut leptos_options = LeptosOptions::builder()
+        .output_name("consentdesk")
+        .site_root(site_root.to_string_lossy().to_string())
+        .build();
+    consentdesk::server::assets::use_current_build(&mut leptos_options);
+    spawn(pool, leptos_options, |_| {}).await
+}
+
+async fn spawn(
+    pool: PgPool,
+    leptos_options: LeptosOptions,
+    change: impl FnOnce(&mut Config),
+) -> TestApp {
     // Server-side errors show in a failing test's output.
     let _ = tracing_subscriber::fmt()
         .with_env_filter("warn")
         .with_test_writer()
         .try_init();
-    let leptos_options = LeptosOptions::builder().output_name("consentdesk").build();
     let mut config = Config::for_tests("");
     change(&mut config);
     let state = AppState::start(pool.clone(), leptos_options, config);
