@@ -387,7 +387,16 @@ enum Outcome {
 /// Runs the worker for the life of the process: drains due messages, then naps.
 pub fn spawn(pool: PgPool, key: Option<DataKey>, public_base_url: String, allow_custom_urls: bool) {
     tokio::spawn(async move {
-        let http = reqwest::Client::new();
+        // Which server of several sent a message shows in the carrier's request log.
+        let agent = format!(
+            "ConsentDesk/{} (instance {})",
+            env!("CARGO_PKG_VERSION"),
+            std::process::id()
+        );
+        let http = reqwest::Client::builder()
+            .user_agent(agent)
+            .build()
+            .unwrap_or_default();
         let sender = Sender {
             http: &http,
             key: key.as_ref(),
