@@ -10,7 +10,10 @@ pub async fn search_consent(q: String) -> Result<Vec<ConsentNumberRow>, AppError
     use crate::{api::ctx, rules::authz::Capability::ViewConsent, server};
     let result = async {
         let caller = server::auth::require(ViewConsent).await?;
-        server::consent::views::search(&ctx::state()?.pool, caller, &q).await
+        ctx::once(format!("search_consent/{q:?}"), async {
+            server::consent::views::search(&ctx::state()?.pool, caller, &q).await
+        })
+        .await
     }
     .await;
     ctx::finish(result)
@@ -77,7 +80,10 @@ pub async fn verify_consent_ledger() -> Result<Verification, AppError> {
     use crate::{api::ctx, rules::authz::Capability::ReviewConsent, server};
     let result = async {
         let caller = server::auth::require(ReviewConsent).await?;
-        server::consent::views::verify_ledger(&ctx::state()?.pool, caller, ctx::ip()).await
+        ctx::once("verify_consent_ledger".to_string(), async {
+            server::consent::views::verify_ledger(&ctx::state()?.pool, caller, ctx::ip()).await
+        })
+        .await
     }
     .await;
     ctx::finish(result)
@@ -113,7 +119,10 @@ pub async fn blocked_sends(cursor: String) -> Result<BlockedPage, AppError> {
     use crate::{api::ctx, rules::authz::Capability::ReviewConsent, server};
     let result = async {
         let caller = server::auth::require(ReviewConsent).await?;
-        server::consent::views::blocked(&ctx::state()?.pool, caller, &cursor).await
+        ctx::once(format!("blocked_sends/{cursor:?}"), async {
+            server::consent::views::blocked(&ctx::state()?.pool, caller, &cursor).await
+        })
+        .await
     }
     .await;
     ctx::finish(result)
@@ -124,8 +133,11 @@ pub async fn consent_wordings() -> Result<Vec<ConsentWording>, AppError> {
     use crate::{api::ctx, rules::authz::Capability::ViewConsent, server};
     let result = async {
         let caller = server::auth::require(ViewConsent).await?;
-        let mut conn = ctx::state()?.pool.acquire().await?;
-        Ok(server::consent::wording::load(&mut conn, caller.org_id).await?)
+        ctx::once("consent_wordings".to_string(), async {
+            let mut conn = ctx::state()?.pool.acquire().await?;
+            Ok(server::consent::wording::load(&mut conn, caller.org_id).await?)
+        })
+        .await
     }
     .await;
     ctx::finish(result)

@@ -8,7 +8,10 @@ pub async fn list_conversations(query: InboxQuery) -> Result<InboxPage, AppError
     use crate::{api::ctx, rules::authz::Capability::ViewConversations, server};
     let result = async {
         let caller = server::auth::require(ViewConversations).await?;
-        server::messaging::threads::inbox(&ctx::state()?.pool, caller, &query).await
+        ctx::once(format!("list_conversations/{query:?}"), async {
+            server::messaging::threads::inbox(&ctx::state()?.pool, caller, &query).await
+        })
+        .await
     }
     .await;
     ctx::finish(result)

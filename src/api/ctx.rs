@@ -77,10 +77,11 @@ pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     result
 }
 
-/// One request's results of server functions, by function and arguments. A page is
-/// sometimes built twice while it renders on the server (nested routes with parameters),
-/// and each build asks for its data: the second ask gets the first answer, so the
-/// database is queried, and a view of personal data audited, once per page.
+/// One request's results of server functions, by function and arguments. A page is built
+/// up to three times while it renders on the server (the router's outlet runs its view
+/// again as the route settles), and each build asks for its data: later asks get the first
+/// answer, so the database is queried, and a view of personal data audited, once per page.
+/// Every server function a page's resource calls goes through it.
 #[derive(Clone, Default)]
 pub struct Once(std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, OnceSlot>>>);
 

@@ -8,7 +8,10 @@ pub async fn list_leads(query: LeadQuery) -> Result<LeadPage, AppError> {
     use crate::{api::ctx, rules::authz::Capability::ViewLeads, server};
     let result = async {
         let caller = server::auth::require(ViewLeads).await?;
-        server::leads::list(&ctx::state()?.pool, caller, &query).await
+        ctx::once(format!("list_leads/{query:?}"), async {
+            server::leads::list(&ctx::state()?.pool, caller, &query).await
+        })
+        .await
     }
     .await;
     ctx::finish(result)
@@ -105,7 +108,10 @@ pub async fn preview_import(id: Uuid) -> Result<ImportPreview, AppError> {
     use crate::{api::ctx, rules::authz::Capability::ImportLeads, server};
     let result = async {
         let caller = server::auth::require(ImportLeads).await?;
-        server::leads::import::preview(&ctx::state()?.pool, caller, id).await
+        ctx::once(format!("preview_import/{id:?}"), async {
+            server::leads::import::preview(&ctx::state()?.pool, caller, id).await
+        })
+        .await
     }
     .await;
     ctx::finish(result)

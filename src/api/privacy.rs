@@ -11,7 +11,10 @@ pub async fn list_privacy_requests(query: PrivacyQuery) -> Result<PrivacyRequest
     use crate::{api::ctx, rules::authz::Capability::ViewPrivacyRequests, server};
     let result = async {
         let caller = server::auth::require(ViewPrivacyRequests).await?;
-        server::privacy::requests::list(&ctx::state()?.pool, caller, &query).await
+        ctx::once(format!("list_privacy_requests/{query:?}"), async {
+            server::privacy::requests::list(&ctx::state()?.pool, caller, &query).await
+        })
+        .await
     }
     .await;
     ctx::finish(result)
@@ -148,10 +151,13 @@ pub async fn get_privacy_settings() -> Result<(PrivacySettings, RetentionCounts)
     use crate::{api::ctx, rules::authz::Capability::ViewPrivacyRequests, server};
     let result = async {
         let caller = server::auth::require(ViewPrivacyRequests).await?;
-        let pool = &ctx::state()?.pool;
-        let settings = server::privacy::settings::load(pool, caller.org_id).await?;
-        let preview = server::privacy::retention::preview(pool, caller.org_id).await?;
-        Ok((settings, preview))
+        ctx::once("get_privacy_settings".to_string(), async {
+            let pool = &ctx::state()?.pool;
+            let settings = server::privacy::settings::load(pool, caller.org_id).await?;
+            let preview = server::privacy::retention::preview(pool, caller.org_id).await?;
+            Ok((settings, preview))
+        })
+        .await
     }
     .await;
     ctx::finish(result)
@@ -197,7 +203,10 @@ pub async fn list_audit_events(query: AuditQuery) -> Result<AuditPage, AppError>
     use crate::{api::ctx, rules::authz::Capability::ViewAuditLog, server};
     let result = async {
         let caller = server::auth::require(ViewAuditLog).await?;
-        server::privacy::audit_log::page(&ctx::state()?.pool, caller, &query).await
+        ctx::once(format!("list_audit_events/{query:?}"), async {
+            server::privacy::audit_log::page(&ctx::state()?.pool, caller, &query).await
+        })
+        .await
     }
     .await;
     ctx::finish(result)

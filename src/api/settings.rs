@@ -7,12 +7,15 @@ pub async fn get_messaging_settings() -> Result<SettingsView, AppError> {
     use crate::{api::ctx, rules::authz::Capability::ManageSettings, server};
     let result = async {
         let caller = server::auth::require(ManageSettings).await?;
-        let state = ctx::state()?;
-        server::messaging::settings::view(
-            &state.pool,
-            state.config.data_key.as_ref(),
-            caller.org_id,
-        )
+        ctx::once("get_messaging_settings".to_string(), async {
+            let state = ctx::state()?;
+            server::messaging::settings::view(
+                &state.pool,
+                state.config.data_key.as_ref(),
+                caller.org_id,
+            )
+            .await
+        })
         .await
     }
     .await;

@@ -8,7 +8,10 @@ pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
     use crate::{api::ctx, rules::authz::Capability::ManageUsers, server};
     let result = async {
         let caller = server::auth::require(ManageUsers).await?;
-        Ok(server::db::users::list(&ctx::state()?.pool, caller.org_id).await?)
+        ctx::once("list_users".to_string(), async {
+            Ok(server::db::users::list(&ctx::state()?.pool, caller.org_id).await?)
+        })
+        .await
     }
     .await;
     ctx::finish(result)

@@ -11,7 +11,10 @@ pub fn Layout() -> AnyView {
     let user = Resource::new_blocking(|| (), |_| signed_in_user());
     view! {
         <Suspense fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            // Not reactive (no `move ||`): the signed-in user does not change under an open
+            // page, and a closure that ran again when the resource settled built the page
+            // (and fetched its data) up to three times per request.
+            {Suspend::new(async move {
                 match user.await {
                     Ok(Some(user)) if user.must_change_password => view! { <Redirect path="/account/password"/> }.into_any(),
                     Ok(Some(user)) => view! { <SignedIn user/> }.into_any(),
