@@ -1,6 +1,7 @@
 //! The front end's files as `scripts/build-site` lays them out (`pkg/<build id>/`, with
 //! brotli and gzip copies): cached for a year, compressed for browsers that accept it,
 //! and pages compressed on the fly. Performed through the real HTTP surface.
+#![cfg(feature = "ssr")]
 
 mod common;
 

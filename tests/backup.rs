@@ -2,6 +2,7 @@
 //! (the real binary, the real pg_dump), restored with `consentdesk restore` into a new
 //! database, and then served: people sign in with their passwords, the consent ledger
 //! verifies, and a signed head saved before the backup still proves it genuine.
+#![cfg(feature = "ssr")]
 
 mod common;
 
