@@ -385,15 +385,47 @@ async fn serve(pool: PgPool, config: Config) -> anyhow::Result<()> {
             }
         });
     tracing::info!("listening on http://{addr}");
-    axum::serve(
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        stop_signal().await;
+        let _ = stop.send(true);
+    });
+    let mut graceful = stopping.clone();
+    let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    .with_graceful_shutdown(async move {
+        let _ = graceful.wait_for(|stop| *stop).await;
+    });
+    let mut deadline = stopping;
+    tokio::select! {
+        served = std::future::IntoFuture::into_future(server) => served?,
+        // Live-event streams stay open until their browser leaves: they get ten seconds.
+        _ = async move {
+            let _ = deadline.wait_for(|stop| *stop).await;
+            tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+        } => tracing::info!("stopped; open live-event streams were cut after 10 s"),
+    }
     Ok(())
+}
+
+/// Ctrl-C, or SIGTERM from systemd, a container runtime or a deploy: stop taking
+/// connections and let the requests in flight finish.
+async fn stop_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate => {}
+    }
+    tracing::info!("stopping: finishing the requests in flight");
 }
 
 fn init_tracing(config: &Config) {

@@ -2,6 +2,7 @@
 
 use super::crypto::{DataKey, LedgerKey};
 use anyhow::{bail, Context};
+use secrecy::SecretString;
 use std::time::Duration;
 
 /// The data key of `Config::for_tests` (never used outside tests and local runs).
@@ -49,6 +50,8 @@ pub struct Config {
     pub allow_custom_carrier_urls: bool,
     /// How often a live-event stream checks that its session still stands.
     pub events_recheck: Duration,
+    /// The bearer token `GET /metrics` asks for; without one the endpoint does not exist.
+    pub metrics_token: Option<SecretString>,
 }
 
 impl Config {
@@ -106,6 +109,7 @@ impl Config {
                 .into(),
             allow_custom_carrier_urls: flag("ALLOW_CUSTOM_CARRIER_URLS")?.unwrap_or(false),
             events_recheck: Duration::from_secs(60),
+            metrics_token: var("METRICS_TOKEN").map(SecretString::from),
         })
     }
 
@@ -129,6 +133,7 @@ impl Config {
             mail_dir: std::env::temp_dir().join("consentdesk-test-mail"),
             allow_custom_carrier_urls: true,
             events_recheck: Duration::from_secs(1),
+            metrics_token: None,
         }
     }
 }

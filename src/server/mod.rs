@@ -16,6 +16,7 @@ pub mod hooks;
 pub mod leads;
 pub mod mail;
 pub mod messaging;
+pub mod metrics;
 pub mod privacy;
 pub mod rate_limit;
 pub mod router;

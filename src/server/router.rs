@@ -1,7 +1,7 @@
 //! The whole HTTP surface, built by one function so tests serve exactly what `serve` does.
 
 use super::auth::CallerCache;
-use super::{assets, consent, csrf, health, hooks, leads, messaging, privacy, AppState};
+use super::{assets, consent, csrf, health, hooks, leads, messaging, metrics, privacy, AppState};
 use crate::app::{shell, App};
 use axum::{
     extract::{DefaultBodyLimit, Request, State},
@@ -36,6 +36,7 @@ pub fn build(state: AppState) -> Router {
     let shell_options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/metrics", get(metrics::metrics))
         .route("/leads/export.csv", get(leads::http::export))
         .route(
             "/consent/number/{phone}/packet.json",
@@ -83,6 +84,7 @@ pub fn build(state: AppState) -> Router {
             super::security_headers::add,
         ))
         .layer(compression())
+        .layer(middleware::from_fn(metrics::count))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
