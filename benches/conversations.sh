@@ -8,6 +8,7 @@ SECONDS_EACH="${1:-20}"
 scripts/setup
 command -v wrk >/dev/null || { [ "$(id -u)" -eq 0 ] && apt-get install -y -qq wrk >/dev/null || sudo apt-get install -y -qq wrk >/dev/null; }
 . scripts/pg
+. benches/memory.sh
 out=target/bench
 mkdir -p "$out"
 export DATA_KEY="AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
@@ -27,6 +28,8 @@ APP_ENV=test RUST_LOG=warn RUN_WORKER=false PUBLIC_BASE_URL="http://127.0.0.1:$p
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+rm -f "$out/memory.txt"
+memory "$server" "conversations: idle"
 
 echo "==> signing 150,000 webhooks"
 python3 benches/sign_sms.py 150000 "http://127.0.0.1:$port$path" demo-auth-token >"$out/sms-requests.txt"
@@ -35,6 +38,7 @@ echo "==> wrk: POST $path (signed, each message new)"
 wrk -t2 -c16 -d"${SECONDS_EACH}s" --latency -s benches/sms.lua "http://127.0.0.1:$port$path" -- "$PWD/$out/sms-requests.txt" 2 | tee "$out/wrk-sms.txt"
 after="$(psql "$db" -qtAc "SELECT count(*) FROM messages")"
 echo "stored $((after - before)) messages in ${SECONDS_EACH} s: $(( (after - before) / SECONDS_EACH )) per second" | tee -a "$out/wrk-sms.txt"
+memory "$server" "conversations: after the webhooks"
 
 org="$(psql "$db" -qtAc "SELECT id FROM organisations WHERE slug = 'maple-ridge-motors'")"
 cat >"$out/pgbench-sms.sql" <<SQL
@@ -62,5 +66,6 @@ cookie="$(curl -si -H 'Accept: application/json' -d 'email=manager@maple-ridge.e
 for page in "/conversations" "/conversations?view=unassigned&status=open&channel=sms"; do
   echo "==> wrk: GET $page"
   wrk -t2 -c16 -d"${SECONDS_EACH}s" --latency -H "Cookie: $cookie" -H "Accept: text/html" "http://127.0.0.1:$port$page" | tee -a "$out/wrk-inbox.txt"
+  memory "$server" "conversations: after GET $page"
 done
 echo "==> results in $out"

@@ -9,8 +9,10 @@ SECONDS_EACH="${2:-20}"
 scripts/setup
 command -v wrk >/dev/null || { [ "$(id -u)" -eq 0 ] && apt-get install -y -qq wrk >/dev/null || sudo apt-get install -y -qq wrk >/dev/null; }
 . scripts/pg
+. benches/memory.sh
 out=target/bench
 mkdir -p "$out"
+rm -f "$out/memory.txt"
 
 echo "==> release build of the server"
 cargo build --release --features ssr --bin consentdesk
@@ -33,12 +35,14 @@ for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 
 cookie="$(curl -si -H 'Accept: application/json' -d 'email=manager@maple-ridge.example&password=consentdesk-demo' \
   "http://127.0.0.1:$port/api/login" | sed -n 's/^set-cookie: \(consentdesk_session=[^;]*\).*/\1/ip' | head -n 1)"
 [ -n "$cookie" ] || { echo "could not sign in" >&2; exit 1; }
+memory "$server" "leads: idle, signed in"
 
 run_wrk() {
   local name="$1" path="$2"
   echo "==> wrk $name: GET $path"
   wrk -t2 -c16 -d"${SECONDS_EACH}s" --latency -H "Cookie: $cookie" -H "Accept: text/html" \
     "http://127.0.0.1:$port$path" | tee "$out/wrk-$name.txt"
+  memory "$server" "leads: after $name"
 }
 run_wrk first-page "/leads"
 run_wrk search-name "/leads?q=garcia"
