@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 RUNS="${1:-7}"
 scripts/setup test
 . scripts/pg
+. benches/memory.sh
 out=target/bench
 mkdir -p "$out"
 scripts/build-site
@@ -28,4 +29,6 @@ for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 
   echo "build $(cat target/site/build-id), $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
   node benches/first_load.mjs "http://127.0.0.1:$port" "$RUNS" loopback
   node benches/first_load.mjs "http://127.0.0.1:$port" "$RUNS" dsl
+  rm -f "$out/memory.txt"
+  memory "$server" "first visits: after $((RUNS * 2)) browser sessions"
 } | tee "$out/first-load.txt"

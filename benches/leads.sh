@@ -52,9 +52,16 @@ run_wrk filtered "/leads?status=qualified&tag=trade-in&sort=name"
 # The same SQL the page runs after the session and caller lookups (page, team and, when
 # the first page is full, the capped count), straight to PostgreSQL.
 org="$(psql "$db" -qtAc "SELECT id FROM organisations WHERE slug = 'maple-ridge-motors'")"
+session_id="${cookie#consentdesk_session=}"
+manager="$(psql "$db" -qtAc "SELECT id FROM users WHERE email = 'manager@maple-ridge.example'")"
 run_pgbench() {
-  local name="$1" where="$2" order="$3" count="$4"
+  local name="$1" where="$2" order="$3" count="$4" request="${5:-}"
   {
+    # with-request: also what every signed-in page asks first (the session, the caller).
+    if [ "$request" = with-request ]; then
+      echo "SELECT data FROM tower_sessions.session WHERE id = '$session_id' AND expiry_date > now();"
+      echo "SELECT u.org_id, u.role, u.active, u.session_epoch, u.must_change_password, u.name, u.email, o.name, o.slug, o.vertical, CASE WHEN u.role = 'agent' THEN 0 ELSE (SELECT count(*) FROM privacy_requests r WHERE r.org_id = u.org_id AND r.status NOT IN ('completed', 'rejected') AND r.due_on <= (now() AT TIME ZONE o.time_zone)::date + 3) END FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = '$manager';"
+    fi
     echo "SELECT l.id, l.name, l.email, l.phone, l.source, l.status, u.name, l.tags, l.created_at FROM leads l LEFT JOIN users u ON u.id = l.assigned_to WHERE l.org_id = '$org' $where ORDER BY $order LIMIT 51;"
     echo "SELECT id, name FROM users WHERE org_id = '$org' AND active AND role IN ('manager', 'agent') ORDER BY lower(name), id;"
     [ "$count" = count ] && echo "SELECT count(*) FROM (SELECT 1 FROM leads l WHERE l.org_id = '$org' $where LIMIT 1000) matching;"
@@ -67,6 +74,7 @@ run_pgbench() {
 }
 newest="l.created_at DESC, l.id DESC"
 run_pgbench first-page "" "$newest" count
+run_pgbench first-page-with-request "" "$newest" count with-request
 run_pgbench search-name "AND l.search_words @@ to_tsquery('simple', 'garcia:*')" "$newest" count
 run_pgbench search-phone "AND l.phone LIKE '%312200%'" "$newest" no-count
 run_pgbench filtered "AND l.status = 'qualified' AND l.tags @> ARRAY['trade-in']::text[]" "lower(l.name) ASC, l.id ASC" count

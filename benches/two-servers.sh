@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 REPLIES="${1:-400}"
 scripts/setup run
 . scripts/pg
+. benches/memory.sh
 out=target/bench
 mkdir -p "$out"
 scripts/build-site
@@ -37,3 +38,6 @@ for port in "$a" "$b"; do
 done
 python3 benches/two_servers.py "$a" "$b" "$stub" "$BENCH_SUPER_URL" "$REPLIES" "$server_a" "$server_b" |
   tee "$out/two-servers.txt"
+rm -f "$out/memory.txt"
+memory "$server_a" "two servers: A, after the run" | tee -a "$out/two-servers.txt"
+memory "$server_b" "two servers: B, after the run" | tee -a "$out/two-servers.txt"
