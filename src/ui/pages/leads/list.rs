@@ -46,6 +46,25 @@ fn LeadList() -> AnyView {
             lead_query_string(&query.get(), None)
         )
     };
+    let list = move || {
+        Suspend::new(async move {
+            match leads.await {
+                Ok(page) => view! {
+                    <Filters query=query.get_untracked() people=page.assignees.clone()/>
+                    <LeadTable page query=query.get_untracked()/>
+                }
+                .into_any(),
+                Err(error) => {
+                    view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any()
+                }
+            }
+        })
+    };
+    // In the browser the list follows the query (filters, pages); on the server the closure
+    // would run again when the data arrives and build the table twice per request, so the
+    // server renders its one result (the same HTML).
+    #[cfg(feature = "ssr")]
+    let list = list();
     view! {
         <div class="page-head">
             <h1>"Leads"</h1>
@@ -58,16 +77,7 @@ fn LeadList() -> AnyView {
             </div>
         </div>
         <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading leads…"</p> }>
-            {move || Suspend::new(async move {
-                match leads.await {
-                    Ok(page) => view! {
-                        <Filters query=query.get_untracked() people=page.assignees.clone()/>
-                        <LeadTable page query=query.get_untracked()/>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
-                }
-            })}
+            {list}
         </Transition>
     }
     .into_any()
