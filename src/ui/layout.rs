@@ -3,7 +3,7 @@ use crate::model::{CurrentUser, DUE_SOON_DAYS};
 use crate::rules::authz::areas_for;
 use crate::ui::components::ErrorPage;
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::components::{Redirect, A};
 
 /// The signed-in frame: navigation for the user's role, who is signed in, sign-out.
 #[component]
@@ -65,7 +65,7 @@ fn SignedIn(user: CurrentUser) -> AnyView {
             </div>
         </header>
         <main class="content">
-            <Outlet/>
+            {crate::ui::outlet::page_outlet()}
         </main>
     }
     .into_any()

@@ -1,4 +1,5 @@
 pub mod components;
 pub mod layout;
 pub mod live;
+mod outlet;
 pub mod pages;

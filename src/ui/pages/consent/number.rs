@@ -73,7 +73,7 @@ fn Number(
     } else {
         page.leads
             .into_iter()
-            .map(|l| view! { <A href=format!("/leads/{}", l.id)>{l.name}</A>" " })
+            .map(|l| view! { <a href=format!("/leads/{}", l.id)>{l.name}</a>" " })
             .collect_view()
             .into_any()
     };

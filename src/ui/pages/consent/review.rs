@@ -135,7 +135,7 @@ fn Blocked(page: BlockedPage) -> impl IntoView {
                         <tr>
                             <td class="nowrap">{b.created_at.format("%d %b %Y %H:%M UTC").to_string()}</td>
                             <td>{match b.conversation_id {
-                                Some(id) => view! { <A href=format!("/conversations/{id}")>{b.lead_name}</A> }.into_any(),
+                                Some(id) => view! { <a href=format!("/conversations/{id}")>{b.lead_name}</a> }.into_any(),
                                 None => view! { <span>{b.lead_name}</span> }.into_any(),
                             }}
                                 {b.phone.map(|p| view! { " · "<a href=number_href(&p)>"consent"</a> })}</td>

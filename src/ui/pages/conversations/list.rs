@@ -124,7 +124,7 @@ fn InboxRow(row: ConversationRow) -> AnyView {
     let unread = row.unread_count;
     view! {
         <li class:unread={unread > 0}>
-            <A href=format!("/conversations/{}", row.id)>
+            <a href=format!("/conversations/{}", row.id)>
                 <span class="inbox-name">{row.lead_name}</span>
                 <span class="badge">{row.channel.label()}</span>
                 {(unread > 0).then(|| view! { <span class="unread-badge" aria-label=format!("{unread} unread")>{unread}</span> })}
@@ -133,7 +133,7 @@ fn InboxRow(row: ConversationRow) -> AnyView {
                     {row.status.label()}" · "{row.assignee.unwrap_or_else(|| "unassigned".into())}" · "
                     {row.last_activity_at.format("%d %b %H:%M").to_string()}
                 </span>
-            </A>
+            </a>
         </li>
     }
     .into_any()

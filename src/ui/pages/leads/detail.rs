@@ -285,7 +285,7 @@ fn Timeline(
         <ul class="timeline">
             {conversations.into_iter().map(|c| view! {
                 <li>
-                    <A href=format!("/conversations/{}", c.id)>{format!("{} conversation", c.channel.label())}</A>
+                    <a href=format!("/conversations/{}", c.id)>{format!("{} conversation", c.channel.label())}</a>
                     " · "{c.status.label()}" · "{c.last_activity_at.format("%d %b %H:%M").to_string()}
                     {c.last_message.map(|m| view! { <p class="hint">{m}</p> })}
                 </li>

@@ -179,7 +179,7 @@ fn LeadTable(page: LeadPage, query: LeadQuery) -> impl IntoView {
             let phone = lead.phone.map(|p| E164::from_stored(p).display()).unwrap_or_default();
             view! {
                 <tr>
-                    <td><A href=format!("/leads/{}", lead.id)>{lead.name}</A></td>
+                    <td><a href=format!("/leads/{}", lead.id)>{lead.name}</a></td>
                     <td class="nowrap">{phone}</td>
                     <td>{lead.email.unwrap_or_default()}</td>
                     <td><span class=format!("badge status-{}", lead.status.as_str())>{lead.status.label()}</span></td>

@@ -113,7 +113,7 @@ fn Requests(page: PrivacyRequestPage, query: PrivacyQuery) -> impl IntoView {
                             <td class="nowrap"><strong>{r.due_on.format("%d %b %Y").to_string()}</strong>
                                 <span class="hint">" "{due_label(r.due)}</span></td>
                             <td>{r.kind.label()}</td>
-                            <td><A href=format!("/privacy-requests/{}", r.id)>{r.requester_name}</A>
+                            <td><a href=format!("/privacy-requests/{}", r.id)>{r.requester_name}</a>
                                 <span class="hint">" "{r.contact}</span></td>
                             <td>{r.status.label()}</td>
                             <td>{r.assignee.unwrap_or_else(|| "—".into())}</td>
