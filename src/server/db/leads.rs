@@ -135,10 +135,9 @@ pub async fn page(
     filtered(&mut qb, scope, filter);
     ordered(&mut qb, filter);
     qb.push(" LIMIT ").push_bind(PAGE_SIZE + 1);
-    // Unprepared: a cached generic plan cannot use the trigram indexes for `LIKE $1`.
     let rows: Vec<PageRow> = qb
         .build_query_as()
-        .persistent(false)
+        .persistent(filter.may_prepare())
         .fetch_all(conn)
         .await?;
     let next = (rows.len() as i64 > PAGE_SIZE).then(|| {
@@ -195,7 +194,7 @@ pub async fn count(
     filtered(&mut qb, scope, filter);
     qb.push(" LIMIT ").push_bind(COUNT_LIMIT).push(") matching");
     qb.build_query_scalar()
-        .persistent(false)
+        .persistent(filter.may_prepare())
         .fetch_one(conn)
         .await
 }
