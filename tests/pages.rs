@@ -66,6 +66,25 @@ async fn the_navigation_shows_only_what_the_role_may_open(pool: PgPool) {
 }
 
 #[sqlx::test]
+async fn a_page_and_its_hydration_data_are_written_once(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    staff(&pool).await;
+    sqlx::query(
+        "INSERT INTO leads (org_id, name, email, source) SELECT id, 'Zebulon Quartermaine', 'zq@example.com', 'manual' FROM organisations WHERE slug = 'north'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let mut boss = app.signed_in("boss@north.example").await;
+
+    let html = boss.get("/leads").await.text().await.unwrap();
+
+    // Once in the table, once in the page's data for hydration: the layout's outlet used
+    // to build the page a second time on the server, writing the data twice.
+    assert_eq!(html.matches("Zebulon Quartermaine").count(), 2, "{html}");
+}
+
+#[sqlx::test]
 async fn an_unknown_page_is_a_404(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
 
