@@ -59,6 +59,14 @@ impl AppError {
         }
     }
 
+    /// What an administrator at the console reads: each field's message, or the error.
+    pub fn console_message(&self) -> String {
+        match self {
+            AppError::Validation(fields) => fields.messages().join("; "),
+            other => other.to_string(),
+        }
+    }
+
     /// Field errors to show beside the inputs, if this is a validation error.
     pub fn fields(&self) -> Option<&FieldErrors> {
         match self {

@@ -33,7 +33,8 @@ pub async fn create_user(
             role,
             password: password.into(),
         };
-        server::users::create(&ctx::state()?.pool, caller, ctx::ip(), input)
+        let added_by = server::users::AddedBy::Manager(caller, ctx::ip());
+        server::users::create(&ctx::state()?.pool, caller.org_id, added_by, input)
             .await
             .map(|_| ())
     }

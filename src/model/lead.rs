@@ -121,20 +121,6 @@ pub struct Assignee {
     pub name: String,
 }
 
-/// The lead page: the lead, its notes, and what the viewer may do with it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LeadView {
-    pub lead: Lead,
-    pub notes: Vec<LeadNote>,
-    pub assignees: Vec<Assignee>,
-    pub can_edit: bool,
-    pub can_assign: bool,
-    pub can_delete: bool,
-    /// The timeline: the lead's conversations and calls.
-    pub conversations: Vec<crate::model::ConversationRow>,
-    pub calls: Vec<crate::model::CallView>,
-}
-
 /// A lead form as typed: every field raw, validated on the server.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

@@ -6,6 +6,7 @@ mod email;
 mod form;
 mod import;
 mod lead;
+mod lead_view;
 mod org;
 mod phone;
 mod privacy;
@@ -29,8 +30,8 @@ pub use form::FieldErrors;
 pub use import::{ImportPreview, ImportReport, PreviewRow, RejectedRow, RowOutcome};
 pub use lead::{
     Assignee, Lead, LeadInput, LeadNote, LeadPage, LeadQuery, LeadRow, LeadSource, LeadStatus,
-    LeadView,
 };
+pub use lead_view::LeadView;
 pub use org::{OrgSlug, Vertical};
 pub use phone::E164;
 pub use privacy::{

@@ -4,6 +4,8 @@ pub mod account;
 pub mod authz;
 pub mod consent;
 pub mod keywords;
+#[cfg(feature = "ssr")]
+pub mod lead_form;
 pub mod lead_query;
 #[cfg(feature = "ssr")]
 pub mod ledger;
@@ -13,5 +15,6 @@ pub mod limits;
 pub mod deadlines;
 #[cfg(feature = "ssr")]
 pub mod quiet_hours;
+pub mod scope;
 pub mod send_policy;
 pub mod url;

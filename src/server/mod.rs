@@ -15,13 +15,16 @@ pub mod health;
 pub mod hooks;
 pub mod leads;
 pub mod mail;
+pub mod memo;
 pub mod messaging;
 pub mod metrics;
+pub mod orgs;
 pub mod privacy;
 pub mod rate_limit;
 pub mod router;
 pub mod security_headers;
 pub mod seed;
+pub mod serve;
 pub mod state;
 pub mod users;
 

@@ -56,7 +56,7 @@ pub fn build(state: AppState) -> Router {
         )
         .route("/audit/export.csv", get(privacy::http::audit_export))
         .route("/consent/ledger/head.json", get(consent::http::signed_head))
-        .route("/events", get(messaging::events::stream))
+        .route("/events", get(messaging::live::stream))
         .nest("/hooks", hook_routes())
         .route(
             "/leads/import",
@@ -70,7 +70,7 @@ pub fn build(state: AppState) -> Router {
             move || {
                 provide_context(context_state.clone());
                 provide_context(CallerCache::default());
-                provide_context(crate::api::ctx::Once::default());
+                provide_context(super::memo::Once::default());
             },
             move || shell(shell_options.clone()),
         )

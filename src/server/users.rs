@@ -18,10 +18,22 @@ pub struct NewUserInput {
     pub password: SecretString,
 }
 
+/// Who adds the account, which decides how its first password is treated and whom the
+/// audit log names.
+pub enum AddedBy {
+    /// A manager on the users page: the password they chose works once, then the person
+    /// chooses their own.
+    Manager(Caller, Option<IpAddr>),
+    /// The administrator at the server's console (`consentdesk create-user`, the demo
+    /// seed), typing a password for themselves.
+    Console,
+}
+
+/// Adds a person to an organisation: the one way an account is made.
 pub async fn create(
     pool: &PgPool,
-    caller: Caller,
-    ip: Option<IpAddr>,
+    org_id: Uuid,
+    added_by: AddedBy,
     input: NewUserInput,
 ) -> Result<Uuid, AppError> {
     use secrecy::ExposeSecret;
@@ -40,13 +52,12 @@ pub async fn create(
     let password_hash = password::hash(input.password).await?;
     let mut tx = pool.begin().await?;
     let new_user = NewUser {
-        org_id: caller.org_id,
+        org_id,
         name: &name,
         email: &email,
         role,
         password_hash: &password_hash,
-        // The manager chose it: it works once, then the person chooses their own.
-        must_change_password: true,
+        must_change_password: matches!(added_by, AddedBy::Manager(..)),
     };
     let id = match db::users::insert(&mut *tx, &new_user).await {
         Ok(id) => id,
@@ -58,15 +69,15 @@ pub async fn create(
         }
         Err(e) => return Err(e.into()),
     };
-    audit(
-        &mut tx,
-        caller,
-        ip,
-        "user.created",
-        id,
-        json!({ "email": email.as_str(), "role": role }),
-    )
-    .await?;
+    let detail = json!({ "email": email.as_str(), "role": role });
+    let object = ("user", id.to_string());
+    let event = match added_by {
+        AddedBy::Manager(caller, ip) => {
+            db::audit::Event::by(caller, ip, "user.created", object, detail)
+        }
+        AddedBy::Console => db::audit::Event::system(org_id, "user.created", object, detail),
+    };
+    db::audit::record(&mut *tx, event).await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -4,7 +4,7 @@
 
 use consentdesk::error::AppError;
 use consentdesk::model::Role;
-use consentdesk::server::{cli, config::Config, router, AppState};
+use consentdesk::server::{config::Config, orgs, router, users, AppState};
 use leptos::config::LeptosOptions;
 use reqwest::{header, Response, StatusCode};
 use secrecy::SecretString;
@@ -70,32 +70,28 @@ async fn spawn(
 
 /// Creates an organisation and returns its slug.
 pub async fn org(pool: &PgPool, slug: &str) -> String {
-    cli::create_org(
-        pool,
-        &format!("Org {slug}"),
+    let input = orgs::NewOrgInput {
+        name: &format!("Org {slug}"),
         slug,
-        consentdesk::model::Vertical::Automotive,
-        "America/Chicago",
-    )
-    .await
-    .unwrap();
+        vertical: consentdesk::model::Vertical::Automotive,
+        time_zone: "America/Chicago",
+    };
+    orgs::create(pool, input).await.unwrap();
     slug.to_string()
 }
 
 pub async fn user(pool: &PgPool, org: &str, email: &str, role: Role) -> uuid::Uuid {
-    cli::create_user(
-        pool,
-        org,
-        email,
-        "Test Person",
-        role,
-        SecretString::from(PASSWORD),
-    )
-    .await
-    .unwrap();
-    sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_one(pool)
+    let org_id = consentdesk::server::db::orgs::id_by_slug(pool, org)
+        .await
+        .unwrap()
+        .expect("the organisation exists");
+    let input = users::NewUserInput {
+        name: "Test Person".into(),
+        email: email.into(),
+        role: role.to_string(),
+        password: SecretString::from(PASSWORD),
+    };
+    users::create(pool, org_id, users::AddedBy::Console, input)
         .await
         .unwrap()
 }

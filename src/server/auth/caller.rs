@@ -19,12 +19,8 @@ pub struct Caller {
 
 impl Caller {
     /// Which leads, and so which conversations, this caller sees at all.
-    pub fn scope(self) -> crate::server::db::leads::Scope {
-        crate::server::db::leads::Scope {
-            org_id: self.org_id,
-            user_id: self.user_id,
-            own_only: self.role == Role::Agent,
-        }
+    pub fn scope(self) -> crate::rules::scope::Scope {
+        crate::rules::scope::Scope::of(self.org_id, self.user_id, self.role)
     }
 
     pub fn may(self, capability: Capability) -> Result<Caller, AppError> {

@@ -74,6 +74,23 @@ pub async fn record_view(
 }
 
 impl<'a> Event<'a> {
+    /// An action the server took by itself, or an administrator at its console.
+    pub fn system(
+        org_id: Uuid,
+        action: &'a str,
+        object: (&'a str, String),
+        detail: Value,
+    ) -> Event<'a> {
+        Event {
+            org_id: Some(org_id),
+            actor: Actor::System,
+            action,
+            object: Some(object),
+            ip: None,
+            detail,
+        }
+    }
+
     /// An action a signed-in user took on one object.
     pub fn by(
         caller: crate::server::auth::Caller,

@@ -1,9 +1,11 @@
 //! SQL, one file per area. Every query that touches tenant data takes the caller's `org_id`.
 
 pub mod audit;
+pub mod lead_list;
 pub mod leads;
 pub mod orgs;
 pub mod pool;
+pub mod scope;
 pub mod users;
 
 /// Whether `error` is a violation of the named unique constraint or index.

@@ -26,10 +26,10 @@ pub async fn export(
     let caller = caller.may(Capability::ExportData)?;
     let mut filter = LeadFilter::parse(&query);
     let mut conn = state.pool.acquire().await?;
-    let mut matching = db::leads::count_all(&mut conn, scope(caller), &filter).await?;
+    let mut matching = db::lead_list::count_all(&mut conn, scope(caller), &filter).await?;
     // The same fallback as the list: words that start nothing are searched anywhere.
     if let (0, Some(loose)) = (matching, filter.loosened()) {
-        matching = db::leads::count_all(&mut conn, scope(caller), &loose).await?;
+        matching = db::lead_list::count_all(&mut conn, scope(caller), &loose).await?;
         filter = loose;
     }
     let ip = client_ip(&parts, state.config.trusted_proxies);
@@ -47,7 +47,7 @@ pub async fn export(
     .await?;
     drop(conn);
     let header = super::csv_io::export_header().map_err(|e| anyhow::anyhow!("CSV: {e}"))?;
-    let rows = db::leads::stream_all(state.pool.clone(), scope(caller), filter).map(|row| {
+    let rows = db::lead_list::stream_all(state.pool.clone(), scope(caller), filter).map(|row| {
         let lead = row.map_err(|error| {
             tracing::error!(%error, "lead export stopped");
             std::io::Error::other("the export stopped")

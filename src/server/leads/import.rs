@@ -1,8 +1,9 @@
 //! CSV import: upload, preview with per-row outcomes, then one import of exactly that.
 
-use super::{csv_io, validate};
+use super::csv_io;
 use crate::error::AppError;
 use crate::model::{ImportPreview, ImportReport, LeadSource, PreviewRow, RejectedRow, RowOutcome};
+use crate::rules::lead_form;
 use crate::server::auth::Caller;
 use crate::server::db::{self, audit::Event, leads::LeadFields};
 use serde_json::json;
@@ -67,10 +68,11 @@ async fn plan(
 ) -> Result<(Vec<Planned>, Vec<String>), AppError> {
     let org = db::orgs::profile(&mut *conn, org_id).await?;
     let parsed = csv_io::parse(body).map_err(|e| AppError::field("file", e))?;
+    let this_year = chrono::Datelike::year(&chrono::Utc::now());
     let validated: Vec<_> = parsed
         .rows
         .iter()
-        .map(|row| validate::lead(&row.input, &org.country))
+        .map(|row| lead_form::lead(&row.input, &org.country, this_year))
         .collect();
     let phones: Vec<String> = validated
         .iter()

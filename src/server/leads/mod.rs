@@ -1,9 +1,8 @@
-//! Leads: validation, the operations people perform, and their audit trail.
+//! Leads: the operations people perform, and their audit trail.
 
 pub mod csv_io;
 pub mod http;
 pub mod import;
 mod ops;
-pub mod validate;
 
 pub use ops::*;

@@ -1,9 +1,9 @@
-use super::validate;
 use crate::error::AppError;
 use crate::model::{
     LeadInput, LeadPage, LeadQuery, LeadSource, LeadStatus, LeadView, Role, Vertical,
 };
 use crate::rules::authz::Capability;
+use crate::rules::lead_form;
 use crate::rules::lead_query::LeadFilter;
 use crate::server::auth::Caller;
 use crate::server::db::{self, audit::Event, leads::Scope};
@@ -22,15 +22,15 @@ pub async fn list(pool: &PgPool, caller: Caller, query: &LeadQuery) -> Result<Le
     // One connection for the page's few queries: the pool checks a connection with a
     // round trip each time it takes one back.
     let mut conn = pool.acquire().await?;
-    let (mut rows, mut next) = db::leads::page(&mut conn, scope, &filter).await?;
+    let (mut rows, mut next) = db::lead_list::page(&mut conn, scope, &filter).await?;
     if let (true, Some(loose)) = (rows.is_empty(), filter.loosened()) {
-        (rows, next) = db::leads::page(&mut conn, scope, &loose).await?;
+        (rows, next) = db::lead_list::page(&mut conn, scope, &loose).await?;
         filter = loose;
     }
     // A first page that is not full is the whole answer: no need to count.
     let total = match (&filter.cursor, &next) {
         (None, None) => rows.len() as i64,
-        _ => db::leads::count(&mut conn, scope, &filter).await?,
+        _ => db::lead_list::count(&mut conn, scope, &filter).await?,
     };
     let assignees = db::leads::assignees(&mut *conn, caller.org_id).await?;
     Ok(LeadPage {
@@ -90,7 +90,8 @@ async fn validated(
     input: &LeadInput,
 ) -> Result<(db::leads::LeadFields, Vertical), AppError> {
     let org = db::orgs::profile(&mut *conn, caller.org_id).await?;
-    let fields = validate::lead(input, &org.country).map_err(AppError::Validation)?;
+    let this_year = chrono::Datelike::year(&chrono::Utc::now());
+    let fields = lead_form::lead(input, &org.country, this_year).map_err(AppError::Validation)?;
     Ok((fields, org.vertical))
 }
 

@@ -2,19 +2,12 @@
 //! transaction (so only committed changes are announced, on every app server), fanned
 //! out in-process, and streamed to open pages as server-sent events.
 
-use crate::model::Role;
-use crate::server::auth::Caller;
-use crate::server::AppState;
-use axum::extract::State;
-use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
-use futures_util::stream::Stream;
+use crate::rules::scope::Scope;
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::PgListener;
 use sqlx::{PgConnection, PgPool};
-use std::convert::Infallible;
 use std::time::Duration;
 use tokio::sync::broadcast;
-use tower_sessions::Session;
 use uuid::Uuid;
 
 const CHANNEL: &str = "consentdesk_events";
@@ -29,10 +22,9 @@ pub struct Event {
 }
 
 impl Event {
-    fn for_caller(&self, caller: Caller) -> bool {
-        self.org_id == caller.org_id
-            && (caller.role != Role::Agent
-                || self.assigned_to.is_none_or(|user| user == caller.user_id))
+    /// Whether the event may reach someone who sees `scope` (their conversations only).
+    pub fn in_scope(&self, scope: Scope) -> bool {
+        scope.sees(self.org_id, self.assigned_to)
     }
 }
 
@@ -101,59 +93,13 @@ pub fn spawn_listener(pool: PgPool, sender: broadcast::Sender<Event>) {
     });
 }
 
-/// `GET /events`: the caller's organisation's events as server-sent events. The stream
-/// asks again whether its session still stands (signed out, deactivated, role changed)
-/// every `events_recheck` (a minute), and ends when it does not.
-pub async fn stream(
-    State(state): State<AppState>,
-    session: Session,
-    caller: Caller,
-) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
-    let recheck = state.config.events_recheck;
-    let receiver = state.events.subscribe();
-    let mut every = tokio::time::interval_at(tokio::time::Instant::now() + recheck, recheck);
-    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let start = (receiver, every, caller);
-    let stream = futures_util::stream::unfold(
-        start,
-        move |(mut receiver, mut every, mut caller)| {
-            let state = state.clone();
-            let session = session.clone();
-            async move {
-                loop {
-                    tokio::select! {
-                        _ = every.tick() => match crate::server::auth::recheck(&state.pool, &session).await {
-                            Ok(now) => caller = now,
-                            Err(_) => return None,
-                        },
-                        received = receiver.recv() => match received {
-                            Ok(event) if event.for_caller(caller) => {
-                                let sse = SseEvent::default()
-                                    .event("conversation")
-                                    .data(event.conversation_id.to_string());
-                                return Some((Ok(sse), (receiver, every, caller)));
-                            }
-                            Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                            Err(broadcast::error::RecvError::Closed) => return None,
-                        },
-                    }
-                }
-            }
-        },
-    );
-    Sse::new(stream).keep_alive(KeepAlive::default())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Role;
 
-    fn caller(role: Role) -> Caller {
-        Caller {
-            user_id: Uuid::from_u128(1),
-            org_id: Uuid::from_u128(10),
-            role,
-        }
+    fn caller(role: Role) -> Scope {
+        Scope::of(Uuid::from_u128(10), Uuid::from_u128(1), role)
     }
 
     fn event(org: u128, assigned_to: Option<u128>) -> Event {
@@ -167,16 +113,16 @@ mod tests {
     #[test]
     fn nobody_hears_of_another_organisation() {
         for role in Role::ALL {
-            assert!(!event(11, None).for_caller(caller(role)));
+            assert!(!event(11, None).in_scope(caller(role)));
         }
     }
 
     #[test]
     fn agents_hear_only_of_their_own_and_unassigned_conversations() {
         let agent = caller(Role::Agent);
-        assert!(event(10, None).for_caller(agent));
-        assert!(event(10, Some(1)).for_caller(agent));
-        assert!(!event(10, Some(2)).for_caller(agent));
-        assert!(event(10, Some(2)).for_caller(caller(Role::Manager)));
+        assert!(event(10, None).in_scope(agent));
+        assert!(event(10, Some(1)).in_scope(agent));
+        assert!(!event(10, Some(2)).in_scope(agent));
+        assert!(event(10, Some(2)).in_scope(caller(Role::Manager)));
     }
 }

@@ -4,6 +4,7 @@
 pub mod chat;
 pub mod events;
 pub mod inbound;
+pub mod live;
 pub mod outbound;
 pub mod outbox;
 pub mod provider;
