@@ -111,67 +111,79 @@ async fn render(state: &AppState) -> String {
          consentdesk_build_info{{version=\"{}\"}} 1\n",
         env!("CARGO_PKG_VERSION")
     );
-    let mut gauge = |name: &str, help: &str, value: String| {
-        let _ = write!(
-            out,
-            "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n"
-        );
-    };
     let database = backlog(state).await;
     if let Err(error) = &database {
         tracing::warn!(%error, "metrics: database unreachable");
     }
-    gauge(
+    let mut gauges = vec![(
         "consentdesk_database_up",
         "1 when the last query answered.",
         u8::from(database.is_ok()).to_string(),
-    );
+    )];
     if let Ok(b) = &database {
-        gauge(
-            "consentdesk_outbox_messages",
-            "Texts waiting for the carrier.",
-            b.outbox.to_string(),
-        );
-        gauge(
-            "consentdesk_outbox_retrying",
-            "Texts waiting after at least one failed attempt.",
-            b.outbox_retrying.to_string(),
-        );
-        gauge(
-            "consentdesk_outbox_oldest_due_seconds",
-            "How long the oldest due text has waited (0 when none is due).",
-            format!("{:.3}", b.oldest_due_seconds.max(0.0)),
-        );
-        gauge(
-            "consentdesk_privacy_requests_open",
-            "Privacy requests neither completed nor rejected.",
-            b.privacy_open.to_string(),
-        );
-        gauge(
-            "consentdesk_privacy_requests_overdue",
-            "Open privacy requests past their due date in their organisation's time zone.",
-            b.privacy_overdue.to_string(),
-        );
+        gauges.extend(backlog_gauges(b));
     }
-    let idle = state.pool.num_idle() as u32;
-    gauge(
+    gauges.push((
         "consentdesk_db_pool_connections",
         "Connections this process holds to PostgreSQL.",
         state.pool.size().to_string(),
-    );
-    gauge(
+    ));
+    gauges.push((
         "consentdesk_db_pool_idle_connections",
         "Of those, how many are idle.",
-        idle.to_string(),
-    );
+        state.pool.num_idle().to_string(),
+    ));
     if let Some(bytes) = resident_bytes() {
-        gauge(
+        gauges.push((
             "consentdesk_process_resident_memory_bytes",
             "Resident memory of this process.",
             bytes.to_string(),
+        ));
+    }
+    for (name, help, value) in gauges {
+        let _ = write!(
+            out,
+            "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n"
         );
     }
+    write_responses(&mut out);
+    out
+}
 
+type Gauge = (&'static str, &'static str, String);
+
+fn backlog_gauges(b: &Backlog) -> [Gauge; 5] {
+    [
+        (
+            "consentdesk_outbox_messages",
+            "Texts waiting for the carrier.",
+            b.outbox.to_string(),
+        ),
+        (
+            "consentdesk_outbox_retrying",
+            "Texts waiting after at least one failed attempt.",
+            b.outbox_retrying.to_string(),
+        ),
+        (
+            "consentdesk_outbox_oldest_due_seconds",
+            "How long the oldest due text has waited (0 when none is due).",
+            format!("{:.3}", b.oldest_due_seconds.max(0.0)),
+        ),
+        (
+            "consentdesk_privacy_requests_open",
+            "Privacy requests neither completed nor rejected.",
+            b.privacy_open.to_string(),
+        ),
+        (
+            "consentdesk_privacy_requests_overdue",
+            "Open privacy requests past their due date in their organisation's time zone.",
+            b.privacy_overdue.to_string(),
+        ),
+    ]
+}
+
+/// The response counters and the time-to-headers histogram.
+fn write_responses(out: &mut String) {
     out.push_str(
         "# HELP consentdesk_http_responses_total Responses by status class.\n\
          # TYPE consentdesk_http_responses_total counter\n",
@@ -204,7 +216,6 @@ async fn render(state: &AppState) -> String {
         DURATION_MICROS.load(Relaxed) as f64 / 1e6
     );
     let _ = writeln!(out, "{name}_count {total}");
-    out
 }
 
 /// Resident set size from `/proc/self/statm` (Linux; elsewhere the gauge is left out).

@@ -40,86 +40,129 @@ pub async fn sign_in(
     if email.is_empty() {
         return Err(AppError::field("email", "Enter your email address."));
     }
-    let from = address_subject(ip);
-    let account_from = format!("{email} {from}");
-    rate_limit::hit(pool, SIGN_IN_IP, &from).await?;
-    rate_limit::hit(pool, SIGN_IN_ACCOUNT_IP, &account_from).await?;
-    // Guesses spread over many addresses are held back per account, but not in a browser
-    // that signed in to it before: a stranger cannot lock the owner out.
-    let known = match device {
-        Some(token) => db::users::is_known_device(pool, &email, token).await?,
-        None => false,
-    };
-    if !known {
-        rate_limit::hit(pool, SIGN_IN_ACCOUNT, &email).await?;
-    }
-
-    let accounts = db::users::find_for_login(pool, &email).await?;
+    let attempt = Attempt::count(pool, ip, device, email).await?;
+    let accounts = db::users::find_for_login(pool, &attempt.email).await?;
     let hashes = accounts.iter().map(|a| a.password_hash.clone()).collect();
     let matched = password::first_match(hashes, password)
         .await?
         .map(|i| &accounts[i]);
-
     match matched {
         Some(account) if account.active => {
-            AuthSession(session.clone())
-                .sign_in(account.id, account.session_epoch)
-                .await?;
-            db::users::touch_sign_in(pool, account.id).await?;
-            // A correct password is not a guess: the office's address keeps its allowance.
-            rate_limit::forgive(pool, SIGN_IN_ACCOUNT_IP, &account_from).await?;
-            rate_limit::refund(pool, SIGN_IN_IP, &from).await?;
-            if !known {
-                rate_limit::refund(pool, SIGN_IN_ACCOUNT, &email).await?;
-            }
+            let next = accept(pool, session, ip, account).await?;
+            attempt.succeeded(pool).await?;
             let device = db::users::remember_device(pool, account.id, device).await?;
-            db::audit::record(
-                pool,
-                db::audit::Event {
-                    org_id: Some(account.org_id),
-                    actor: Actor::User(account.id),
-                    action: "auth.sign_in",
-                    object: Some(("user", account.id.to_string())),
-                    ip,
-                    detail: json!({}),
-                },
-            )
-            .await?;
-            tracing::info!("signed in");
-            let next = match account.must_change_password {
-                true => SignedIn::MustChangePassword,
-                false => SignedIn::Ready,
-            };
             Ok((next, device))
         }
         matched => {
-            let reason = match (matched, accounts.is_empty()) {
-                (Some(_), _) => "deactivated",
-                (None, true) => "unknown_email",
-                (None, false) => "wrong_password",
-            };
-            // The organisation's audit log shows failed sign-ins to its account; with the
-            // address in several organisations, none of them learns of the others.
-            let target = matched.or(match accounts.as_slice() {
-                [only] => Some(only),
-                _ => None,
-            });
-            db::audit::record(
-                pool,
-                db::audit::Event {
-                    org_id: target.map(|a| a.org_id),
-                    actor: Actor::Anonymous,
-                    action: "auth.sign_in_failed",
-                    object: target.map(|a| ("user", a.id.to_string())),
-                    ip,
-                    detail: json!({ "reason": reason }),
-                },
-            )
-            .await?;
-            tracing::info!(reason, "sign-in refused");
+            refuse(pool, ip, &accounts, matched).await?;
             Err(AppError::InvalidCredentials)
         }
     }
+}
+
+/// One sign-in attempt, counted against its limits before the password is checked.
+struct Attempt {
+    email: String,
+    from: String,
+    account_from: String,
+    /// The browser signed in to this account before.
+    known: bool,
+}
+
+impl Attempt {
+    async fn count(
+        pool: &PgPool,
+        ip: Option<IpAddr>,
+        device: Option<&str>,
+        email: String,
+    ) -> Result<Attempt, AppError> {
+        let from = address_subject(ip);
+        let account_from = format!("{email} {from}");
+        rate_limit::hit(pool, SIGN_IN_IP, &from).await?;
+        rate_limit::hit(pool, SIGN_IN_ACCOUNT_IP, &account_from).await?;
+        // Guesses spread over many addresses are held back per account, but not in a
+        // browser that signed in to it before: a stranger cannot lock the owner out.
+        let known = match device {
+            Some(token) => db::users::is_known_device(pool, &email, token).await?,
+            None => false,
+        };
+        if !known {
+            rate_limit::hit(pool, SIGN_IN_ACCOUNT, &email).await?;
+        }
+        Ok(Attempt {
+            email,
+            from,
+            account_from,
+            known,
+        })
+    }
+
+    /// A correct password is not a guess: the office's address keeps its allowance.
+    async fn succeeded(&self, pool: &PgPool) -> Result<(), AppError> {
+        rate_limit::forgive(pool, SIGN_IN_ACCOUNT_IP, &self.account_from).await?;
+        rate_limit::refund(pool, SIGN_IN_IP, &self.from).await?;
+        if !self.known {
+            rate_limit::refund(pool, SIGN_IN_ACCOUNT, &self.email).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Binds the session to the account and records the sign-in.
+async fn accept(
+    pool: &PgPool,
+    session: &Session,
+    ip: Option<IpAddr>,
+    account: &db::users::LoginRow,
+) -> Result<SignedIn, AppError> {
+    AuthSession(session.clone())
+        .sign_in(account.id, account.session_epoch)
+        .await?;
+    db::users::touch_sign_in(pool, account.id).await?;
+    let event = db::audit::Event {
+        org_id: Some(account.org_id),
+        actor: Actor::User(account.id),
+        action: "auth.sign_in",
+        object: Some(("user", account.id.to_string())),
+        ip,
+        detail: json!({}),
+    };
+    db::audit::record(pool, event).await?;
+    tracing::info!("signed in");
+    Ok(match account.must_change_password {
+        true => SignedIn::MustChangePassword,
+        false => SignedIn::Ready,
+    })
+}
+
+/// Records a refused sign-in. The organisation's audit log shows failed sign-ins to its
+/// account; with the address in several organisations, none of them learns of the others.
+async fn refuse(
+    pool: &PgPool,
+    ip: Option<IpAddr>,
+    accounts: &[db::users::LoginRow],
+    matched: Option<&db::users::LoginRow>,
+) -> Result<(), AppError> {
+    let reason = match (matched, accounts.is_empty()) {
+        (Some(_), _) => "deactivated",
+        (None, true) => "unknown_email",
+        (None, false) => "wrong_password",
+    };
+    let target = matched.or(match accounts {
+        [only] => Some(only),
+        _ => None,
+    });
+    let event = db::audit::Event {
+        org_id: target.map(|a| a.org_id),
+        actor: Actor::Anonymous,
+        action: "auth.sign_in_failed",
+        object: target.map(|a| ("user", a.id.to_string())),
+        ip,
+        detail: json!({ "reason": reason }),
+    };
+    db::audit::record(pool, event).await?;
+    tracing::info!(reason, "sign-in refused");
+    Ok(())
 }
 
 pub async fn sign_out(
