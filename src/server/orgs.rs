@@ -15,6 +15,7 @@ pub struct NewOrgInput<'a> {
     pub time_zone: &'a str,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn create(pool: &PgPool, input: NewOrgInput<'_>) -> Result<Uuid, AppError> {
     let mut errors = FieldErrors::default();
     let slug = errors.check("slug", OrgSlug::parse(input.slug));

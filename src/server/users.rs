@@ -30,6 +30,7 @@ pub enum AddedBy {
 }
 
 /// Adds a person to an organisation: the one way an account is made.
+#[tracing::instrument(skip_all, fields(org = %org_id))]
 pub async fn create(
     pool: &PgPool,
     org_id: Uuid,
@@ -82,6 +83,7 @@ pub async fn create(
     Ok(id)
 }
 
+#[tracing::instrument(skip_all, fields(org = %caller.org_id))]
 pub async fn change_role(
     pool: &PgPool,
     caller: Caller,
@@ -116,6 +118,7 @@ pub async fn change_role(
     Ok(())
 }
 
+#[tracing::instrument(skip_all, fields(org = %caller.org_id))]
 pub async fn set_active(
     pool: &PgPool,
     caller: Caller,

@@ -16,6 +16,7 @@ use serde_json::json;
 
 /// `GET /leads/export.csv?…` with the list's filters: every matching lead, audited, and
 /// streamed as it is read (memory stays flat however many leads match).
+#[tracing::instrument(skip_all, fields(org = %caller.org_id))]
 pub async fn export(
     State(state): State<AppState>,
     caller: Caller,
@@ -78,6 +79,7 @@ pub async fn export(
 }
 
 /// `POST /leads/import` (multipart, field `file`): stores the file and shows its preview.
+#[tracing::instrument(skip_all, fields(org = %caller.org_id))]
 pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,

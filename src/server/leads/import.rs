@@ -17,6 +17,7 @@ pub const MAX_ROWS: usize = 20_000;
 const PREVIEW_ROWS: usize = 20;
 
 /// Stores an uploaded file after checking that it reads as a lead CSV.
+#[tracing::instrument(skip_all, fields(org = %caller.org_id))]
 pub async fn upload(
     pool: &PgPool,
     caller: Caller,
@@ -145,6 +146,7 @@ async fn load(
     Ok((filename, body, report.map(|r| r.0)))
 }
 
+#[tracing::instrument(skip_all, fields(org = %caller.org_id))]
 pub async fn preview(pool: &PgPool, caller: Caller, id: Uuid) -> Result<ImportPreview, AppError> {
     let (filename, body, report) = load(pool, caller, id).await?;
     let mut conn = pool.acquire().await?;
@@ -183,6 +185,7 @@ pub async fn preview(pool: &PgPool, caller: Caller, id: Uuid) -> Result<ImportPr
 
 /// Imports the valid rows once; duplicates of existing leads are merged (empty fields
 /// filled, tags added; nothing overwritten) or skipped. Running it again returns the report.
+#[tracing::instrument(skip_all, fields(org = %caller.org_id))]
 pub async fn run(
     pool: &PgPool,
     caller: Caller,

@@ -16,6 +16,7 @@ pub fn scope(caller: Caller) -> Scope {
     caller.scope()
 }
 
+#[tracing::instrument(skip_all, fields(org = %caller.org_id))]
 pub async fn list(pool: &PgPool, caller: Caller, query: &LeadQuery) -> Result<LeadPage, AppError> {
     let mut filter = LeadFilter::parse(query);
     let scope = scope(caller);
@@ -42,6 +43,7 @@ pub async fn list(pool: &PgPool, caller: Caller, query: &LeadQuery) -> Result<Le
 }
 
 /// The lead page. Viewing personal data is audited.
+#[tracing::instrument(skip_all, fields(org = %caller.org_id))]
 pub async fn view(
     pool: &PgPool,
     caller: Caller,
@@ -104,6 +106,7 @@ fn phone_taken(error: sqlx::Error) -> AppError {
 }
 
 /// Creates a lead; an agent's new lead is assigned to them.
+#[tracing::instrument(skip_all, fields(org = %caller.org_id))]
 pub async fn create(
     pool: &PgPool,
     caller: Caller,
@@ -137,6 +140,7 @@ pub async fn create(
     Ok(id)
 }
 
+#[tracing::instrument(skip_all, fields(org = %caller.org_id))]
 pub async fn update(
     pool: &PgPool,
     caller: Caller,
@@ -167,6 +171,7 @@ pub async fn update(
     Ok(())
 }
 
+#[tracing::instrument(skip_all, fields(org = %caller.org_id))]
 pub async fn set_status(
     pool: &PgPool,
     caller: Caller,
@@ -198,6 +203,7 @@ pub async fn set_status(
 }
 
 /// Assigns to an active manager or agent of the same organisation, or to nobody ("").
+#[tracing::instrument(skip_all, fields(org = %caller.org_id))]
 pub async fn assign(
     pool: &PgPool,
     caller: Caller,
@@ -238,6 +244,7 @@ pub async fn assign(
     Ok(())
 }
 
+#[tracing::instrument(skip_all, fields(org = %caller.org_id))]
 pub async fn delete(
     pool: &PgPool,
     caller: Caller,
@@ -279,6 +286,7 @@ pub async fn delete(
     Ok(())
 }
 
+#[tracing::instrument(skip_all, fields(org = %caller.org_id))]
 pub async fn add_note(
     pool: &PgPool,
     caller: Caller,
