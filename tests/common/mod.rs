@@ -157,6 +157,40 @@ impl Client {
         response
     }
 
+    /// Calls a server function by its type, as the hydrated app does, and reads its typed
+    /// answer: `client.run(CreateUser { .. }).await`. An error must come with the HTTP
+    /// status the app gives that error (`AppError::status`).
+    pub async fn run<F>(&mut self, call: F) -> Result<F::Output, AppError>
+    where
+        F: leptos::server_fn::ServerFn + serde::Serialize,
+        F::Output: serde::de::DeserializeOwned,
+    {
+        let body = serde_qs::to_string(&call).expect("the arguments encode as a form");
+        let mut request = self
+            .http
+            .post(format!("{}{}", self.base, F::PATH))
+            .header(header::ACCEPT, "application/json")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin")
+            .body(body);
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let response = request.send().await.unwrap();
+        self.keep_cookie(&response);
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        if status.is_success() {
+            return Ok(
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}: {text}", F::PATH))
+            );
+        }
+        let error: AppError = serde_json::from_str(&text)
+            .unwrap_or_else(|_| panic!("{}: not an AppError: {text}", F::PATH));
+        assert_eq!(status.as_u16(), error.status(), "{}: {error:?}", F::PATH);
+        Err(error)
+    }
+
     pub async fn get(&mut self, path: &str) -> Response {
         let mut request = self
             .http
@@ -293,6 +327,36 @@ pub async fn run_outbox(pool: &PgPool, http: &reqwest::Client, batch: i64) -> us
         stale_after: outbox::STALE_AFTER,
     };
     outbox::run_once(pool, &sender, batch).await.unwrap()
+}
+
+/// The usual cast: organisation "north" with one person of each role, each signed in in
+/// their own browser, and organisation "south" with a manager and an agent.
+pub struct Cast {
+    pub app: TestApp,
+    pub manager: Client,
+    pub compliance: Client,
+    pub agent: Client,
+    pub agent_id: uuid::Uuid,
+    pub south_agent_id: uuid::Uuid,
+}
+
+pub async fn cast(pool: &PgPool) -> Cast {
+    let app = spawn_app(pool.clone()).await;
+    org(pool, "north").await;
+    org(pool, "south").await;
+    user(pool, "north", "boss@north.example", Role::Manager).await;
+    user(pool, "north", "comp@north.example", Role::Compliance).await;
+    let agent_id = user(pool, "north", "ana@north.example", Role::Agent).await;
+    user(pool, "south", "boss@south.example", Role::Manager).await;
+    let south_agent_id = user(pool, "south", "sam@south.example", Role::Agent).await;
+    Cast {
+        manager: app.signed_in("boss@north.example").await,
+        compliance: app.signed_in("comp@north.example").await,
+        agent: app.signed_in("ana@north.example").await,
+        app,
+        agent_id,
+        south_agent_id,
+    }
 }
 
 /// Two organisations: "north" (a manager, a compliance officer, agents Ana and Bo, carrier
