@@ -1,5 +1,6 @@
 //! Types shared by the server and the browser. Nothing here does I/O.
 
+mod audit;
 mod consent;
 mod conversation;
 mod email;
@@ -15,6 +16,7 @@ mod settings;
 mod user;
 mod vin;
 
+pub use audit::{AuditAction, AuditFamily, AuditObject};
 pub use consent::{
     BlockedPage, BlockedSend, BrokenLink, ChannelFamily, ConsentCell, ConsentEventView,
     ConsentMedium, ConsentNumberRow, ConsentWording, EvidencePacket, LeadRef, NumberConsent,

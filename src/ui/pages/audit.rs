@@ -2,7 +2,7 @@
 //! a CSV export of what the filters show (the export is itself audited).
 
 use crate::api::privacy::list_audit_events;
-use crate::model::{AuditPage, AuditQuery};
+use crate::model::{AuditFamily, AuditPage, AuditQuery};
 use crate::rules::authz::Capability;
 use crate::rules::url::encode;
 use crate::ui::components::Guard;
@@ -61,20 +61,6 @@ pub fn AuditPage() -> AnyView {
     .into_any()
 }
 
-const ACTIONS: [(&str, &str); 11] = [
-    ("", "Any action"),
-    ("auth.", "Sign-ins and sign-outs"),
-    ("user.", "User and role changes"),
-    ("lead.", "Leads (views, edits)"),
-    ("leads.", "Lead imports and exports"),
-    ("conversation.", "Conversations"),
-    ("consent.", "Consent"),
-    ("privacy.", "Privacy requests"),
-    ("retention.", "Retention runs"),
-    ("settings.", "Carrier settings"),
-    ("audit.", "Audit log exports"),
-];
-
 #[component]
 fn Log(page: AuditPage, query: AuditQuery) -> AnyView {
     let next = page
@@ -119,8 +105,9 @@ fn Log(page: AuditPage, query: AuditQuery) -> AnyView {
             <div class="field">
                 <label for="audit-action">"Action"</label>
                 <select id="audit-action" name="action">
-                    {ACTIONS.iter().map(|(value, label)| view! {
-                        <option value=*value selected={query.action == *value}>{*label}</option>
+                    <option value="" selected=query.action.is_empty()>"Any action"</option>
+                    {AuditFamily::ALL.iter().map(|family| view! {
+                        <option value=family.prefix() selected={query.action == family.prefix()}>{family.label()}</option>
                     }).collect_view()}
                 </select>
             </div>
