@@ -10,11 +10,13 @@ pub mod lead_query;
 #[cfg(feature = "ssr")]
 pub mod ledger;
 pub mod limits;
+pub mod privacy_request;
 // Time-zone rules need the zone database, which only the server carries.
 #[cfg(feature = "ssr")]
 pub mod deadlines;
 #[cfg(feature = "ssr")]
 pub mod quiet_hours;
+pub mod retention;
 pub mod scope;
 pub mod send_policy;
 pub mod url;

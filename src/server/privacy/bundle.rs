@@ -1,8 +1,8 @@
 //! The access and portability bundle: a zip with every record of the person, each class
 //! as JSON and as CSV, and a manifest saying what is in it and what is not kept here.
 
-use super::execute::lead_ids;
-use super::requests::Stored;
+use super::records::Person;
+use super::store::Stored;
 use crate::error::AppError;
 use crate::model::DataClassCount;
 use serde_json::{json, Value};
@@ -92,44 +92,23 @@ const CLASSES: [(&str, &str); 9] = [
     ),
 ];
 
-/// The person's e-mail addresses: the proven one and their leads'.
-async fn leads_emails(
-    conn: &mut PgConnection,
-    org_id: Uuid,
-    leads: &[Uuid],
-    email: Option<&str>,
-) -> Result<Vec<String>, sqlx::Error> {
-    let mut emails: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT email FROM leads WHERE org_id = $1 AND id = ANY($2) AND email IS NOT NULL",
-    )
-    .bind(org_id)
-    .bind(leads)
-    .fetch_all(&mut *conn)
-    .await?;
-    emails.extend(email.map(str::to_string).filter(|e| !emails.contains(e)));
-    Ok(emails)
+type Zip = zip::ZipWriter<std::io::Cursor<Vec<u8>>>;
+
+fn add_file(zip: &mut Zip, name: &str, body: &[u8]) -> Result<(), AppError> {
+    zip.start_file(name, zip::write::SimpleFileOptions::default())
+        .map_err(anyhow::Error::from)?;
+    zip.write_all(body).map_err(anyhow::Error::from)?;
+    Ok(())
 }
 
-pub async fn build(
+/// Writes every class of the person's records as JSON and CSV: the manifest entries and
+/// the list of files, or a conflict once the bundle grows past `MAX_BUNDLE_BYTES`.
+async fn write_classes(
     conn: &mut PgConnection,
-    r: &Stored,
-) -> Result<(Vec<u8>, Vec<DataClassCount>), AppError> {
-    // Only the proven contact: an added number of someone else's reaches nothing.
-    let (email, phone) = r.proven();
-    let leads = lead_ids(conn, r.org_id, email, phone).await?;
-    let ids: Vec<Uuid> = leads.iter().map(|l| l.id).collect();
-    let mut phones: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT phone FROM leads WHERE org_id = $1 AND id = ANY($2) AND phone IS NOT NULL",
-    )
-    .bind(r.org_id)
-    .bind(&ids)
-    .fetch_all(&mut *conn)
-    .await?;
-    phones.extend(phone.map(str::to_string).filter(|p| !phones.contains(p)));
-    let emails = leads_emails(conn, r.org_id, &ids, email).await?;
-
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default();
+    zip: &mut Zip,
+    org_id: Uuid,
+    person: &Person,
+) -> Result<(Vec<DataClassCount>, Vec<Value>), AppError> {
     let mut manifest = Vec::new();
     let mut files = Vec::new();
     let mut size = 0usize;
@@ -139,10 +118,10 @@ pub async fn build(
         let sql =
             format!("WITH binds AS (SELECT $1::uuid, $2::uuid[], $3::text[], $4::text[]) {sql}");
         let query = sqlx::query_scalar(&sql)
-            .bind(r.org_id)
-            .bind(&ids)
-            .bind(&phones)
-            .bind(&emails);
+            .bind(org_id)
+            .bind(&person.ids)
+            .bind(&person.phones)
+            .bind(&person.emails);
         let rows: Vec<Value> = query.fetch_all(&mut *conn).await?;
         let json_body = serde_json::to_vec_pretty(&rows).map_err(anyhow::Error::from)?;
         let csv_body = to_csv(&rows).map_err(|e| anyhow::anyhow!("bundle CSV: {e}"))?;
@@ -153,14 +132,8 @@ pub async fn build(
                 MAX_BUNDLE_BYTES / 1_000_000
             )));
         }
-        for (name, body) in [
-            (format!("{class}.json"), json_body),
-            (format!("{class}.csv"), csv_body),
-        ] {
-            zip.start_file(name.as_str(), options)
-                .map_err(anyhow::Error::from)?;
-            zip.write_all(&body).map_err(anyhow::Error::from)?;
-        }
+        add_file(zip, &format!("{class}.json"), &json_body)?;
+        add_file(zip, &format!("{class}.csv"), &csv_body)?;
         files.push(json!({ "class": class, "records": rows.len(), "files": [format!("{class}.json"), format!("{class}.csv")] }));
         manifest.push(DataClassCount {
             class: class.replace('_', " "),
@@ -168,6 +141,18 @@ pub async fn build(
             why: None,
         });
     }
+    Ok((manifest, files))
+}
+
+pub async fn build(
+    conn: &mut PgConnection,
+    r: &Stored,
+) -> Result<(Vec<u8>, Vec<DataClassCount>), AppError> {
+    // Only the proven contact: an added number of someone else's reaches nothing.
+    let (email, phone) = r.proven();
+    let person = Person::find(conn, r.org_id, email, phone).await?;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let (manifest, files) = write_classes(conn, &mut zip, r.org_id, &person).await?;
     let about = json!({
         "request": r.id,
         "kind": r.kind,
@@ -177,10 +162,8 @@ pub async fn build(
         "files": files,
         "not_kept_here": ["appointments: this system does not record appointments yet"],
     });
-    zip.start_file("manifest.json", options)
-        .map_err(anyhow::Error::from)?;
-    zip.write_all(&serde_json::to_vec_pretty(&about).map_err(anyhow::Error::from)?)
-        .map_err(anyhow::Error::from)?;
+    let about = serde_json::to_vec_pretty(&about).map_err(anyhow::Error::from)?;
+    add_file(&mut zip, "manifest.json", &about)?;
     let bytes = zip.finish().map_err(anyhow::Error::from)?.into_inner();
     Ok((bytes, manifest))
 }

@@ -1,6 +1,7 @@
 //! Files: a request's bundle and report, and the audit log as CSV.
 
-use super::{audit_log, requests};
+use super::audit_log;
+use super::store::{self, By};
 use crate::error::AppError;
 use crate::model::AuditQuery;
 use crate::rules::authz::Capability;
@@ -39,7 +40,7 @@ pub async fn bundle(
 ) -> Result<Response, AppError> {
     let caller = caller.may(Capability::ProcessPrivacyRequests)?;
     let mut conn = state.pool.acquire().await?;
-    let r = requests::load(&mut conn, caller.org_id, id, false)
+    let r = store::load(&mut conn, caller.org_id, id, false)
         .await?
         .ok_or(AppError::NotFound)?;
     if r.verified_at.is_none() {
@@ -52,11 +53,11 @@ pub async fn bundle(
             .await?;
     let bundle = bundle.ok_or(AppError::NotFound)?;
     let ip = client_ip(&parts, state.config.trusted_proxies);
-    requests::step(
+    store::step(
         &mut conn,
         caller.org_id,
         id,
-        requests::By::Staff(caller),
+        By::Staff(caller),
         ip,
         "privacy.bundle_downloaded",
         json!({ "bytes": bundle.len() }),
@@ -78,7 +79,7 @@ pub async fn report(
 ) -> Result<Response, AppError> {
     let caller = caller.may(Capability::ViewPrivacyRequests)?;
     let mut conn = state.pool.acquire().await?;
-    let r = requests::load(&mut conn, caller.org_id, id, false)
+    let r = store::load(&mut conn, caller.org_id, id, false)
         .await?
         .ok_or(AppError::NotFound)?;
     let result = r.result.ok_or(AppError::NotFound)?;
@@ -93,11 +94,11 @@ pub async fn report(
     }))
     .map_err(anyhow::Error::from)?;
     let ip = client_ip(&parts, state.config.trusted_proxies);
-    requests::step(
+    store::step(
         &mut conn,
         caller.org_id,
         id,
-        requests::By::Staff(caller),
+        By::Staff(caller),
         ip,
         "privacy.report_downloaded",
         json!({}),

@@ -2,17 +2,18 @@
 //! due date fixed now by the organisation's policy, the requester told at once.
 
 use super::notify;
-use super::requests::{policy, step, By};
+use super::store::{policy, step, By};
 use crate::error::AppError;
 use crate::model::{Email, FieldErrors, PrivacyRequestInput, PrivacyRequestKind, E164};
 use crate::rules::account::person_name;
 use crate::rules::deadlines::due_date;
 use crate::rules::limits::{PRIVACY_FORM_CONTACT, PRIVACY_FORM_IP};
+use crate::rules::privacy_request::ReceivedVia;
 use crate::rules::send_policy::Purpose;
 use crate::server::{db, rate_limit};
-use chrono::Utc;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use std::net::IpAddr;
 use uuid::Uuid;
 
@@ -22,7 +23,7 @@ struct Valid {
     email: Option<String>,
     phone: Option<String>,
     details: Option<String>,
-    received_via: &'static str,
+    received_via: ReceivedVia,
 }
 
 fn validate(
@@ -69,17 +70,13 @@ fn validate(
         errors.add("details", "Keep it under 5,000 characters.");
     }
     let received_via = if public {
-        Some("web")
+        Some(ReceivedVia::Web)
     } else {
-        match input.received_via.trim() {
-            "email" => Some("email"),
-            "phone" => Some("phone"),
-            "in_person" => Some("in_person"),
-            _ => {
-                errors.add("received_via", "Choose how the request reached you.");
-                None
-            }
+        let via = ReceivedVia::parse_staff(input.received_via.trim());
+        if via.is_none() {
+            errors.add("received_via", "Choose how the request reached you.");
         }
+        via
     };
     match (kind, name, received_via, errors.is_empty()) {
         (Some(kind), Some(name), Some(received_via), true) => Ok(Valid {
@@ -94,8 +91,88 @@ fn validate(
     }
 }
 
+/// The public page sends texts and mail: a few requests per address and per contact,
+/// counted with the request (a refused one counts for nothing).
+async fn limit_public(
+    tx: &mut PgConnection,
+    org_id: Uuid,
+    ip: Option<IpAddr>,
+    v: &Valid,
+) -> Result<(), AppError> {
+    let from = crate::rules::limits::address_subject(ip);
+    rate_limit::hit_in(tx, PRIVACY_FORM_IP, &from).await?;
+    let contact = v
+        .email
+        .as_deref()
+        .or(v.phone.as_deref())
+        .unwrap_or_default();
+    rate_limit::hit_in(tx, PRIVACY_FORM_CONTACT, &format!("{org_id} {contact}")).await?;
+    Ok(())
+}
+
+async fn insert(
+    tx: &mut PgConnection,
+    org_id: Uuid,
+    by: By,
+    v: &Valid,
+    received_at: DateTime<Utc>,
+    due_on: NaiveDate,
+) -> Result<Uuid, sqlx::Error> {
+    let created_by = match by {
+        By::Staff(caller) => Some(caller.user_id),
+        By::Requester => None,
+    };
+    sqlx::query_scalar(
+        "INSERT INTO privacy_requests (org_id, kind, requester_name, email, phone, details, received_via, received_at, due_on, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(org_id)
+    .bind(v.kind)
+    .bind(&v.name)
+    .bind(&v.email)
+    .bind(&v.phone)
+    .bind(&v.details)
+    .bind(v.received_via.as_str())
+    .bind(received_at)
+    .bind(due_on)
+    .bind(created_by)
+    .fetch_one(tx)
+    .await
+}
+
+/// Tells the requester the request arrived and when it will be answered.
+async fn acknowledge(
+    tx: &mut PgConnection,
+    org: &db::orgs::OrgProfile,
+    org_id: Uuid,
+    id: Uuid,
+    v: &Valid,
+    received_on: String,
+    due_on: NaiveDate,
+) -> Result<notify::Told, sqlx::Error> {
+    let ack = format!(
+        "{}: we received your {} request on {} and will answer by {}. Reference {}.",
+        org.name,
+        v.kind.as_str().replace('_', " "),
+        received_on,
+        due_on.format("%d %b %Y"),
+        &id.simple().to_string()[..8],
+    );
+    notify::tell(
+        tx,
+        org_id,
+        v.email.as_deref(),
+        v.phone.as_deref(),
+        "We received your privacy request",
+        &ack,
+        Purpose::PrivacyNotice,
+    )
+    .await
+}
+
 /// Receives a request: its deadline is fixed now, and the requester is told. Requests
 /// filed on the public page also get their one-time code at once.
+#[tracing::instrument(skip_all, fields(org_id = %org_id, public = matches!(by, By::Requester)))]
 pub async fn receive(
     pool: &PgPool,
     org_id: Uuid,
@@ -108,63 +185,17 @@ pub async fn receive(
     let org = db::orgs::profile(&mut *tx, org_id).await?;
     let v = validate(input, &org, public)?;
     if public {
-        // The public page sends texts and mail: a few requests per address and per contact,
-        // counted with the request (a refused one counts for nothing).
-        let from = crate::rules::limits::address_subject(ip);
-        rate_limit::hit_in(&mut tx, PRIVACY_FORM_IP, &from).await?;
-        let contact = v
-            .email
-            .as_deref()
-            .or(v.phone.as_deref())
-            .unwrap_or_default();
-        rate_limit::hit_in(
-            &mut tx,
-            PRIVACY_FORM_CONTACT,
-            &format!("{org_id} {contact}"),
-        )
-        .await?;
+        limit_public(&mut tx, org_id, ip, &v).await?;
     }
     let received_at = Utc::now();
     let (policy, zone) = policy(&mut tx, org_id).await?;
     let due_on = due_date(received_at, zone, policy);
-    let created_by = match by {
-        By::Staff(caller) => Some(caller.user_id),
-        By::Requester => None,
-    };
-    let id: Uuid = sqlx::query_scalar(
-        "INSERT INTO privacy_requests (org_id, kind, requester_name, email, phone, details, received_via, received_at, due_on, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-    )
-    .bind(org_id)
-    .bind(v.kind)
-    .bind(&v.name)
-    .bind(&v.email)
-    .bind(&v.phone)
-    .bind(&v.details)
-    .bind(v.received_via)
-    .bind(received_at)
-    .bind(due_on)
-    .bind(created_by)
-    .fetch_one(&mut *tx)
-    .await?;
-    let ack = format!(
-        "{}: we received your {} request on {} and will answer by {}. Reference {}.",
-        org.name,
-        v.kind.as_str().replace('_', " "),
-        received_at.with_timezone(&zone).format("%d %b %Y"),
-        due_on.format("%d %b %Y"),
-        &id.simple().to_string()[..8],
-    );
-    let told = notify::tell(
-        &mut tx,
-        org_id,
-        v.email.as_deref(),
-        v.phone.as_deref(),
-        "We received your privacy request",
-        &ack,
-        Purpose::PrivacyNotice,
-    )
-    .await?;
+    let id = insert(&mut tx, org_id, by, &v, received_at, due_on).await?;
+    let received_on = received_at
+        .with_timezone(&zone)
+        .format("%d %b %Y")
+        .to_string();
+    let told = acknowledge(&mut tx, &org, org_id, id, &v, received_on, due_on).await?;
     step(
         &mut tx,
         org_id,
@@ -173,7 +204,7 @@ pub async fn receive(
         ip,
         "privacy.received",
         json!({
-            "kind": v.kind, "via": v.received_via, "due_on": due_on, "policy": policy.describe(),
+            "kind": v.kind, "via": v.received_via.as_str(), "due_on": due_on, "policy": policy.describe(),
             "acknowledged": told.channel(),
         }),
     )

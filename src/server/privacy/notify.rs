@@ -7,6 +7,7 @@
 
 use crate::model::{ChannelFamily, MessageCategory, E164};
 use crate::rules::consent::{standing, Standing};
+use crate::rules::privacy_request::Contact;
 use crate::rules::send_policy::{mask_codes, Purpose};
 use crate::server::messaging::system_text::{self, Queued, SystemText};
 use crate::server::{consent, db, mail};
@@ -41,8 +42,8 @@ impl Told {
     /// Where it went, for the request itself.
     pub fn describe(&self) -> String {
         match self {
-            Told::Email(to) => format!("e-mail to {to}"),
-            Told::Text(to) => format!("text to {to}"),
+            Told::Email(to) => Contact::Email.sent_to(to),
+            Told::Text(to) => Contact::Phone.sent_to(to),
             Told::Withheld(why) => format!("not sent: {}", why.reason()),
         }
     }

@@ -2,92 +2,33 @@
 //! rejection. Every step is an audit event on the request, which is also its history.
 //! Receipt itself is `intake`.
 
-use super::{execute, notify};
+use super::notify;
+use super::records::records;
+// `requests::By` is how the server functions name who acts.
+pub use super::store::By;
+use super::store::{load, policy, step};
 use crate::error::AppError;
 use crate::model::{
     DueState, PrivacyQuery, PrivacyRequestKind, PrivacyRequestPage, PrivacyRequestRow,
     PrivacyRequestStatus, PrivacyRequestView, RejectionReason, RequestStep, Role,
 };
 use crate::rules::authz::Capability;
-use crate::rules::deadlines::{urgency, DeadlinePolicy, Urgency};
+use crate::rules::deadlines;
 use crate::rules::lead_query::{Cursor, CursorKey};
 use crate::rules::send_policy::Purpose;
 use crate::server::auth::Caller;
-use crate::server::db::{self, audit::Actor, audit::Event};
+use crate::server::db::{self, audit::Event};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde_json::{json, Value};
+use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use std::net::IpAddr;
 use uuid::Uuid;
 
 pub const PAGE_SIZE: i64 = 50;
 
-/// Who the step was taken by: a signed-in person, or the requester on the public page.
-#[derive(Debug, Clone, Copy)]
-pub enum By {
-    Staff(Caller),
-    Requester,
-}
-
-impl By {
-    fn actor(self) -> Actor {
-        match self {
-            By::Staff(caller) => Actor::User(caller.user_id),
-            By::Requester => Actor::Anonymous,
-        }
-    }
-}
-
-/// Records one step of a request in the audit log (its history).
-pub async fn step(
-    conn: &mut PgConnection,
-    org_id: Uuid,
-    id: Uuid,
-    by: By,
-    ip: Option<IpAddr>,
-    action: &str,
-    detail: Value,
-) -> Result<(), sqlx::Error> {
-    db::audit::record(
-        conn,
-        Event {
-            org_id: Some(org_id),
-            actor: by.actor(),
-            action,
-            object: Some(("privacy_request", id.to_string())),
-            ip,
-            detail,
-        },
-    )
-    .await
-}
-
-/// The organisation's deadline policy and zone.
-pub async fn policy(
-    conn: &mut PgConnection,
-    org_id: Uuid,
-) -> Result<(DeadlinePolicy, chrono_tz::Tz), sqlx::Error> {
-    let (kind, days, zone): (String, i32, String) = sqlx::query_as(
-        "SELECT request_deadline_kind, request_deadline_days, time_zone FROM organisations WHERE id = $1",
-    )
-    .bind(org_id)
-    .fetch_one(conn)
-    .await?;
-    Ok((
-        DeadlinePolicy::from_settings(&kind, days).unwrap_or_default(),
-        zone.parse().unwrap_or(chrono_tz::Tz::UTC),
-    ))
-}
-
+/// Where the request stands against its due date today.
 pub fn due_state(status: PrivacyRequestStatus, due_on: NaiveDate, zone: chrono_tz::Tz) -> DueState {
-    if !status.is_open() {
-        return DueState::Closed;
-    }
-    match urgency(due_on, Utc::now().with_timezone(&zone).date_naive()) {
-        Urgency::Overdue => DueState::Overdue,
-        Urgency::DueSoon => DueState::DueSoon,
-        Urgency::OnTime => DueState::OnTime,
-    }
+    deadlines::due_state(status, due_on, Utc::now(), zone)
 }
 
 #[derive(sqlx::FromRow)]
@@ -103,29 +44,48 @@ struct ListRow {
     due_on: NaiveDate,
 }
 
-/// The requests page: open ones by due date, soonest first; closed ones newest first.
-pub async fn list(
-    pool: &PgPool,
-    caller: Caller,
-    query: &PrivacyQuery,
-) -> Result<PrivacyRequestPage, AppError> {
-    let mut conn = pool.acquire().await?;
-    let (policy, zone) = policy(&mut conn, caller.org_id).await?;
-    let show = match query.show.as_str() {
-        "closed" | "all" => query.show.as_str(),
+impl ListRow {
+    fn into_row(self, zone: chrono_tz::Tz) -> PrivacyRequestRow {
+        PrivacyRequestRow {
+            id: self.id,
+            kind: self.kind,
+            contact: self.email.or(self.phone).unwrap_or_default(),
+            requester_name: self.requester_name,
+            status: self.status,
+            assignee: self.assignee,
+            received_at: self.received_at,
+            due: due_state(self.status, self.due_on, zone),
+            due_on: self.due_on,
+        }
+    }
+}
+
+/// Which requests the page shows: `closed`, `all`, or else the open ones.
+fn shown(show: &str) -> &'static str {
+    match show {
+        "closed" => "closed",
+        "all" => "all",
         _ => "open",
-    };
-    let kind = query.kind.parse::<PrivacyRequestKind>().ok();
-    // Keyset on (due_on, id) ascending for open requests, (received_at, id) descending
-    // otherwise; the cursor carries a due date as that day's midnight UTC.
-    let cursor = Cursor::decode(&query.cursor);
+    }
+}
+
+/// One page of requests and the first of the next, if any. Keyset on (due_on, id)
+/// ascending for open requests, (received_at, id) descending otherwise; the cursor
+/// carries a due date as that day's midnight UTC.
+async fn page_rows(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    show: &str,
+    kind: Option<PrivacyRequestKind>,
+    cursor: Option<Cursor>,
+) -> Result<Vec<ListRow>, sqlx::Error> {
     let after_time = cursor.as_ref().and_then(|c| match c.key {
         CursorKey::Time(t) => Some(t),
         CursorKey::Name(_) => None,
     });
     let after_day = after_time.map(|t| t.date_naive());
     let after_id = cursor.as_ref().map(|c| c.id);
-    let mut rows: Vec<ListRow> = sqlx::query_as(
+    sqlx::query_as(
         "SELECT r.id, r.kind, r.requester_name, r.email, r.phone, r.status, u.name AS assignee, r.received_at, r.due_on
          FROM privacy_requests r LEFT JOIN users u ON u.id = r.assignee
          WHERE r.org_id = $1
@@ -140,27 +100,20 @@ pub async fn list(
                   CASE WHEN $2 <> 'open' THEN r.id END DESC
          LIMIT $7",
     )
-    .bind(caller.org_id)
+    .bind(org_id)
     .bind(show)
     .bind(kind)
     .bind(after_time)
     .bind(after_id)
     .bind(after_day)
     .bind(PAGE_SIZE + 1)
-    .fetch_all(&mut *conn)
-    .await?;
-    db::audit::record_view(
-        &mut conn,
-        Event::by(
-            caller,
-            None,
-            "privacy.list_viewed",
-            ("privacy_requests", "list".into()),
-            json!({ "show": show }),
-        ),
-    )
-    .await?;
-    let next_cursor = (rows.len() as i64 > PAGE_SIZE).then(|| {
+    .fetch_all(conn)
+    .await
+}
+
+/// Cuts the extra row off a full page and returns the cursor of the next page.
+fn next_cursor(rows: &mut Vec<ListRow>, show: &str) -> Option<String> {
+    (rows.len() as i64 > PAGE_SIZE).then(|| {
         rows.truncate(PAGE_SIZE as usize);
         let last = &rows[rows.len() - 1];
         let key = if show == "open" {
@@ -175,86 +128,43 @@ pub async fn list(
             id: last.id,
         }
         .encode()
-    });
+    })
+}
+
+/// The requests page: open ones by due date, soonest first; closed ones newest first.
+#[tracing::instrument(skip_all, fields(org_id = %caller.org_id))]
+pub async fn list(
+    pool: &PgPool,
+    caller: Caller,
+    query: &PrivacyQuery,
+) -> Result<PrivacyRequestPage, AppError> {
+    let mut conn = pool.acquire().await?;
+    let (policy, zone) = policy(&mut conn, caller.org_id).await?;
+    let show = shown(query.show.as_str());
+    let kind = query.kind.parse::<PrivacyRequestKind>().ok();
+    let cursor = Cursor::decode(&query.cursor);
+    let mut rows = page_rows(&mut conn, caller.org_id, show, kind, cursor).await?;
+    db::audit::record_view(
+        &mut conn,
+        Event::by(
+            caller,
+            None,
+            "privacy.list_viewed",
+            ("privacy_requests", "list".into()),
+            json!({ "show": show }),
+        ),
+    )
+    .await?;
+    let next_cursor = next_cursor(&mut rows, show);
     Ok(PrivacyRequestPage {
-        rows: rows
-            .into_iter()
-            .map(|r| PrivacyRequestRow {
-                id: r.id,
-                kind: r.kind,
-                contact: r.email.or(r.phone).unwrap_or_default(),
-                requester_name: r.requester_name,
-                status: r.status,
-                assignee: r.assignee,
-                received_at: r.received_at,
-                due: due_state(r.status, r.due_on, zone),
-                due_on: r.due_on,
-            })
-            .collect(),
+        rows: rows.into_iter().map(|r| r.into_row(zone)).collect(),
         next_cursor,
         policy: policy.describe(),
     })
 }
 
-#[derive(sqlx::FromRow)]
-pub struct Stored {
-    pub id: Uuid,
-    pub org_id: Uuid,
-    pub kind: PrivacyRequestKind,
-    pub requester_name: String,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub details: Option<String>,
-    pub received_via: String,
-    pub status: PrivacyRequestStatus,
-    pub rejection_reason: Option<String>,
-    pub assignee: Option<Uuid>,
-    pub assignee_name: Option<String>,
-    pub received_at: DateTime<Utc>,
-    pub due_on: NaiveDate,
-    pub completed_at: Option<DateTime<Utc>>,
-    pub verified_at: Option<DateTime<Utc>>,
-    pub code_sent_to: Option<String>,
-    pub code_expires_at: Option<DateTime<Utc>>,
-    pub result: Option<Value>,
-    pub has_bundle: bool,
-}
-
-impl Stored {
-    /// The contact the requester proved (the code went there). Records are matched by it
-    /// alone: nobody reaches another person's data by adding that person's number.
-    pub fn proven(&self) -> (Option<&str>, Option<&str>) {
-        match self.code_sent_to.as_deref() {
-            Some(to) if to.starts_with("text") => (None, self.phone.as_deref()),
-            Some(_) => (self.email.as_deref(), None),
-            None => (None, None),
-        }
-    }
-}
-
-/// A request of the organisation; `None` for another organisation's, as for a missing one.
-pub async fn load(
-    conn: &mut PgConnection,
-    org_id: Uuid,
-    id: Uuid,
-    lock: bool,
-) -> Result<Option<Stored>, sqlx::Error> {
-    let sql = format!(
-        "SELECT r.id, r.org_id, r.kind, r.requester_name, r.email, r.phone, r.details, r.received_via, r.status,
-                r.rejection_reason, r.assignee, u.name AS assignee_name, r.received_at, r.due_on, r.completed_at,
-                r.verified_at, r.code_sent_to, r.code_expires_at, r.result, r.bundle IS NOT NULL AS has_bundle
-         FROM privacy_requests r LEFT JOIN users u ON u.id = r.assignee
-         WHERE r.org_id = $1 AND r.id = $2{}",
-        if lock { " FOR UPDATE OF r" } else { "" }
-    );
-    sqlx::query_as(&sql)
-        .bind(org_id)
-        .bind(id)
-        .fetch_optional(conn)
-        .await
-}
-
 /// The request page; reading the requester's details is audited.
+#[tracing::instrument(skip_all, fields(org_id = %caller.org_id, request = %id))]
 pub async fn view(
     pool: &PgPool,
     caller: Caller,
@@ -266,7 +176,7 @@ pub async fn view(
         .await?
         .ok_or(AppError::NotFound)?;
     let (_, zone) = policy(&mut conn, caller.org_id).await?;
-    let records = execute::records(
+    let records = records(
         &mut conn,
         caller.org_id,
         r.email.as_deref(),
@@ -330,6 +240,7 @@ pub async fn view(
 
 /// Assigns to a compliance officer of the organisation; the request is then in progress
 /// once verified.
+#[tracing::instrument(skip_all, fields(org_id = %caller.org_id, request = %id))]
 pub async fn assign(
     pool: &PgPool,
     caller: Caller,
@@ -395,6 +306,7 @@ pub async fn assign(
 
 /// Rejects an open request for one of the fixed reasons, which is what the requester is
 /// told: staff never type the words that go to a contact someone else may have entered.
+#[tracing::instrument(skip_all, fields(org_id = %caller.org_id, request = %id))]
 pub async fn reject(
     pool: &PgPool,
     caller: Caller,

@@ -6,45 +6,23 @@
 
 use crate::error::AppError;
 use crate::model::RetentionCounts;
+use crate::rules::retention::{self, Cutoffs};
 use crate::server::db::{self, audit::Actor, audit::Event};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use std::net::IpAddr;
 use uuid::Uuid;
 
-pub const AFTER_SUBSCRIPTION_DAYS: i64 = 90;
-pub const ACCOUNT_DAYS: i64 = 30;
-
-/// The moment before which communications go: the later of "subscription end + 90 days"
-/// (once that has passed, everything) and "now − maximum age".
-pub fn cutoff(
-    now: DateTime<Utc>,
-    subscription_ends_on: Option<NaiveDate>,
-    max_age_days: Option<i32>,
-) -> Option<DateTime<Utc>> {
-    let after_subscription = subscription_ends_on
-        .map(|end| {
-            end.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
-                + Duration::days(AFTER_SUBSCRIPTION_DAYS + 1)
-        })
-        .filter(|keep_until| *keep_until <= now)
-        .map(|_| now);
-    let by_age = max_age_days.map(|days| now - Duration::days(i64::from(days)));
-    after_subscription.max(by_age)
-}
-
-async fn policy(
-    conn: &mut PgConnection,
-    org_id: Uuid,
-) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+/// The organisation's cut-offs now, from its retention settings.
+async fn cutoffs(conn: &mut PgConnection, org_id: Uuid) -> Result<Cutoffs, sqlx::Error> {
     let (ends, max_age): (Option<NaiveDate>, Option<i32>) = sqlx::query_as(
         "SELECT subscription_ends_on, communications_max_age_days FROM organisations WHERE id = $1",
     )
     .bind(org_id)
     .fetch_one(conn)
     .await?;
-    Ok(cutoff(Utc::now(), ends, max_age))
+    Ok(retention::cutoffs(Utc::now(), ends, max_age))
 }
 
 /// The classes retention purges: a name, the count, and the purge of one batch, over the
@@ -112,42 +90,26 @@ const CLASSES: [(&str, &str, &str); 8] = [
 /// Rows per purge transaction.
 const BATCH: i64 = 5_000;
 
-/// The cut-offs of an organisation now: communications (and the policy's own value), and
-/// 30 days ago.
-async fn cutoffs(
-    conn: &mut PgConnection,
-    org_id: Uuid,
-) -> Result<(Option<DateTime<Utc>>, DateTime<Utc>, DateTime<Utc>), sqlx::Error> {
-    let before = policy(conn, org_id).await?;
-    // With nothing past keeping, the cut-off is before any message was ever stored.
-    let communications = before.unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
-    Ok((
-        before,
-        communications,
-        Utc::now() - Duration::days(ACCOUNT_DAYS),
-    ))
-}
-
 /// Counts what is past keeping (the dry run).
 async fn count_all(conn: &mut PgConnection, org_id: Uuid) -> Result<RetentionCounts, sqlx::Error> {
-    let (before, communications, thirty_days) = cutoffs(conn, org_id).await?;
+    let cut = cutoffs(conn, org_id).await?;
     let mut counts = std::collections::HashMap::new();
     for (class, count_sql, _) in CLASSES {
         let n: i64 = sqlx::query_scalar(count_sql)
             .bind(org_id)
-            .bind(communications)
-            .bind(thirty_days)
+            .bind(cut.communications)
+            .bind(cut.thirty_days)
             .fetch_one(&mut *conn)
             .await?;
         counts.insert(class, n);
     }
-    finish_counts(conn, org_id, before, counts).await
+    finish_counts(conn, org_id, cut.policy, counts).await
 }
 
 /// Purges what is past keeping, batch by batch, each batch a transaction.
 async fn purge_all(conn: &mut PgConnection, org_id: Uuid) -> Result<RetentionCounts, sqlx::Error> {
     use sqlx::Connection;
-    let (before, communications, thirty_days) = cutoffs(conn, org_id).await?;
+    let cut = cutoffs(conn, org_id).await?;
     let mut counts = std::collections::HashMap::new();
     for (class, _, purge_sql) in CLASSES {
         let mut total = 0i64;
@@ -156,16 +118,16 @@ async fn purge_all(conn: &mut PgConnection, org_id: Uuid) -> Result<RetentionCou
             let done: i64 = if purge_sql.starts_with("SELECT") {
                 sqlx::query_scalar(purge_sql)
                     .bind(org_id)
-                    .bind(communications)
-                    .bind(thirty_days)
+                    .bind(cut.communications)
+                    .bind(cut.thirty_days)
                     .bind(BATCH)
                     .fetch_one(&mut *tx)
                     .await?
             } else {
                 sqlx::query(purge_sql)
                     .bind(org_id)
-                    .bind(communications)
-                    .bind(thirty_days)
+                    .bind(cut.communications)
+                    .bind(cut.thirty_days)
                     .bind(BATCH)
                     .execute(&mut *tx)
                     .await?
@@ -179,7 +141,7 @@ async fn purge_all(conn: &mut PgConnection, org_id: Uuid) -> Result<RetentionCou
         }
         counts.insert(class, total);
     }
-    finish_counts(conn, org_id, before, counts).await
+    finish_counts(conn, org_id, cut.policy, counts).await
 }
 
 async fn finish_counts(
@@ -217,6 +179,7 @@ pub async fn preview(pool: &PgPool, org_id: Uuid) -> Result<RetentionCounts, App
 
 /// Purges what the policy says is past keeping, audited with the counts. `None` when
 /// another server is running it for this organisation right now.
+#[tracing::instrument(skip_all, fields(org_id = %org_id))]
 pub async fn run(
     pool: &PgPool,
     org_id: Uuid,
@@ -299,48 +262,4 @@ pub fn spawn(pool: PgPool) {
             }
         }
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn at(text: &str) -> DateTime<Utc> {
-        text.parse().unwrap()
-    }
-
-    #[test]
-    fn a_running_subscription_without_a_maximum_age_keeps_everything() {
-        assert_eq!(cutoff(at("2026-11-24T12:00:00Z"), None, None), None);
-        assert_eq!(
-            cutoff(
-                at("2026-11-24T12:00:00Z"),
-                Some("2026-12-31".parse().unwrap()),
-                None
-            ),
-            None
-        );
-    }
-
-    #[test]
-    fn ninety_days_after_the_subscription_everything_goes() {
-        let end = Some("2026-08-01".parse().unwrap());
-        assert_eq!(
-            cutoff(at("2026-10-30T12:00:00Z"), end, None),
-            None,
-            "day 90 still kept"
-        );
-        assert_eq!(
-            cutoff(at("2026-10-31T00:00:00Z"), end, None),
-            Some(at("2026-10-31T00:00:00Z"))
-        );
-    }
-
-    #[test]
-    fn a_maximum_age_purges_what_is_older() {
-        assert_eq!(
-            cutoff(at("2026-11-24T12:00:00Z"), None, Some(365)),
-            Some(at("2025-11-24T12:00:00Z"))
-        );
-    }
 }

@@ -64,17 +64,14 @@ pub async fn save(
     let Some(policy) = policy.filter(|_| errors.is_empty()) else {
         return Err(AppError::Validation(errors));
     };
-    let (kind, days) = match policy {
-        DeadlinePolicy::CalendarDays(n) => ("calendar", n),
-        DeadlinePolicy::BusinessDays(n) => ("business", n),
-    };
+    let (kind, days) = policy.setting();
     let mut tx = pool.begin().await?;
     sqlx::query(
         "UPDATE organisations SET request_deadline_kind = $2, request_deadline_days = $3,
              subscription_ends_on = $4, communications_max_age_days = $5 WHERE id = $1",
     )
     .bind(caller.org_id)
-    .bind(kind)
+    .bind(kind.as_str())
     .bind(i32::from(days))
     .bind(ends)
     .bind(max_age)

@@ -3,15 +3,15 @@
 //! about the person leaves before this succeeds.
 
 use super::notify;
-use super::requests::{load, step, By};
+use super::store::{load, step, By};
 use crate::error::AppError;
 use crate::model::PrivacyRequestStatus;
 use crate::rules::send_policy::Purpose;
 use crate::server::db;
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use std::net::IpAddr;
 use uuid::Uuid;
 
@@ -110,6 +110,7 @@ pub async fn send_code(
 
 /// Sends a code in its own transaction (the request page and the public page's "send a
 /// new code").
+#[tracing::instrument(skip_all, fields(org_id = %org_id, request = %id))]
 pub async fn resend(
     pool: &PgPool,
     org_id: Uuid,
@@ -123,34 +124,21 @@ pub async fn resend(
     Ok(())
 }
 
-/// Checks a code. A wrong one counts as an attempt even though the request fails, so the
-/// count is committed before the error is returned.
-pub async fn check(
-    pool: &PgPool,
-    org_id: Uuid,
-    id: Uuid,
-    code: &str,
-    by: By,
-    ip: Option<IpAddr>,
-) -> Result<(), AppError> {
+/// The code as typed, without spaces: six digits.
+fn typed_code(code: &str) -> Result<String, AppError> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
         return Err(AppError::field("code", "The code has six digits."));
     }
-    let mut tx = pool.begin().await?;
-    let r = load(&mut tx, org_id, id, true)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if r.verified_at.is_some() {
-        return Ok(());
-    }
-    let (hash, expires, attempts): (Option<Vec<u8>>, Option<chrono::DateTime<Utc>>, i32) = sqlx::query_as(
-        "SELECT code_hash, code_expires_at, code_attempts FROM privacy_requests WHERE org_id = $1 AND id = $2",
-    )
-    .bind(org_id)
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
+    Ok(code)
+}
+
+/// The hash of the code sent, if it may still be tried.
+fn still_usable(
+    hash: Option<Vec<u8>>,
+    expires: Option<DateTime<Utc>>,
+    attempts: i32,
+) -> Result<Vec<u8>, AppError> {
     let Some(hash) = hash else {
         return Err(AppError::field(
             "code",
@@ -169,31 +157,74 @@ pub async fn check(
             "This code has expired. Ask for a new one.",
         ));
     }
-    if !crate::server::hooks::signature::same_secret(&hash, &digest(id, &code)) {
-        sqlx::query("UPDATE privacy_requests SET code_attempts = code_attempts + 1 WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        step(
-            &mut tx,
-            org_id,
-            id,
-            by,
-            ip,
-            "privacy.code_refused",
-            json!({ "attempt": attempts + 1 }),
-        )
+    Ok(hash)
+}
+
+/// A wrong code: the attempt is counted and committed, and the error says how many are
+/// left.
+async fn refuse(
+    mut tx: Transaction<'_, Postgres>,
+    org_id: Uuid,
+    id: Uuid,
+    by: By,
+    ip: Option<IpAddr>,
+    attempts: i32,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE privacy_requests SET code_attempts = code_attempts + 1 WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
-        let left = MAX_ATTEMPTS - attempts - 1;
-        return Err(AppError::field(
-            "code",
-            if left > 0 {
-                format!("That code is not right. {left} tries left.")
-            } else {
-                "That code is not right, and it was the last try. Ask for a new code.".to_string()
-            },
-        ));
+    step(
+        &mut tx,
+        org_id,
+        id,
+        by,
+        ip,
+        "privacy.code_refused",
+        json!({ "attempt": attempts + 1 }),
+    )
+    .await?;
+    tx.commit().await?;
+    let left = MAX_ATTEMPTS - attempts - 1;
+    Err(AppError::field(
+        "code",
+        if left > 0 {
+            format!("That code is not right. {left} tries left.")
+        } else {
+            "That code is not right, and it was the last try. Ask for a new code.".to_string()
+        },
+    ))
+}
+
+/// Checks a code. A wrong one counts as an attempt even though the request fails, so the
+/// count is committed before the error is returned.
+#[tracing::instrument(skip_all, fields(org_id = %org_id, request = %id))]
+pub async fn check(
+    pool: &PgPool,
+    org_id: Uuid,
+    id: Uuid,
+    code: &str,
+    by: By,
+    ip: Option<IpAddr>,
+) -> Result<(), AppError> {
+    let code = typed_code(code)?;
+    let mut tx = pool.begin().await?;
+    let r = load(&mut tx, org_id, id, true)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if r.verified_at.is_some() {
+        return Ok(());
+    }
+    let (hash, expires, attempts): (Option<Vec<u8>>, Option<DateTime<Utc>>, i32) = sqlx::query_as(
+        "SELECT code_hash, code_expires_at, code_attempts FROM privacy_requests WHERE org_id = $1 AND id = $2",
+    )
+    .bind(org_id)
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let hash = still_usable(hash, expires, attempts)?;
+    if !crate::server::hooks::signature::same_secret(&hash, &digest(id, &code)) {
+        return refuse(tx, org_id, id, by, ip, attempts).await;
     }
     let status = if r.assignee.is_some() {
         PrivacyRequestStatus::InProgress
