@@ -29,3 +29,13 @@ pub fn FormMessage(#[prop(into)] error: Signal<Option<AppError>>) -> AnyView {
     }
     .into_any()
 }
+
+/// The error of an action's last run, if it failed: what `FieldError` and `FormMessage`
+/// show beside its form.
+pub fn error_of<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(Result::err))
+}

@@ -1,7 +1,11 @@
 //! Shared widgets.
 
+mod dates;
 mod field;
+mod loaded;
 mod status_pages;
 
-pub use field::{FieldError, FormMessage};
+pub use dates::{day, when, When};
+pub use field::{error_of, FieldError, FormMessage};
+pub use loaded::Loaded;
 pub use status_pages::{ErrorPage, Forbidden, Guard, NotFound};

@@ -5,7 +5,7 @@ use crate::api::privacy::list_audit_events;
 use crate::model::{AuditFamily, AuditPage, AuditQuery};
 use crate::rules::authz::Capability;
 use crate::rules::url::encode;
-use crate::ui::components::Guard;
+use crate::ui::components::{when, Guard, When};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
@@ -79,7 +79,7 @@ fn Log(page: AuditPage, query: AuditQuery) -> AnyView {
             };
             view! {
                 <tr>
-                    <td class="nowrap">{r.at.format("%d %b %Y %H:%M:%S").to_string()}</td>
+                    <td class="nowrap">{when(r.at, When::SecondNoZone)}</td>
                     <td>{who}</td>
                     <td><code>{r.action}</code></td>
                     <td class="wrap">{object}</td>

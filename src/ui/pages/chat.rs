@@ -2,7 +2,7 @@
 
 use crate::api::chat::{chat_lines, ChatConfirmCode, ChatSend, ChatSendCode, StartChat};
 use crate::model::ChatView;
-use crate::ui::components::{FieldError, FormMessage};
+use crate::ui::components::{when, FieldError, FormMessage, When};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -158,7 +158,7 @@ fn Conversation(
             view! {
                 <li class=if line.from_visitor { "message out" } else { "message in" }>
                     <p class="message-body">{line.body}</p>
-                    <p class="message-meta">{if line.from_visitor { "You" } else { "Us" }}" · "{line.at.format("%H:%M").to_string()}</p>
+                    <p class="message-meta">{if line.from_visitor { "You" } else { "Us" }}" · "{when(line.at, When::ClockNoZone)}</p>
                 </li>
             }
         })

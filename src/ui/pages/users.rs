@@ -2,7 +2,7 @@ use crate::api::auth::SendPasswordReset;
 use crate::api::users::{list_users, ChangeRole, CreateUser, SetUserActive};
 use crate::model::{CurrentUser, Role, UserSummary};
 use crate::rules::authz::Capability;
-use crate::ui::components::{FieldError, FormMessage, Guard};
+use crate::ui::components::{when, FieldError, FormMessage, Guard, When};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -87,7 +87,7 @@ fn UserTable(
             let id = user.id.to_string();
             let last = user
                 .last_sign_in_at
-                .map(|t| t.format("%d %b %Y, %H:%M UTC").to_string())
+                .map(|t| when(t, When::MinuteAfterComma))
                 .unwrap_or_else(|| "never".into());
             let status = if user.active { "Active" } else { "Deactivated" };
             let name = user.name.clone();

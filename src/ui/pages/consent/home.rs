@@ -6,7 +6,7 @@ use super::number_href;
 use crate::api::consent::search_consent;
 use crate::model::{ConsentNumberRow, CurrentUser, E164};
 use crate::rules::authz::Capability;
-use crate::ui::components::Guard;
+use crate::ui::components::{when, Guard, When};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
@@ -102,7 +102,7 @@ fn Numbers(rows: Vec<ConsentNumberRow>, searched: bool, review: bool) -> impl In
                             <tr>
                                 <td class="nowrap"><a href=number_href(&row.phone)>{shown}</a></td>
                                 <td>{row.lead_name.unwrap_or_else(|| "—".into())}</td>
-                                <td class="nowrap">{row.last_at.map(|t| t.format("%d %b %Y %H:%M UTC").to_string()).unwrap_or_else(|| "none yet".into())}</td>
+                                <td class="nowrap">{row.last_at.map(|t| when(t, When::Minute)).unwrap_or_else(|| "none yet".into())}</td>
                                 <td>{row.events}</td>
                             </tr>
                         }

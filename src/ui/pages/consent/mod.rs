@@ -15,6 +15,7 @@ pub use public::PublicConsentPage;
 pub use review::{BlockedSendsPage, LedgerPage, WordingPage};
 
 use crate::model::{ChannelFamily, ConsentCell, ConsentEventView, MessageCategory};
+use crate::ui::components::{when, When};
 use leptos::prelude::*;
 
 /// Links carry the number without its plus sign.
@@ -80,7 +81,7 @@ pub fn EventDetails(event: ConsentEventView) -> AnyView {
     view! {
         <article class=class>
             <h3>{title}" · "{event.family.label()}</h3>
-            <p class="hint">{event.at.format("%d %b %Y %H:%M:%S UTC").to_string()}" · event "{event.seq}</p>
+            <p class="hint">{when(event.at, When::Second)}" · event "{event.seq}</p>
             <dl class="facts">
                 {row("Covers", Some(categories))}
                 {row("How", Some(event.medium.label().to_string()))}

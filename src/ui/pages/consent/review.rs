@@ -7,7 +7,7 @@ use crate::api::consent::{
 };
 use crate::model::{BlockedPage, ConsentWording, Verification};
 use crate::rules::authz::Capability;
-use crate::ui::components::{FieldError, FormMessage, Guard};
+use crate::ui::components::{when, FieldError, FormMessage, Guard, When};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -73,7 +73,7 @@ fn SignedHead() -> AnyView {
 
 #[component]
 fn Verdict(v: Verification) -> impl IntoView {
-    let at = v.at.format("%d %b %Y %H:%M:%S UTC").to_string();
+    let at = when(v.at, When::Second);
     match v.first_broken {
         None => view! {
             <p class="form-ok" data-testid="ledger-verdict">
@@ -133,7 +133,7 @@ fn Blocked(page: BlockedPage) -> impl IntoView {
                 <tbody>
                     {page.rows.into_iter().map(|b| view! {
                         <tr>
-                            <td class="nowrap">{b.created_at.format("%d %b %Y %H:%M UTC").to_string()}</td>
+                            <td class="nowrap">{when(b.created_at, When::Minute)}</td>
                             <td>{match b.conversation_id {
                                 Some(id) => view! { <a href=format!("/conversations/{id}")>{b.lead_name}</a> }.into_any(),
                                 None => view! { <span>{b.lead_name}</span> }.into_any(),

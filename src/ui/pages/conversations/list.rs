@@ -2,7 +2,7 @@ use crate::api::conversations::list_conversations;
 use crate::model::{Channel, ConversationRow, ConversationStatus, InboxPage as Page, InboxQuery};
 use crate::rules::authz::Capability;
 use crate::rules::url::encode;
-use crate::ui::components::Guard;
+use crate::ui::components::{when, Guard, When};
 use crate::ui::live::Live;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -131,7 +131,7 @@ fn InboxRow(row: ConversationRow) -> AnyView {
                 <span class="inbox-preview">{row.last_message.unwrap_or_default()}</span>
                 <span class="inbox-meta">
                     {row.status.label()}" · "{row.assignee.unwrap_or_else(|| "unassigned".into())}" · "
-                    {row.last_activity_at.format("%d %b %H:%M").to_string()}
+                    {when(row.last_activity_at, When::Recent)}
                 </span>
             </a>
         </li>

@@ -1,4 +1,7 @@
+mod chat_claim;
 mod list;
+mod messages;
+mod reply;
 mod thread;
 
 pub use list::InboxPage;

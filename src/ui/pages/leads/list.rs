@@ -3,7 +3,7 @@ use crate::model::{Assignee, CurrentUser, LeadPage, LeadQuery, LeadSource, LeadS
 use crate::rules::authz::Capability;
 use crate::rules::lead_query::{Sort, COUNT_LIMIT};
 use crate::rules::url::lead_query_string;
-use crate::ui::components::Guard;
+use crate::ui::components::{when, Guard, When};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
@@ -187,7 +187,7 @@ fn LeadTable(page: LeadPage, query: LeadQuery) -> impl IntoView {
                     <td>{lead.assignee.unwrap_or_else(|| "—".into())}</td>
                     <td>{lead.vehicle.unwrap_or_default()}</td>
                     <td>{lead.tags.join(", ")}</td>
-                    <td class="nowrap">{lead.created_at.format("%d %b %Y").to_string()}</td>
+                    <td class="nowrap">{when(lead.created_at, When::Day)}</td>
                 </tr>
             }
         })

@@ -1,4 +1,5 @@
 mod detail;
+mod detail_panels;
 mod fields;
 mod import;
 mod list;

@@ -1,15 +1,19 @@
 //! `/privacy-requests/:id`: the request, its deadline, verification, assignment, the one
 //! button that carries it out, what was done, and every step so far.
 
+use super::detail_forms::{AssignForm, ExecutePanel, LiftForm, RejectForm, Verification};
 use super::list::due_label;
 use crate::api::privacy::{
     get_privacy_request, AssignPrivacyRequest, EnterPrivacyCode, ExecutePrivacyRequest,
     LiftRestriction, RejectPrivacyRequest, SendPrivacyCode,
 };
 use crate::error::AppError;
-use crate::model::{DataClassCount, PrivacyRequestKind, PrivacyRequestStatus, PrivacyRequestView};
+use crate::model::{
+    DataClassCount, ExecutionReport, PrivacyRequestKind, PrivacyRequestStatus, PrivacyRequestView,
+    RequestStep,
+};
 use crate::rules::authz::Capability;
-use crate::ui::components::{ErrorPage, FieldError, FormMessage, Guard, NotFound};
+use crate::ui::components::{day, when, Guard, Loaded, When};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -60,18 +64,113 @@ pub fn PrivacyRequestPage() -> AnyView {
     );
     view! {
         <Guard capability=Capability::ViewPrivacyRequests>
-            <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading the request…"</p> }>
-                {move || Suspend::new(async move {
-                    match request.await {
-                        Ok(r) => view! { <Request r actions/> }.into_any(),
-                        Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-                        Err(error) => view! { <ErrorPage error/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=request loading="Loading the request…" let:r>
+                <Request r actions/>
+            </Loaded>
         </Guard>
     }
     .into_any()
+}
+
+/// The page's two columns: the person, the outcome and the action on the left; who has
+/// it, its history and the way to reject it on the right.
+#[component]
+fn Request(r: PrivacyRequestView, actions: Actions) -> AnyView {
+    let id = r.id.to_string();
+    let processing = r.can_process && r.status.is_open();
+    let verified = r.verified_at.is_some();
+    let report = r.report.clone().map(|report| {
+        let bundle = (r.has_bundle && r.can_process)
+            .then(|| format!("/privacy-requests/{}/bundle.zip", r.id));
+        let report_href = format!("/privacy-requests/{}/report.json", r.id);
+        view! { <ReportPanel report bundle report_href/> }
+    });
+    let execute_form = processing.then(|| {
+        view! { <ExecutePanel id=id.clone() kind=r.kind verified action=actions.execute/> }
+    });
+    let lift_form = (r.can_process
+        && r.kind == PrivacyRequestKind::Restriction
+        && r.status == PrivacyRequestStatus::Completed)
+        .then(|| view! { <LiftForm id=id.clone() action=actions.lift/> });
+    let assign_form = processing.then(|| {
+        view! {
+            <AssignForm id=id.clone() current=r.assignee officers=r.officers.clone() action=actions.assign/>
+        }
+    });
+    let reject_form =
+        processing.then(|| view! { <RejectForm id=id.clone() action=actions.reject/> });
+    view! {
+        <Title text=format!("Privacy request · {}", r.requester_name)/>
+        <p class="breadcrumb"><A href="/privacy-requests">"← Privacy requests"</A></p>
+        <RequestHead r=r.clone()/>
+        <div class="two-column">
+            <div class="stack">
+                <PersonPanel r=r.clone() actions/>
+                {report}
+                {execute_form}
+                {lift_form}
+            </div>
+            <div class="stack">
+                <section class="panel">
+                    <h2>"Assignment"</h2>
+                    <p>{r.assignee_name.clone().unwrap_or_else(|| "Nobody yet".into())}</p>
+                    {assign_form}
+                </section>
+                <History steps=r.steps/>
+                {reject_form}
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+/// What was asked, by whom, when it is due and where it stands.
+#[component]
+fn RequestHead(r: PrivacyRequestView) -> impl IntoView {
+    view! {
+        <div class="page-head">
+            <div>
+                <h1>{r.kind.label()}</h1>
+                <p class="hint">{format!("{} · received {} by {}", r.requester_name, when(r.received_at, When::Day), r.received_via.replace('_', " "))}</p>
+            </div>
+            <div class=format!("due-box {}", r.due.class()) data-testid="due">
+                <strong>{format!("Due {}", day(r.due_on))}</strong>
+                <span>{due_label(r.due)}</span>
+            </div>
+        </div>
+        <p><span class="badge" data-testid="privacy-status">{r.status.label()}</span>
+            {r.rejection_reason.map(|why| view! { " "<span class="hint">{why}</span> })}</p>
+    }
+}
+
+/// The requester as they gave themselves, what is held about them, and their proof.
+#[component]
+fn PersonPanel(r: PrivacyRequestView, actions: Actions) -> impl IntoView {
+    let open = r.status.is_open();
+    view! {
+        <section class="panel" aria-labelledby="who-heading">
+            <h2 id="who-heading">"The person"</h2>
+            <dl class="facts">
+                <dt>"Name"</dt><dd>{r.requester_name.clone()}</dd>
+                <dt>"E-mail"</dt><dd>{r.email.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>"Phone"</dt><dd>{r.phone.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>"Said"</dt><dd>{r.details.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>"Records found"</dt>
+                <dd>{format!("{} lead(s), {} message(s), {} call(s), {} consent event(s)", r.records.leads.len(), r.records.messages, r.records.calls, r.records.consent_events)}</dd>
+            </dl>
+            <h3>"Verification"</h3>
+            <Verification
+                id=r.id.to_string()
+                open
+                can_process=r.can_process
+                verified_at=r.verified_at
+                code_sent_to=r.code_sent_to
+                code_expires_at=r.code_expires_at
+                send_code=actions.send_code
+                enter_code=actions.enter_code
+            />
+        </section>
+    }
 }
 
 fn classes(title: &'static str, rows: Vec<DataClassCount>) -> impl IntoView {
@@ -89,224 +188,51 @@ fn classes(title: &'static str, rows: Vec<DataClassCount>) -> impl IntoView {
     })
 }
 
+/// What carrying the request out did, with its downloads.
 #[component]
-fn Request(r: PrivacyRequestView, actions: Actions) -> AnyView {
-    let id = r.id.to_string();
-    let open = r.status.is_open();
-    let verified = r.verified_at.is_some();
-    let code_error = Signal::derive(move || actions.enter_code.value().get().and_then(Result::err));
-    let send_error = Signal::derive(move || actions.send_code.value().get().and_then(Result::err));
-    let assign_error = Signal::derive(move || actions.assign.value().get().and_then(Result::err));
-    let reject_error = Signal::derive(move || actions.reject.value().get().and_then(Result::err));
-    let execute_error = Signal::derive(move || actions.execute.value().get().and_then(Result::err));
-    let lift_error = Signal::derive(move || actions.lift.value().get().and_then(Result::err));
-    let verification = if verified {
-        view! { <p class="form-ok">{format!("Identity verified {}.", r.verified_at.map(|t| t.format("%d %b %Y %H:%M UTC").to_string()).unwrap_or_default())}</p> }.into_any()
-    } else if !open {
-        view! { <p class="hint">"Not verified."</p> }.into_any()
-    } else {
-        let (send_id, code_id) = (id.clone(), id.clone());
-        let sent = r.code_sent_to.clone().map(|to| {
-            format!(
-                "A code went by {to}; it works until {}.",
-                r.code_expires_at
-                    .map(|t| t.format("%H:%M UTC").to_string())
-                    .unwrap_or_default()
-            )
-        });
+fn ReportPanel(
+    report: ExecutionReport,
+    /// The bundle's address, for those who may download it.
+    bundle: Option<String>,
+    report_href: String,
+) -> AnyView {
+    let bundle = bundle.map(|href| {
         view! {
-            <p class="hint">"Nothing about the person leaves, and nothing changes, until they prove who they are with a one-time code."</p>
-            {sent.map(|s| view! { <p>{s}</p> })}
-            {r.can_process.then(|| view! {
-                <div class="row-actions">
-                    <ActionForm action=actions.send_code attr:class="inline">
-                        <input type="hidden" name="id" value=send_id/>
-                        <button type="submit">"Send a new code"</button>
-                    </ActionForm>
-                    <ActionForm action=actions.enter_code attr:class="inline">
-                        <input type="hidden" name="id" value=code_id/>
-                        <label for="pr-code">"Code they read out"</label>
-                        <input id="pr-code" name="code" inputmode="numeric" autocomplete="one-time-code" size="8"/>
-                        <button type="submit">"Verify"</button>
-                    </ActionForm>
-                </div>
-                <FieldError error=code_error field="code"/>
-                <FormMessage error=send_error/>
-            })}
+            <a class="button" href=href download rel="external">"Download the bundle (zip)"</a>
         }
-        .into_any()
-    };
-    let assign_form = (r.can_process && open).then(|| {
-        let id = id.clone();
-        let current = r.assignee;
-        let officers = r.officers.clone();
-        view! {
-            <ActionForm action=actions.assign attr:class="inline">
-                <input type="hidden" name="id" value=id/>
-                <label for="pr-assignee">"Compliance officer"</label>
-                <select id="pr-assignee" name="assignee">
-                    <option value="">"Nobody"</option>
-                    {officers.into_iter().map(|o| view! {
-                        <option value=o.id.to_string() selected={Some(o.id) == current}>{o.name}</option>
-                    }).collect_view()}
-                </select>
-                <button type="submit">"Assign"</button>
-                <FieldError error=assign_error field="assignee"/>
-            </ActionForm>
-        }
-        .into_any()
     });
-    let execute_form = (r.can_process && open).then(|| {
-        let id = id.clone();
-        let (label, warning) = match r.kind {
-            PrivacyRequestKind::Access => ("Build the access bundle", "Every record of the person, as JSON and CSV, with a manifest."),
-            PrivacyRequestKind::Portability => ("Build the portability bundle", "Every record of the person, as JSON and CSV, with a manifest."),
-            PrivacyRequestKind::Correction => ("Apply the correction", "The values below replace the old ones on each of their leads; the history keeps both."),
-            PrivacyRequestKind::Deletion => ("Erase their personal data", "Names, e-mails, numbers, message texts, transcripts and notes are erased everywhere. This cannot be undone. The opt-out suppression record and consent evidence are kept, as the law requires."),
-            PrivacyRequestKind::Restriction => ("Restrict processing", "No message will be sent to them and no AI will read them until the restriction is lifted."),
-            PrivacyRequestKind::MarketingOptOut => ("Record the opt-out of marketing", "Promotional messages to their numbers are revoked in the consent ledger."),
-        };
-        let correction = (r.kind == PrivacyRequestKind::Correction).then(|| view! {
-            <div class="grid-2">
-                <div class="field"><label for="fix-name">"Correct name"</label><input id="fix-name" name="correction[name]" type="text"/>
-                    <FieldError error=execute_error field="name"/></div>
-                <div class="field"><label for="fix-email">"Correct e-mail"</label><input id="fix-email" name="correction[email]" type="email"/>
-                    <FieldError error=execute_error field="email"/></div>
+    view! {
+        <section class="panel" aria-labelledby="report-heading" data-testid="privacy-report">
+            <h2 id="report-heading">"What was done"</h2>
+            <p>{report.summary.clone()}</p>
+            {classes("Erased", report.erased)}
+            {classes("Kept, and why", report.kept)}
+            {classes("In the bundle", report.manifest)}
+            <div class="page-actions">
+                {bundle}
+                <a class="button" href=report_href download rel="external">"Download the report"</a>
             </div>
-            <label for="fix-phone">"Correct phone"</label><input id="fix-phone" name="correction[phone]" type="tel"/>
-            <FieldError error=execute_error field="phone"/>
-        });
-        let dangerous = r.kind == PrivacyRequestKind::Deletion;
-        view! {
-            <section class="panel" aria-labelledby="execute-heading">
-                <h2 id="execute-heading">"Carry it out"</h2>
-                <p class="hint">{warning}</p>
-                {(!verified).then(|| view! { <p class="form-error">"Verify the requester first."</p> })}
-                <ActionForm action=actions.execute attr:class="stacked">
-                    <input type="hidden" name="id" value=id/>
-                    {correction}
-                    {dangerous.then(|| view! {
-                        <label class="choice"><input type="checkbox" name="confirm" required/>" I understand the erasure cannot be undone"</label>
-                    })}
-                    <FormMessage error=execute_error/>
-                    <button type="submit" class=if dangerous { "danger" } else { "primary" } disabled=!verified>{label}</button>
-                </ActionForm>
-            </section>
-        }
-        .into_any()
-    });
-    let reject_form = (r.can_process && open).then(|| {
-        let id = id.clone();
-        view! {
-            <details class="confirm">
-                <summary>"Reject this request…"</summary>
-                <ActionForm action=actions.reject attr:class="stacked">
-                    <input type="hidden" name="id" value=id/>
-                    <label for="pr-reason">"Why (the person is told this, in fixed words)"</label>
-                    <select id="pr-reason" name="reason" required>
-                        {crate::model::RejectionReason::ALL.into_iter().map(|reason| view! {
-                            <option value=reason.as_str() title=reason.text()>{reason.label()}</option>
-                        }).collect_view()}
-                    </select>
-                    <FieldError error=reject_error field="reason"/>
-                    <FormMessage error=reject_error/>
-                    <button type="submit" class="danger">"Reject"</button>
-                </ActionForm>
-            </details>
-        }
-        .into_any()
-    });
-    let lift_form = (r.can_process
-        && r.kind == PrivacyRequestKind::Restriction
-        && r.status == PrivacyRequestStatus::Completed)
-        .then(|| {
-            let id = id.clone();
-            view! {
-                <ActionForm action=actions.lift attr:class="inline">
-                    <input type="hidden" name="id" value=id/>
-                    <button type="submit">"Lift the restriction"</button>
-                    <FormMessage error=lift_error/>
-                </ActionForm>
-            }
-        });
-    let report = r.report.clone().map(|report| {
-        let bundle = (r.has_bundle && r.can_process).then(|| view! {
-            <a class="button" href=format!("/privacy-requests/{}/bundle.zip", r.id) download rel="external">"Download the bundle (zip)"</a>
-        });
-        view! {
-            <section class="panel" aria-labelledby="report-heading" data-testid="privacy-report">
-                <h2 id="report-heading">"What was done"</h2>
-                <p>{report.summary.clone()}</p>
-                {classes("Erased", report.erased)}
-                {classes("Kept, and why", report.kept)}
-                {classes("In the bundle", report.manifest)}
-                <div class="page-actions">
-                    {bundle}
-                    <a class="button" href=format!("/privacy-requests/{}/report.json", r.id) download rel="external">"Download the report"</a>
-                </div>
-            </section>
-        }
-        .into_any()
-        .into_any()
-    });
-    let steps = r
-        .steps
-        .iter()
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn History(steps: Vec<RequestStep>) -> impl IntoView {
+    let steps = steps
+        .into_iter()
         .map(|s| view! {
             <li>
-                <span class="nowrap">{s.at.format("%d %b %Y %H:%M UTC").to_string()}</span>" · "
+                <span class="nowrap">{when(s.at, When::Minute)}</span>" · "
                 <strong>{s.action.trim_start_matches("privacy.").replace('_', " ")}</strong>" · "
-                {s.actor.clone().unwrap_or_else(|| "the requester".into())}
+                {s.actor.unwrap_or_else(|| "the requester".into())}
             </li>
         })
         .collect_view();
     view! {
-        <Title text=format!("Privacy request · {}", r.requester_name)/>
-        <p class="breadcrumb"><A href="/privacy-requests">"← Privacy requests"</A></p>
-        <div class="page-head">
-            <div>
-                <h1>{r.kind.label()}</h1>
-                <p class="hint">{format!("{} · received {} by {}", r.requester_name, r.received_at.format("%d %b %Y"), r.received_via.replace('_', " "))}</p>
-            </div>
-            <div class=format!("due-box {}", r.due.class()) data-testid="due">
-                <strong>{format!("Due {}", r.due_on.format("%d %b %Y"))}</strong>
-                <span>{due_label(r.due)}</span>
-            </div>
-        </div>
-        <p><span class="badge" data-testid="privacy-status">{r.status.label()}</span>
-            {r.rejection_reason.clone().map(|why| view! { " "<span class="hint">{why}</span> })}</p>
-        <div class="two-column">
-            <div class="stack">
-                <section class="panel" aria-labelledby="who-heading">
-                    <h2 id="who-heading">"The person"</h2>
-                    <dl class="facts">
-                        <dt>"Name"</dt><dd>{r.requester_name.clone()}</dd>
-                        <dt>"E-mail"</dt><dd>{r.email.clone().unwrap_or_else(|| "—".into())}</dd>
-                        <dt>"Phone"</dt><dd>{r.phone.clone().unwrap_or_else(|| "—".into())}</dd>
-                        <dt>"Said"</dt><dd>{r.details.clone().unwrap_or_else(|| "—".into())}</dd>
-                        <dt>"Records found"</dt>
-                        <dd>{format!("{} lead(s), {} message(s), {} call(s), {} consent event(s)", r.records.leads.len(), r.records.messages, r.records.calls, r.records.consent_events)}</dd>
-                    </dl>
-                    <h3>"Verification"</h3>
-                    {verification}
-                </section>
-                {report}
-                {execute_form}
-                {lift_form}
-            </div>
-            <div class="stack">
-                <section class="panel">
-                    <h2>"Assignment"</h2>
-                    <p>{r.assignee_name.clone().unwrap_or_else(|| "Nobody yet".into())}</p>
-                    {assign_form}
-                </section>
-                <section class="panel" aria-labelledby="steps-heading">
-                    <h2 id="steps-heading">"History"</h2>
-                    <ol class="steps" data-testid="privacy-steps">{steps}</ol>
-                </section>
-                {reject_form}
-            </div>
-        </div>
+        <section class="panel" aria-labelledby="steps-heading">
+            <h2 id="steps-heading">"History"</h2>
+            <ol class="steps" data-testid="privacy-steps">{steps}</ol>
+        </section>
     }
-    .into_any()
 }

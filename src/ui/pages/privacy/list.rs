@@ -6,7 +6,7 @@ use crate::model::{
     CurrentUser, DueState, PrivacyQuery, PrivacyRequestKind, PrivacyRequestPage, DUE_SOON_DAYS,
 };
 use crate::rules::authz::Capability;
-use crate::ui::components::{FieldError, FormMessage, Guard};
+use crate::ui::components::{day, when, FieldError, FormMessage, Guard, When};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
@@ -110,14 +110,14 @@ fn Requests(page: PrivacyRequestPage, query: PrivacyQuery) -> impl IntoView {
                 <tbody>
                     {page.rows.into_iter().map(|r| view! {
                         <tr class=r.due.class()>
-                            <td class="nowrap"><strong>{r.due_on.format("%d %b %Y").to_string()}</strong>
+                            <td class="nowrap"><strong>{day(r.due_on)}</strong>
                                 <span class="hint">" "{due_label(r.due)}</span></td>
                             <td>{r.kind.label()}</td>
                             <td><a href=format!("/privacy-requests/{}", r.id)>{r.requester_name}</a>
                                 <span class="hint">" "{r.contact}</span></td>
                             <td>{r.status.label()}</td>
                             <td>{r.assignee.unwrap_or_else(|| "—".into())}</td>
-                            <td class="nowrap">{r.received_at.format("%d %b %Y").to_string()}</td>
+                            <td class="nowrap">{when(r.received_at, When::Day)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

@@ -2,6 +2,7 @@
 //! mail, and the public request and verification pages.
 
 mod detail;
+mod detail_forms;
 mod list;
 mod public;
 mod settings;

@@ -6,7 +6,7 @@ use crate::api::privacy::{
 };
 use crate::model::{CurrentUser, PrivacySettings, RetentionCounts};
 use crate::rules::authz::Capability;
-use crate::ui::components::{FieldError, FormMessage, Guard};
+use crate::ui::components::{error_of, when, FieldError, FormMessage, Guard, When};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -37,6 +37,7 @@ pub fn PrivacySettingsPage() -> AnyView {
     .into_any()
 }
 
+/// The policies form beside the dry run of retention.
 #[component]
 fn Policies(
     settings: PrivacySettings,
@@ -46,9 +47,65 @@ fn Policies(
 ) -> AnyView {
     let user = expect_context::<CurrentUser>();
     let may_edit = user.role.may(Capability::ManageRetention);
-    let error = Signal::derive(move || save.value().get().and_then(Result::err));
-    let run_error = Signal::derive(move || run.value().get().and_then(Result::err));
+    view! {
+        <div class="two-column">
+            <PoliciesForm settings may_edit save/>
+            <RetentionPreview preview may_edit run/>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn PoliciesForm(
+    settings: PrivacySettings,
+    may_edit: bool,
+    save: ServerAction<SavePrivacySettings>,
+) -> impl IntoView {
+    let error = error_of(save);
     let saved = move || matches!(save.value().get(), Some(Ok(())));
+    view! {
+        <ActionForm action=save attr:class="panel stacked">
+            <h2>"Answering requests"</h2>
+            <p class="hint">"Each request's due date is fixed when it arrives, in the organisation's time zone. Both choices are stricter than GDPR (one month) and CCPA (45 days)."</p>
+            <div class="grid-2">
+                <div class="field">
+                    <label for="deadline-days">"Answer within"</label>
+                    <input id="deadline-days" name="input[deadline_days]" type="number" min="1" max="90" value=settings.deadline_days.clone() disabled=!may_edit/>
+                    <FieldError error field="deadline_days"/>
+                </div>
+                <div class="field">
+                    <label for="deadline-kind">"Counting"</label>
+                    <select id="deadline-kind" name="input[deadline_kind]" disabled=!may_edit>
+                        <option value="calendar" selected=settings.deadline_kind == "calendar">"calendar days"</option>
+                        <option value="business" selected=settings.deadline_kind == "business">"business days (Monday to Friday)"</option>
+                    </select>
+                </div>
+            </div>
+            <h2>"Retention"</h2>
+            <label for="sub-ends">"Subscription ends on"</label>
+            <input id="sub-ends" name="input[subscription_ends_on]" type="date" value=settings.subscription_ends_on.clone() disabled=!may_edit/>
+            <p class="hint">"Communications are kept until 90 days after it ends; empty while it runs."</p>
+            <FieldError error field="subscription_ends_on"/>
+            <label for="max-age">"Keep communications at most (days)"</label>
+            <input id="max-age" name="input[communications_max_age_days]" type="number" min="30" value=settings.communications_max_age_days.clone() disabled=!may_edit/>
+            <p class="hint">"Optional: a shorter limit for messages, calls and chat logs. Opt-out records are kept forever."</p>
+            <FieldError error field="communications_max_age_days"/>
+            <FormMessage error/>
+            <Show when=saved><p class="form-ok" role="status">"Saved."</p></Show>
+            {may_edit.then(|| view! { <button type="submit" class="primary">"Save policies"</button> })}
+        </ActionForm>
+    }
+}
+
+/// What retention would purge now, and for those who may, the button that runs it.
+#[component]
+fn RetentionPreview(
+    preview: RetentionCounts,
+    may_edit: bool,
+    run: ServerAction<RunRetentionNow>,
+) -> impl IntoView {
+    let run_error = error_of(run);
     let ran = move || {
         match run.value().get() {
         Some(Ok(c)) => Some(format!(
@@ -63,7 +120,7 @@ fn Policies(
         .map(|t| {
             format!(
                 "Communications from before {} would be purged.",
-                t.format("%d %b %Y %H:%M UTC")
+                when(t, When::Minute)
             )
         })
         .unwrap_or_else(|| {
@@ -71,65 +128,32 @@ fn Policies(
                 .into()
         });
     view! {
-        <div class="two-column">
-            <ActionForm action=save attr:class="panel stacked">
-                <h2>"Answering requests"</h2>
-                <p class="hint">"Each request's due date is fixed when it arrives, in the organisation's time zone. Both choices are stricter than GDPR (one month) and CCPA (45 days)."</p>
-                <div class="grid-2">
-                    <div class="field">
-                        <label for="deadline-days">"Answer within"</label>
-                        <input id="deadline-days" name="input[deadline_days]" type="number" min="1" max="90" value=settings.deadline_days.clone() disabled=!may_edit/>
-                        <FieldError error field="deadline_days"/>
-                    </div>
-                    <div class="field">
-                        <label for="deadline-kind">"Counting"</label>
-                        <select id="deadline-kind" name="input[deadline_kind]" disabled=!may_edit>
-                            <option value="calendar" selected=settings.deadline_kind == "calendar">"calendar days"</option>
-                            <option value="business" selected=settings.deadline_kind == "business">"business days (Monday to Friday)"</option>
-                        </select>
-                    </div>
-                </div>
-                <h2>"Retention"</h2>
-                <label for="sub-ends">"Subscription ends on"</label>
-                <input id="sub-ends" name="input[subscription_ends_on]" type="date" value=settings.subscription_ends_on.clone() disabled=!may_edit/>
-                <p class="hint">"Communications are kept until 90 days after it ends; empty while it runs."</p>
-                <FieldError error field="subscription_ends_on"/>
-                <label for="max-age">"Keep communications at most (days)"</label>
-                <input id="max-age" name="input[communications_max_age_days]" type="number" min="30" value=settings.communications_max_age_days.clone() disabled=!may_edit/>
-                <p class="hint">"Optional: a shorter limit for messages, calls and chat logs. Opt-out records are kept forever."</p>
-                <FieldError error field="communications_max_age_days"/>
-                <FormMessage error/>
-                <Show when=saved><p class="form-ok" role="status">"Saved."</p></Show>
-                {may_edit.then(|| view! { <button type="submit" class="primary">"Save policies"</button> })}
-            </ActionForm>
-            <section class="panel" aria-labelledby="preview-heading" data-testid="retention-preview">
-                <h2 id="preview-heading">"Retention, dry run"</h2>
-                <p>{before}</p>
-                <table>
-                    <tbody>
-                        <tr><td>"Messages"</td><td>{preview.messages}</td></tr>
-                        <tr><td>"Calls and transcripts"</td><td>{preview.calls}</td></tr>
-                        <tr><td>"Web-chat sessions"</td><td>{preview.chat_visitors}</td></tr>
-                        <tr><td>"Copies of mail sent"</td><td>{preview.mail}</td></tr>
-                        <tr><td>"Data bundles of requests completed over 30 days ago"</td><td>{preview.bundles}</td></tr>
-                        <tr><td>"User accounts deactivated over 30 days ago"</td><td>{preview.user_accounts}</td></tr>
-                        <tr><td>"Uploaded import files over 30 days old"</td><td>{preview.imports}</td></tr>
-                        <tr><td>"Audit events whose details name a person (the details are redacted)"</td><td>{preview.audit_details}</td></tr>
-                        <tr><td>"Opt-out records (never purged)"</td><td>{format!("{} kept", preview.opt_outs_kept)}</td></tr>
-                    </tbody>
-                </table>
-                <p class="hint">"This changes nothing. The job runs every hour on its own."</p>
-                {may_edit.then(|| view! {
-                    <ActionForm action=run attr:class="inline">
-                        <button type="submit" class="danger">"Run retention now"</button>
-                    </ActionForm>
-                })}
-                <FormMessage error=run_error/>
-                <Show when=move || ran().is_some()><p class="form-ok" role="status">{ran}</p></Show>
-            </section>
-        </div>
+        <section class="panel" aria-labelledby="preview-heading" data-testid="retention-preview">
+            <h2 id="preview-heading">"Retention, dry run"</h2>
+            <p>{before}</p>
+            <table>
+                <tbody>
+                    <tr><td>"Messages"</td><td>{preview.messages}</td></tr>
+                    <tr><td>"Calls and transcripts"</td><td>{preview.calls}</td></tr>
+                    <tr><td>"Web-chat sessions"</td><td>{preview.chat_visitors}</td></tr>
+                    <tr><td>"Copies of mail sent"</td><td>{preview.mail}</td></tr>
+                    <tr><td>"Data bundles of requests completed over 30 days ago"</td><td>{preview.bundles}</td></tr>
+                    <tr><td>"User accounts deactivated over 30 days ago"</td><td>{preview.user_accounts}</td></tr>
+                    <tr><td>"Uploaded import files over 30 days old"</td><td>{preview.imports}</td></tr>
+                    <tr><td>"Audit events whose details name a person (the details are redacted)"</td><td>{preview.audit_details}</td></tr>
+                    <tr><td>"Opt-out records (never purged)"</td><td>{format!("{} kept", preview.opt_outs_kept)}</td></tr>
+                </tbody>
+            </table>
+            <p class="hint">"This changes nothing. The job runs every hour on its own."</p>
+            {may_edit.then(|| view! {
+                <ActionForm action=run attr:class="inline">
+                    <button type="submit" class="danger">"Run retention now"</button>
+                </ActionForm>
+            })}
+            <FormMessage error=run_error/>
+            <Show when=move || ran().is_some()><p class="form-ok" role="status">{ran}</p></Show>
+        </section>
     }
-    .into_any()
 }
 
 #[component]
@@ -149,7 +173,7 @@ pub fn SimulatedMailPage() -> AnyView {
                             <ul class="ledger" data-testid="mail">
                                 {list.into_iter().map(|(to, subject, body, at)| view! {
                                     <li class="panel"><strong>{subject}</strong>
-                                        <p class="hint">{format!("to {to} · {}", at.format("%d %b %Y %H:%M UTC"))}</p>
+                                        <p class="hint">{format!("to {to} · {}", when(at, When::Minute))}</p>
                                         <p>{body}</p></li>
                                 }).collect_view()}
                             </ul>
