@@ -1,6 +1,7 @@
 //! Types shared by the server and the browser. Nothing here does I/O.
 
 mod consent;
+mod consent_level;
 mod conversation;
 mod email;
 mod form;
@@ -20,6 +21,7 @@ pub use consent::{
     PacketMessage, PacketOptOut, PublicConsentForm, PublicConsentInput, RecordConsentInput,
     RecordOptOutInput, Verification,
 };
+pub use consent_level::ConsentLevel;
 pub use conversation::{
     CallView, Channel, ChatClaim, ConversationRow, ConversationStatus, DeliveryStatus, Direction,
     InboxPage, InboxQuery, MessageCategory, MessageView, SendCheck, Sender, Thread,
