@@ -7,6 +7,8 @@ pub mod keywords;
 pub mod lead_query;
 #[cfg(feature = "ssr")]
 pub mod ledger;
+#[cfg(feature = "ssr")]
+pub mod ledger_chain;
 pub mod limits;
 // Time-zone rules need the zone database, which only the server carries.
 #[cfg(feature = "ssr")]
