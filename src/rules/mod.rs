@@ -4,6 +4,7 @@ pub mod account;
 pub mod authz;
 pub mod consent;
 pub mod consent_capture;
+pub mod consent_state;
 pub mod keywords;
 pub mod lead_query;
 #[cfg(feature = "ssr")]

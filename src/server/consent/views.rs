@@ -4,12 +4,11 @@
 use super::{history, verify, wording};
 use crate::error::AppError;
 use crate::model::{
-    BlockedPage, BlockedSend, ChannelFamily, ConsentCell, ConsentEventView, ConsentNumberRow,
-    EvidencePacket, LeadRef, MessageCategory, NumberConsent, PacketMessage, PacketOptOut, Role,
-    Verification, E164,
+    BlockedPage, BlockedSend, ConsentNumberRow, EvidencePacket, LeadRef, NumberConsent,
+    PacketMessage, PacketOptOut, Role, Verification, E164,
 };
 use crate::rules::authz::Capability;
-use crate::rules::consent::describe;
+use crate::rules::consent_state::state;
 use crate::rules::lead_query::{Cursor, CursorKey};
 use crate::server::auth::Caller;
 use crate::server::db::{self, audit::Event};
@@ -54,29 +53,6 @@ async fn leads_with(
         return Err(AppError::NotFound);
     }
     Ok(leads)
-}
-
-/// The state of every family and category, from the events in ledger order.
-pub fn state(events: &[ConsentEventView]) -> Vec<ConsentCell> {
-    ChannelFamily::ALL
-        .iter()
-        .flat_map(|family| {
-            let ledger: Vec<_> = events
-                .iter()
-                .filter(|e| e.family == *family)
-                .map(crate::rules::consent::Event::from)
-                .collect();
-            MessageCategory::ALL.iter().map(move |category| {
-                let (allowed, why) = describe(&ledger, *category);
-                ConsentCell {
-                    family: *family,
-                    category: *category,
-                    allowed,
-                    why,
-                }
-            })
-        })
-        .collect()
 }
 
 /// The number page. Reading personal evidence is audited.
