@@ -56,6 +56,7 @@ async fn leads_with(
 }
 
 /// The number page. Reading personal evidence is audited.
+#[tracing::instrument(skip_all, fields(org_id = %caller.org_id, user_id = %caller.user_id))]
 pub async fn number_page(
     pool: &PgPool,
     caller: Caller,
@@ -89,6 +90,7 @@ pub async fn number_page(
 
 /// Numbers matching what was typed (phone digits, or a lead's name), or, with nothing
 /// typed, the numbers with the most recent consent events. Agents search their leads only.
+#[tracing::instrument(skip_all, fields(org_id = %caller.org_id, user_id = %caller.user_id))]
 pub async fn search(
     pool: &PgPool,
     caller: Caller,
@@ -157,6 +159,7 @@ pub async fn search(
 
 /// Everything that proves what the number agreed to and what it was sent, audited as an
 /// export of personal data.
+#[tracing::instrument(skip_all, fields(org_id = %caller.org_id, user_id = %caller.user_id))]
 pub async fn packet(
     pool: &PgPool,
     caller: Caller,
@@ -251,6 +254,7 @@ impl OptOutRow {
 }
 
 /// Re-computes the organisation's whole chain; the check itself is audited.
+#[tracing::instrument(skip_all, fields(org_id = %caller.org_id, user_id = %caller.user_id))]
 pub async fn verify_ledger(
     pool: &PgPool,
     caller: Caller,
@@ -273,6 +277,7 @@ pub async fn verify_ledger(
 }
 
 /// Refused sends, newest first, a page at a time.
+#[tracing::instrument(skip_all, fields(org_id = %caller.org_id, user_id = %caller.user_id))]
 pub async fn blocked(pool: &PgPool, caller: Caller, cursor: &str) -> Result<BlockedPage, AppError> {
     let after = Cursor::decode(cursor).and_then(|c| match c.key {
         CursorKey::Time(at) => Some((at, c.id)),
