@@ -1,7 +1,6 @@
 //! The consent ledger as the pages see it (SPEC §3).
 
-use super::{Channel, MessageCategory};
-use crate::rules::consent::ConsentLevel;
+use super::{Channel, ConsentLevel, MessageCategory};
 use crate::text_enum;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

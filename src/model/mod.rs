@@ -2,6 +2,7 @@
 
 mod audit;
 mod consent;
+mod consent_level;
 mod conversation;
 mod email;
 mod form;
@@ -23,6 +24,7 @@ pub use consent::{
     PacketMessage, PacketOptOut, PublicConsentForm, PublicConsentInput, RecordConsentInput,
     RecordOptOutInput, Verification,
 };
+pub use consent_level::ConsentLevel;
 pub use conversation::{
     CallView, Channel, ChatClaim, ConversationRow, ConversationStatus, DeliveryStatus, Direction,
     InboxPage, InboxQuery, MessageCategory, MessageView, SendCheck, Sender, Thread,

@@ -5,49 +5,11 @@
 //! when its level is high enough. Conversational replies are also allowed by implied consent
 //! when the customer started the thread, unless they have opted out.
 
-use crate::model::MessageCategory;
-use serde::{Deserialize, Serialize};
+use crate::model::{ConsentEventView, ConsentMedium, MessageCategory};
+use chrono::{DateTime, Utc};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
-#[cfg_attr(
-    feature = "ssr",
-    sqlx(type_name = "consent_level", rename_all = "snake_case")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum ConsentLevel {
-    Implied,
-    Express,
-    ExpressWritten,
-}
-
-impl ConsentLevel {
-    pub fn label(self) -> &'static str {
-        match self {
-            ConsentLevel::Implied => "implied",
-            ConsentLevel::Express => "express",
-            ConsentLevel::ExpressWritten => "express written",
-        }
-    }
-
-    /// The least consent a category needs.
-    pub fn required(category: MessageCategory) -> ConsentLevel {
-        match category {
-            MessageCategory::Conversational => ConsentLevel::Implied,
-            MessageCategory::Informational => ConsentLevel::Express,
-            MessageCategory::Promotional => ConsentLevel::ExpressWritten,
-        }
-    }
-
-    /// The categories a grant at this level covers.
-    pub fn covers(self) -> Vec<MessageCategory> {
-        MessageCategory::ALL
-            .iter()
-            .copied()
-            .filter(|c| ConsentLevel::required(*c) <= self)
-            .collect()
-    }
-}
+/// Defined with the other shared types (the pages show it); the policy reads it from here.
+pub use crate::model::ConsentLevel;
 
 /// One ledger event as the state needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,18 +41,34 @@ pub fn standing(events: &[Event], category: MessageCategory) -> Standing {
         })
 }
 
-impl From<&crate::model::ConsentEventView> for Event {
-    fn from(e: &crate::model::ConsentEventView) -> Event {
+impl Event {
+    /// How and when it was given, for reasons: "sms keyword, 23 Nov 2026 14:05 UTC".
+    pub fn summary(medium: ConsentMedium, at: DateTime<Utc>) -> String {
+        format!(
+            "{}, {}",
+            medium.label().to_lowercase(),
+            at.format("%d %b %Y %H:%M UTC")
+        )
+    }
+}
+
+impl From<&ConsentEventView> for Event {
+    fn from(e: &ConsentEventView) -> Event {
         Event {
             grant: e.level,
             categories: e.categories.clone(),
-            summary: format!(
-                "{}, {}",
-                e.medium.label().to_lowercase(),
-                e.at.format("%d %b %Y %H:%M UTC")
-            ),
+            summary: Event::summary(e.medium, e.at),
         }
     }
+}
+
+/// Whether the number has opted out of replies, and so of everything: then no text goes
+/// to it that it did not ask for from its own phone, not even one asking it to confirm.
+pub fn opted_out(events: &[Event]) -> bool {
+    matches!(
+        standing(events, MessageCategory::Conversational),
+        Standing::Revoked(_)
+    )
 }
 
 /// What the ledger alone says of a category, for people: allowed or not, and why. (A

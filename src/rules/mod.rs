@@ -3,12 +3,16 @@
 pub mod account;
 pub mod authz;
 pub mod consent;
+pub mod consent_capture;
+pub mod consent_state;
 pub mod keywords;
 #[cfg(feature = "ssr")]
 pub mod lead_form;
 pub mod lead_query;
 #[cfg(feature = "ssr")]
 pub mod ledger;
+#[cfg(feature = "ssr")]
+pub mod ledger_chain;
 pub mod limits;
 pub mod privacy_request;
 // Time-zone rules need the zone database, which only the server carries.

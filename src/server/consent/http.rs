@@ -2,14 +2,16 @@
 
 use super::views;
 use crate::error::AppError;
-use crate::model::EvidencePacket;
+use crate::model::{ConsentEventView, EvidencePacket, PacketMessage, PacketOptOut, Verification};
 use crate::rules::authz::Capability;
+use crate::rules::ledger::EventKind;
 use crate::server::auth::Caller;
 use crate::server::client_ip::client_ip;
 use crate::server::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, request::Parts, StatusCode};
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
 
 pub async fn packet_json(
     State(state): State<AppState>,
@@ -102,158 +104,132 @@ fn file(packet: &EvidencePacket, extension: &str, kind: &str, body: Vec<u8>) -> 
         .into_response()
 }
 
+/// The packet CSV's columns, in order.
+const COLUMNS: [&str; 22] = [
+    "record",
+    "at",
+    "seq",
+    "family",
+    "kind",
+    "level",
+    "categories",
+    "medium",
+    "language",
+    "language_sha256",
+    "campaign",
+    "ip",
+    "user_agent",
+    "person",
+    "captured_by",
+    "source_ref",
+    "hash",
+    "prev_hash",
+    "channel",
+    "status",
+    "detail",
+    "body",
+];
+
 /// One table for spreadsheets: a `record` column says what each row is (an event, an
 /// opt-out confirmation, a message, the verification), the other columns its facts.
 pub fn csv(packet: &EvidencePacket) -> Result<Vec<u8>, csv::Error> {
     let mut out = Sheet(csv::Writer::from_writer(Vec::new()));
-    out.write_record([
-        "record",
-        "at",
-        "seq",
-        "family",
-        "kind",
-        "level",
-        "categories",
-        "medium",
-        "language",
-        "language_sha256",
-        "campaign",
-        "ip",
-        "user_agent",
-        "person",
-        "captured_by",
-        "source_ref",
-        "hash",
-        "prev_hash",
-        "channel",
-        "status",
-        "detail",
-        "body",
-    ])?;
-    let time = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339();
+    out.write_record(COLUMNS)?;
     for e in &packet.events {
-        let categories = e
-            .categories
-            .iter()
-            .map(|c| c.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
-        out.write_record([
-            "consent_event",
-            &time(e.at),
-            &e.seq.to_string(),
-            e.family.as_str(),
-            if e.is_grant() { "grant" } else { "revoke" },
-            e.level.map(|l| l.label()).unwrap_or_default(),
-            &categories,
-            e.medium.as_str(),
-            e.language.as_deref().unwrap_or_default(),
-            e.language_sha256.as_deref().unwrap_or_default(),
-            e.campaign.as_deref().unwrap_or_default(),
-            e.ip.as_deref().unwrap_or_default(),
-            e.user_agent.as_deref().unwrap_or_default(),
-            e.person_name.as_deref().unwrap_or_default(),
-            e.captured_by.as_deref().unwrap_or("system"),
-            e.source_ref.as_deref().unwrap_or_default(),
-            &e.hash,
-            e.prev_hash.as_deref().unwrap_or_default(),
-            "",
-            "",
-            "",
-            "",
-        ])?;
+        out.write_record(event_row(e).each_ref().map(String::as_str))?;
     }
     for o in &packet.opt_outs {
-        let detail = match (o.confirmation_queued_at, o.confirmation_sent_at) {
-            (_, Some(sent)) => format!("confirmation sent {}", time(sent)),
-            (Some(queued), None) => format!("confirmation queued {}", time(queued)),
-            (None, None) => "no confirmation (not an SMS keyword, or a repeated STOP)".into(),
-        };
-        out.write_record([
-            "opt_out",
-            &time(o.at),
-            &o.seq.to_string(),
-            "",
-            "revoke",
-            "",
-            "",
-            o.medium.as_str(),
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            o.confirmation_status
-                .map(|s| s.as_str())
-                .unwrap_or_default(),
-            &detail,
-            "",
-        ])?;
+        out.write_record(opt_out_row(o).each_ref().map(String::as_str))?;
     }
     for m in &packet.messages {
-        out.write_record([
-            "message",
-            &time(m.sent_at.unwrap_or(m.created_at)),
-            "",
-            "",
-            "outbound",
-            "",
-            m.category.map(|c| c.as_str()).unwrap_or_default(),
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            &m.id.to_string(),
-            "",
-            "",
-            m.channel.as_str(),
-            m.status.as_str(),
-            m.status_reason.as_deref().unwrap_or_default(),
-            &m.body,
-        ])?;
+        out.write_record(message_row(m).each_ref().map(String::as_str))?;
     }
-    let verdict = match &packet.verification.first_broken {
-        None => format!(
-            "chain intact: {} events checked",
-            packet.verification.checked
-        ),
+    out.write_record(
+        verification_row(&packet.verification)
+            .each_ref()
+            .map(String::as_str),
+    )?;
+    out.0.into_inner().map_err(|e| e.into_error().into())
+}
+
+type Row = [String; 22];
+
+fn time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339()
+}
+
+/// A row with `record` and `at` set and every other cell empty.
+fn row(record: &str, at: DateTime<Utc>) -> Row {
+    let mut row: Row = Default::default();
+    row[0] = record.into();
+    row[1] = time(at);
+    row
+}
+
+fn event_row(e: &ConsentEventView) -> Row {
+    let text = |t: &Option<String>| t.clone().unwrap_or_default();
+    let mut r = row("consent_event", e.at);
+    r[2] = e.seq.to_string();
+    r[3] = e.family.as_str().into();
+    r[4] = EventKind::of(e.level).as_str().into();
+    r[5] = e.level.map(|l| l.label()).unwrap_or_default().into();
+    r[6] = e
+        .categories
+        .iter()
+        .map(|c| c.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    r[7] = e.medium.as_str().into();
+    r[8] = text(&e.language);
+    r[9] = text(&e.language_sha256);
+    r[10] = text(&e.campaign);
+    r[11] = text(&e.ip);
+    r[12] = text(&e.user_agent);
+    r[13] = text(&e.person_name);
+    r[14] = e.captured_by.clone().unwrap_or_else(|| "system".into());
+    r[15] = text(&e.source_ref);
+    r[16] = e.hash.clone();
+    r[17] = text(&e.prev_hash);
+    r
+}
+
+fn opt_out_row(o: &PacketOptOut) -> Row {
+    let mut r = row("opt_out", o.at);
+    r[2] = o.seq.to_string();
+    r[4] = EventKind::Revoke.as_str().into();
+    r[7] = o.medium.as_str().into();
+    r[19] = o
+        .confirmation_status
+        .map(|s| s.as_str())
+        .unwrap_or_default()
+        .into();
+    r[20] = match (o.confirmation_queued_at, o.confirmation_sent_at) {
+        (_, Some(sent)) => format!("confirmation sent {}", time(sent)),
+        (Some(queued), None) => format!("confirmation queued {}", time(queued)),
+        (None, None) => "no confirmation (not an SMS keyword, or a repeated STOP)".into(),
+    };
+    r
+}
+
+fn message_row(m: &PacketMessage) -> Row {
+    let mut r = row("message", m.sent_at.unwrap_or(m.created_at));
+    r[4] = "outbound".into();
+    r[6] = m.category.map(|c| c.as_str()).unwrap_or_default().into();
+    r[15] = m.id.to_string();
+    r[18] = m.channel.as_str().into();
+    r[19] = m.status.as_str().into();
+    r[20] = m.status_reason.clone().unwrap_or_default();
+    r[21] = m.body.clone();
+    r
+}
+
+fn verification_row(v: &Verification) -> Row {
+    let mut r = row("verification", v.at);
+    r[20] = match &v.first_broken {
+        None => format!("chain intact: {} events checked", v.checked),
         Some(b) => format!("chain BROKEN at event {}: {}", b.seq, b.why),
     };
-    out.write_record([
-        "verification",
-        &time(packet.verification.at),
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        &verdict,
-        "",
-    ])?;
-    out.0.into_inner().map_err(|e| e.into_error().into())
+    r
 }
 
 /// Every cell of the packet passes `inert`: customer text must not run as a formula.

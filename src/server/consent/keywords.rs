@@ -21,6 +21,7 @@ pub struct Inbound<'a> {
 }
 
 /// Records what the text asks for and queues the one answer it calls for.
+#[tracing::instrument(skip_all, fields(org_id = %m.org_id, message_id = %m.message_id))]
 pub async fn apply(conn: &mut PgConnection, m: &Inbound<'_>) -> Result<Intent, sqlx::Error> {
     if m.channel == Channel::Voice {
         return Ok(Intent::Other);
@@ -256,6 +257,7 @@ struct ReviewRow {
 /// A person's decision on a text the detector could not read for sure: an opt-out (then
 /// recorded, and confirmed once, as if it had been a keyword) or not. Either way the
 /// conversation leaves review and promotions are no longer held for it.
+#[tracing::instrument(skip_all, fields(org_id = %caller.org_id, user_id = %caller.user_id))]
 pub async fn settle_review(
     conn: &mut PgConnection,
     caller: crate::server::auth::Caller,

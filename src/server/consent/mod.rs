@@ -5,11 +5,13 @@
 pub mod http;
 pub mod keywords;
 mod ledger;
+mod read;
 pub mod record;
+mod verify;
 pub mod views;
 pub mod wording;
 
-pub use ledger::{
-    append, check_signed_head, events_for, hex, history, lock_number_shared, may_text_unasked,
-    signed_head, use_key as ledger_key, verify, Appended, NewEvent, SignedHead,
-};
+pub use crate::rules::ledger::hex;
+pub use ledger::{append, lock_number_shared, use_key as ledger_key, Appended, NewEvent};
+pub use read::{events_for, history, may_text_unasked};
+pub use verify::{check_signed_head, signed_head, verify, SignedHead};

@@ -4,12 +4,11 @@
 use super::{history, verify, wording};
 use crate::error::AppError;
 use crate::model::{
-    BlockedPage, BlockedSend, ChannelFamily, ConsentCell, ConsentEventView, ConsentNumberRow,
-    EvidencePacket, LeadRef, MessageCategory, NumberConsent, PacketMessage, PacketOptOut, Role,
-    Verification, E164,
+    BlockedPage, BlockedSend, ConsentNumberRow, EvidencePacket, LeadRef, NumberConsent,
+    PacketMessage, PacketOptOut, Role, Verification, E164,
 };
 use crate::rules::authz::Capability;
-use crate::rules::consent::describe;
+use crate::rules::consent_state::state;
 use crate::rules::lead_query::{Cursor, CursorKey};
 use crate::server::auth::Caller;
 use crate::server::db::{self, audit::Event};
@@ -56,30 +55,8 @@ async fn leads_with(
     Ok(leads)
 }
 
-/// The state of every family and category, from the events in ledger order.
-pub fn state(events: &[ConsentEventView]) -> Vec<ConsentCell> {
-    ChannelFamily::ALL
-        .iter()
-        .flat_map(|family| {
-            let ledger: Vec<_> = events
-                .iter()
-                .filter(|e| e.family == *family)
-                .map(crate::rules::consent::Event::from)
-                .collect();
-            MessageCategory::ALL.iter().map(move |category| {
-                let (allowed, why) = describe(&ledger, *category);
-                ConsentCell {
-                    family: *family,
-                    category: *category,
-                    allowed,
-                    why,
-                }
-            })
-        })
-        .collect()
-}
-
 /// The number page. Reading personal evidence is audited.
+#[tracing::instrument(skip_all, fields(org_id = %caller.org_id, user_id = %caller.user_id))]
 pub async fn number_page(
     pool: &PgPool,
     caller: Caller,
@@ -113,6 +90,7 @@ pub async fn number_page(
 
 /// Numbers matching what was typed (phone digits, or a lead's name), or, with nothing
 /// typed, the numbers with the most recent consent events. Agents search their leads only.
+#[tracing::instrument(skip_all, fields(org_id = %caller.org_id, user_id = %caller.user_id))]
 pub async fn search(
     pool: &PgPool,
     caller: Caller,
@@ -181,6 +159,7 @@ pub async fn search(
 
 /// Everything that proves what the number agreed to and what it was sent, audited as an
 /// export of personal data.
+#[tracing::instrument(skip_all, fields(org_id = %caller.org_id, user_id = %caller.user_id))]
 pub async fn packet(
     pool: &PgPool,
     caller: Caller,
@@ -275,6 +254,7 @@ impl OptOutRow {
 }
 
 /// Re-computes the organisation's whole chain; the check itself is audited.
+#[tracing::instrument(skip_all, fields(org_id = %caller.org_id, user_id = %caller.user_id))]
 pub async fn verify_ledger(
     pool: &PgPool,
     caller: Caller,
@@ -297,6 +277,7 @@ pub async fn verify_ledger(
 }
 
 /// Refused sends, newest first, a page at a time.
+#[tracing::instrument(skip_all, fields(org_id = %caller.org_id, user_id = %caller.user_id))]
 pub async fn blocked(pool: &PgPool, caller: Caller, cursor: &str) -> Result<BlockedPage, AppError> {
     let after = Cursor::decode(cursor).and_then(|c| match c.key {
         CursorKey::Time(at) => Some((at, c.id)),

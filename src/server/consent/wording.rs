@@ -67,6 +67,7 @@ pub async fn load(
 }
 
 /// Replaces the wording of one category; an empty text goes back to the default.
+#[tracing::instrument(skip_all, fields(org_id = %caller.org_id, user_id = %caller.user_id))]
 pub async fn save(
     pool: &PgPool,
     caller: Caller,
