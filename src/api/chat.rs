@@ -14,84 +14,71 @@ fn visitor_token() -> Option<String> {
 pub async fn start_chat(org: String, name: String, contact: String) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::server::messaging::chat;
-    let result = async {
-        let state = ctx::state()?;
-        let token = chat::start(&state.pool, &org, ctx::ip(), &name, &contact).await?;
-        ctx::set_cookie(
-            chat::COOKIE,
-            &token,
-            30 * 24 * 3600,
-            state.config.cookie_secure,
-        );
+    ctx::public(|state, ip| async move {
+        let token = chat::start(&state.pool, &org, ip, &name, &contact).await?;
+        let secure = state.config.cookie_secure;
+        ctx::set_cookie(chat::COOKIE, &token, 30 * 24 * 3600, secure);
         Ok(())
-    }
-    .await;
-    ctx::finish(result)
+    })
+    .await
 }
 
 /// The visitor's chat so far; `None` before they have started one.
 #[server(prefix = "/api", endpoint = "chat_lines")]
 pub async fn chat_lines(org: String) -> Result<Option<ChatView>, AppError> {
     use crate::api::ctx;
-    let result = async {
+    ctx::public(|state, _| async move {
         let Some(token) = visitor_token() else {
             return Ok(None);
         };
-        match crate::server::messaging::chat::view(&ctx::state()?.pool, &org, &token).await {
+        match crate::server::messaging::chat::view(&state.pool, &org, &token).await {
             Ok(view) => Ok(Some(view)),
             Err(AppError::NotFound) => Ok(None),
             Err(error) => Err(error),
         }
-    }
-    .await;
-    ctx::finish(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "chat_send")]
 pub async fn chat_send(org: String, body: String) -> Result<(), AppError> {
     use crate::api::ctx;
-    let result = async {
+    ctx::public(|state, ip| async move {
         let token = visitor_token().ok_or(AppError::NotFound)?;
-        crate::server::messaging::chat::send(&ctx::state()?.pool, &org, ctx::ip(), &token, &body)
-            .await
-    }
-    .await;
-    ctx::finish(result)
+        crate::server::messaging::chat::send(&state.pool, &org, ip, &token, &body).await
+    })
+    .await
 }
 
 /// Sends the visitor a code to the phone or e-mail they gave, to prove it is theirs.
 #[server(prefix = "/api", endpoint = "chat_send_code")]
 pub async fn chat_send_code(org: String) -> Result<(), AppError> {
     use crate::api::ctx;
-    let result = async {
+    ctx::public(|state, _| async move {
         let token = visitor_token().ok_or(AppError::NotFound)?;
-        crate::server::messaging::chat::send_code(&ctx::state()?.pool, &org, &token).await
-    }
-    .await;
-    ctx::finish(result)
+        crate::server::messaging::chat::send_code(&state.pool, &org, &token).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "chat_confirm_code")]
 pub async fn chat_confirm_code(org: String, code: String) -> Result<(), AppError> {
     use crate::api::ctx;
-    let result = async {
+    ctx::public(|state, _| async move {
         let token = visitor_token().ok_or(AppError::NotFound)?;
-        crate::server::messaging::chat::confirm_code(&ctx::state()?.pool, &org, &token, &code).await
-    }
-    .await;
-    ctx::finish(result)
+        crate::server::messaging::chat::confirm_code(&state.pool, &org, &token, &code).await
+    })
+    .await
 }
 
 /// Staff link an unproven chat to the person it is (they know it another way); audited.
 #[server(prefix = "/api", endpoint = "link_chat")]
 pub async fn link_chat(id: Uuid, contact: String) -> Result<(), AppError> {
     use crate::{api::ctx, rules::authz::Capability::EditLeads, server};
-    let result = async {
-        let caller = server::auth::require(EditLeads).await?;
-        server::messaging::chat::link_by_staff(&ctx::state()?.pool, caller, ctx::ip(), id, &contact)
+    ctx::guarded(EditLeads, |who, state| async move {
+        server::messaging::chat::link_by_staff(&state.pool, who.caller, who.ip, id, &contact)
             .await
             .map(|_| ())
-    }
-    .await;
-    ctx::finish(result)
+    })
+    .await
 }

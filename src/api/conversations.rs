@@ -6,15 +6,13 @@ use uuid::Uuid;
 #[server(prefix = "/api", endpoint = "list_conversations")]
 pub async fn list_conversations(query: InboxQuery) -> Result<InboxPage, AppError> {
     use crate::{api::ctx, rules::authz::Capability::ViewConversations, server};
-    let result = async {
-        let caller = server::auth::require(ViewConversations).await?;
+    ctx::guarded(ViewConversations, |who, state| async move {
         ctx::once(format!("list_conversations/{query:?}"), async {
-            server::messaging::threads::inbox(&ctx::state()?.pool, caller, &query).await
+            server::messaging::threads::inbox(&state.pool, who.caller, &query).await
         })
         .await
-    }
-    .await;
-    ctx::finish(result)
+    })
+    .await
 }
 
 /// A conversation with its latest messages, or those before `before` (a cursor the page
@@ -22,16 +20,13 @@ pub async fn list_conversations(query: InboxQuery) -> Result<InboxPage, AppError
 #[server(prefix = "/api", endpoint = "get_thread")]
 pub async fn get_thread(id: Uuid, #[server(default)] before: String) -> Result<Thread, AppError> {
     use crate::{api::ctx, rules::authz::Capability::ViewConversations, server};
-    let result = async {
-        let caller = server::auth::require(ViewConversations).await?;
+    ctx::guarded(ViewConversations, |who, state| async move {
         ctx::once(format!("get_thread/{id}/{before}"), async {
-            let pool = &ctx::state()?.pool;
-            server::messaging::threads::thread(pool, caller, ctx::ip(), id, &before).await
+            server::messaging::threads::thread(&state.pool, who.caller, who.ip, id, &before).await
         })
         .await
-    }
-    .await;
-    ctx::finish(result)
+    })
+    .await
 }
 
 /// Sends a reply, or stores it as blocked and says why.
@@ -42,34 +37,29 @@ pub async fn send_reply(
     category: String,
 ) -> Result<Option<String>, AppError> {
     use crate::{api::ctx, rules::authz::Capability::SendMessages, server};
-    let result = async {
-        let caller = server::auth::require(SendMessages).await?;
+    ctx::guarded(SendMessages, |who, state| async move {
         let outcome =
-            server::messaging::outbound::reply(&ctx::state()?.pool, caller, id, &body, &category)
+            server::messaging::outbound::reply(&state.pool, who.caller, id, &body, &category)
                 .await?;
         Ok(outcome.blocked)
-    }
-    .await;
-    ctx::finish(result)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "set_conversation_status")]
 pub async fn set_conversation_status(id: Uuid, status: String) -> Result<(), AppError> {
     use crate::{api::ctx, rules::authz::Capability::SendMessages, server};
-    let result = async {
-        let caller = server::auth::require(SendMessages).await?;
-        server::messaging::threads::set_status(&ctx::state()?.pool, caller, id, &status).await
-    }
-    .await;
-    ctx::finish(result)
+    ctx::guarded(SendMessages, |who, state| async move {
+        server::messaging::threads::set_status(&state.pool, who.caller, id, &status).await
+    })
+    .await
 }
 
 /// Settles a text held for review: `opt_out` is "yes" when it asked to stop.
 #[server(prefix = "/api", endpoint = "review_consent")]
 pub async fn review_consent(id: Uuid, opt_out: String) -> Result<(), AppError> {
     use crate::{api::ctx, rules::authz::Capability::RecordOptOut, server};
-    let result = async {
-        let caller = server::auth::require(RecordOptOut).await?;
+    ctx::guarded(RecordOptOut, |who, state| async move {
         let opted_out = match opt_out.as_str() {
             "yes" => true,
             "no" => false,
@@ -80,27 +70,17 @@ pub async fn review_consent(id: Uuid, opt_out: String) -> Result<(), AppError> {
                 ))
             }
         };
-        server::messaging::threads::review_consent(
-            &ctx::state()?.pool,
-            caller,
-            ctx::ip(),
-            id,
-            opted_out,
-        )
-        .await
-    }
-    .await;
-    ctx::finish(result)
+        let pool = &state.pool;
+        server::messaging::threads::review_consent(pool, who.caller, who.ip, id, opted_out).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "assign_conversation")]
 pub async fn assign_conversation(id: Uuid, assignee: String) -> Result<(), AppError> {
     use crate::{api::ctx, rules::authz::Capability::AssignLeads, server};
-    let result = async {
-        let caller = server::auth::require(AssignLeads).await?;
-        server::messaging::threads::assign(&ctx::state()?.pool, caller, ctx::ip(), id, &assignee)
-            .await
-    }
-    .await;
-    ctx::finish(result)
+    ctx::guarded(AssignLeads, |who, state| async move {
+        server::messaging::threads::assign(&state.pool, who.caller, who.ip, id, &assignee).await
+    })
+    .await
 }

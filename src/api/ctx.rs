@@ -1,13 +1,53 @@
 //! What a server function needs from its request: state, session, client address, and
-//! an HTTP status that matches its error.
+//! an HTTP status that matches its error. Every server function enters through `guarded`
+//! (signed in, with a capability) or `public` (anonymous), so none can forget either.
 
 use crate::error::AppError;
+use crate::rules::authz::Capability;
+use crate::server::auth::Caller;
 use crate::server::{client_ip::client_ip, AppState};
 use http::{header::ACCEPT, request::Parts, StatusCode};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
+use std::future::Future;
 use std::net::IpAddr;
 use tower_sessions::Session;
+
+/// The signed-in caller of a server function, allowed the capability it asked for, with
+/// the address the request came from (for the audit log and rate limits).
+#[derive(Debug, Clone, Copy)]
+pub struct Who {
+    pub caller: Caller,
+    pub ip: Option<IpAddr>,
+}
+
+/// Runs `work` for a caller allowed `capability`. The check (`server::auth::require`, the
+/// one authorization point) comes first, before `work` can read anything; every error,
+/// the check's included, gets its HTTP status from `finish`.
+pub async fn guarded<T, F, Fut>(capability: Capability, work: F) -> Result<T, AppError>
+where
+    F: FnOnce(Who, AppState) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    let result = async {
+        let caller = crate::server::auth::require(capability).await?;
+        let state = state()?;
+        work(Who { caller, ip: ip() }, state).await
+    }
+    .await;
+    finish(result)
+}
+
+/// Runs `work` for anyone, signed in or not (sign-in, the public chat, consent and privacy
+/// request pages); its errors get their HTTP status from `finish`.
+pub async fn public<T, F, Fut>(work: F) -> Result<T, AppError>
+where
+    F: FnOnce(AppState, Option<IpAddr>) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    let result = async { work(state()?, ip()).await }.await;
+    finish(result)
+}
 
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {

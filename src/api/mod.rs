@@ -1,5 +1,6 @@
-//! Server functions, one file per area. Each is a public endpoint: it first learns the
-//! caller through `server::auth::require`, then calls the server layer.
+//! Server functions, one file per area. Each is a public endpoint: it enters through
+//! `ctx::guarded` (the caller, through `server::auth::require`, must hold a capability)
+//! or `ctx::public` (anonymous), then calls the server layer.
 
 pub mod auth;
 pub mod chat;
