@@ -5,7 +5,7 @@ use super::{history, verify, wording};
 use crate::error::AppError;
 use crate::model::{
     BlockedPage, BlockedSend, ConsentNumberRow, EvidencePacket, LeadRef, NumberConsent,
-    PacketMessage, PacketOptOut, Role, Verification, E164,
+    PacketMessage, PacketOptOut, Verification, E164,
 };
 use crate::rules::authz::Capability;
 use crate::rules::consent_state::state;
@@ -13,7 +13,7 @@ use crate::rules::lead_query::{Cursor, CursorKey};
 use crate::server::auth::Caller;
 use crate::server::db::{self, audit::Event};
 use serde_json::json;
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool, QueryBuilder};
 use std::net::IpAddr;
 
 pub const PAGE_SIZE: i64 = 50;
@@ -38,18 +38,14 @@ async fn leads_with(
     caller: Caller,
     phone: &E164,
 ) -> Result<Vec<LeadRef>, AppError> {
-    let own_only = caller.role == Role::Agent;
-    let leads: Vec<LeadRef> = sqlx::query_as(
-        "SELECT id, name FROM leads WHERE org_id = $1 AND phone = $2
-             AND (NOT $3 OR assigned_to = $4 OR assigned_to IS NULL) ORDER BY created_at",
-    )
-    .bind(caller.org_id)
-    .bind(phone.as_str())
-    .bind(own_only)
-    .bind(caller.user_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    if own_only && leads.is_empty() {
+    let scope = caller.scope();
+    let mut qb = QueryBuilder::new("SELECT l.id, l.name FROM leads l");
+    db::scope::scoped(&mut qb, scope);
+    qb.push(" AND l.phone = ")
+        .push_bind(phone.as_str())
+        .push(" ORDER BY l.created_at");
+    let leads: Vec<LeadRef> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    if scope.own_only && leads.is_empty() {
         return Err(AppError::NotFound);
     }
     Ok(leads)
@@ -122,25 +118,26 @@ pub async fn search(
                 crate::rules::lead_query::like_escape(&q.to_lowercase())
             )
         };
-        sqlx::query_scalar(
-            "SELECT phone FROM leads l
-             WHERE l.org_id = $1 AND l.phone IS NOT NULL
-               AND (($2 AND l.phone LIKE $3) OR (NOT $2 AND lower(l.name) LIKE $3))
-               AND ($4 OR l.assigned_to = $5 OR l.assigned_to IS NULL)
-             UNION
-             SELECT DISTINCT e.phone FROM consent_events e
-             WHERE e.org_id = $1 AND $4 AND $2 AND e.phone LIKE $3
-             LIMIT $6",
-        )
-        .bind(caller.org_id)
-        .bind(by_phone)
-        .bind(pattern)
-        .bind(everyone)
-        .bind(caller.user_id)
-        .bind(PAGE_SIZE)
-        .persistent(false)
-        .fetch_all(pool)
-        .await?
+        let mut qb = QueryBuilder::new("SELECT l.phone FROM leads l");
+        db::scope::scoped(&mut qb, caller.scope());
+        qb.push(" AND l.phone IS NOT NULL AND ");
+        if by_phone {
+            qb.push("l.phone LIKE ").push_bind(pattern.clone());
+        } else {
+            qb.push("lower(l.name) LIKE ").push_bind(pattern.clone());
+        }
+        // Numbers with consent events but no lead: only for those who review consent.
+        if everyone && by_phone {
+            qb.push(" UNION SELECT DISTINCT e.phone FROM consent_events e WHERE e.org_id = ")
+                .push_bind(caller.org_id)
+                .push(" AND e.phone LIKE ")
+                .push_bind(pattern);
+        }
+        qb.push(" LIMIT ").push_bind(PAGE_SIZE);
+        qb.build_query_scalar()
+            .persistent(false)
+            .fetch_all(pool)
+            .await?
     };
     let rows = sqlx::query_as(
         "SELECT n.phone,

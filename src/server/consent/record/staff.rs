@@ -4,7 +4,7 @@
 use crate::error::AppError;
 use crate::model::{
     ChannelFamily, ConsentLevel, ConsentMedium, FieldErrors, MessageCategory, RecordConsentInput,
-    RecordOptOutInput, Role, E164,
+    RecordOptOutInput, E164,
 };
 use crate::rules::account::person_name;
 use crate::rules::consent_capture::{check_staff_grant, staff_medium, StaffGrant};
@@ -12,7 +12,7 @@ use crate::server::auth::Caller;
 use crate::server::consent::{append, Appended, NewEvent};
 use crate::server::db::{self, audit::Actor, audit::Event};
 use serde_json::json;
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool, QueryBuilder};
 use std::net::IpAddr;
 use uuid::Uuid;
 
@@ -36,18 +36,16 @@ async fn agent_may_reach(
     caller: Caller,
     phone: &E164,
 ) -> Result<bool, sqlx::Error> {
-    if caller.role != Role::Agent {
+    let scope = caller.scope();
+    if !scope.own_only {
         return Ok(true);
     }
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM leads WHERE org_id = $1 AND phone = $2
-             AND (assigned_to = $3 OR assigned_to IS NULL))",
-    )
-    .bind(caller.org_id)
-    .bind(phone.as_str())
-    .bind(caller.user_id)
-    .fetch_one(conn)
-    .await
+    let mut qb = QueryBuilder::new("SELECT EXISTS (SELECT 1 FROM leads l");
+    db::scope::scoped(&mut qb, scope);
+    qb.push(" AND l.phone = ")
+        .push_bind(phone.as_str())
+        .push(")");
+    qb.build_query_scalar().fetch_one(conn).await
 }
 
 /// A staff-recorded grant that passed every check.
