@@ -13,5 +13,6 @@ pub mod limits;
 pub mod deadlines;
 #[cfg(feature = "ssr")]
 pub mod quiet_hours;
+pub mod send_decision;
 pub mod send_policy;
 pub mod url;

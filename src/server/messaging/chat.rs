@@ -601,7 +601,7 @@ pub async fn link_by_staff(
 ) -> Result<Uuid, AppError> {
     let mut tx = pool.begin().await?;
     // Only a chat the caller may see.
-    super::threads::send_facts(&mut tx, caller, conversation, true)
+    super::send_facts::send_facts(&mut tx, caller, conversation, true)
         .await?
         .ok_or(AppError::NotFound)?;
     let country = db::orgs::profile(&mut *tx, caller.org_id).await?.country;
