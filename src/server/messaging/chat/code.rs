@@ -24,7 +24,7 @@ fn code_digest(conversation: Uuid, code: &str) -> Vec<u8> {
 }
 
 /// Sends the visitor a code to the phone or e-mail they typed.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(skip_all, fields(org = %slug))]
 pub async fn send_code(pool: &PgPool, slug: &str, token: &str) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
     let v = visitor(&mut tx, slug, token, true).await?;
@@ -143,6 +143,7 @@ async fn mail_code(
 
 /// Checks the code; a right one moves the chat to the person's lead. A wrong one counts as
 /// a try even though the request fails.
+#[tracing::instrument(skip_all, fields(org = %slug))]
 pub async fn confirm_code(
     pool: &PgPool,
     slug: &str,

@@ -22,6 +22,7 @@ fn address(ip: Option<IpAddr>) -> String {
 }
 
 /// Starts a chat of its own for the visitor; returns the token to hand to the browser.
+#[tracing::instrument(skip_all, fields(org = %slug))]
 pub async fn start(
     pool: &PgPool,
     slug: &str,
@@ -112,6 +113,7 @@ pub async fn view(pool: &PgPool, slug: &str, token: &str) -> Result<ChatView, Ap
 
 /// Stores what the visitor typed. In a proven chat, keywords count for the person's number
 /// (in the transaction that stores the text); in an unproven one, a STOP ends the chat.
+#[tracing::instrument(skip_all, fields(org = %slug))]
 pub async fn send(
     pool: &PgPool,
     slug: &str,
