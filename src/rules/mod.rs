@@ -22,5 +22,6 @@ pub mod deadlines;
 pub mod quiet_hours;
 pub mod retention;
 pub mod scope;
+pub mod send_decision;
 pub mod send_policy;
 pub mod url;

@@ -21,6 +21,7 @@ pub struct InboundMessage<'a> {
 /// (a deadlock, a serialization failure, a connection lost in a restart) is run again, a
 /// few times: the carrier does not resend a text we answered with an error, and doing it
 /// again is safe, since a message is stored once by its provider id.
+#[tracing::instrument(skip_all, fields(org = %message.org_id, channel = message.channel.as_str()))]
 pub async fn receive(pool: &PgPool, message: InboundMessage<'_>) -> Result<Option<Uuid>, AppError> {
     let mut attempt = 0;
     loop {

@@ -1,11 +1,13 @@
 //! A person's reply: checked by `may_send` before it is queued; a refused reply is stored
 //! as `blocked` with the reason, in the same transaction, and never reaches the outbox.
 
+use super::events;
 use super::inbound::{touch, Activity};
-use super::{events, threads};
+use super::queue::{queue_outbound, Outbound};
+use super::send_facts::{quiet_wait, send_facts};
 use crate::error::AppError;
-use crate::model::{Channel, MessageCategory, Role};
-use crate::rules::quiet_hours;
+use crate::model::{MessageCategory, Role, Sender};
+use crate::rules::send_decision::{quiet_hours_apply, ReplyPlan};
 use crate::rules::send_policy::may_send;
 use crate::server::auth::Caller;
 use serde::{Deserialize, Serialize};
@@ -21,6 +23,7 @@ pub struct ReplyOutcome {
     pub blocked: Option<String>,
 }
 
+#[tracing::instrument(skip_all, fields(org = %caller.org_id, %conversation))]
 pub async fn reply(
     pool: &PgPool,
     caller: Caller,
@@ -28,6 +31,44 @@ pub async fn reply(
     body: &str,
     category: &str,
 ) -> Result<ReplyOutcome, AppError> {
+    let (body, category) = parse_reply(body, category)?;
+    let mut tx = pool.begin().await?;
+    let plan = decide_reply(&mut tx, caller, conversation, category).await?;
+    let reason = plan.reason();
+    let message = Outbound {
+        sender_user_id: Some(caller.user_id),
+        status_reason: reason.as_deref(),
+        not_before: match &plan {
+            ReplyPlan::Queued { not_before } => *not_before,
+            _ => None,
+        },
+        ..Outbound::new(
+            caller.org_id,
+            Some(conversation),
+            body,
+            Sender::Agent,
+            category,
+            plan.status(),
+        )
+    };
+    let message_id = queue_outbound(&mut tx, &message).await?;
+    touch(&mut tx, conversation, Activity::Reply).await?;
+    if caller.role == Role::Agent {
+        take_unassigned_lead(&mut tx, caller, conversation).await?;
+    }
+    events::notify(&mut tx, caller.org_id, conversation).await?;
+    tx.commit().await?;
+    Ok(ReplyOutcome {
+        message_id,
+        blocked: match plan {
+            ReplyPlan::Blocked(reason) => Some(reason),
+            _ => None,
+        },
+    })
+}
+
+/// The reply's text, trimmed and within bounds, and its category (a reply by default).
+fn parse_reply<'a>(body: &'a str, category: &str) -> Result<(&'a str, MessageCategory), AppError> {
     let body = body.trim();
     if body.is_empty() {
         return Err(AppError::field("body", "Write a message first."));
@@ -44,81 +85,42 @@ pub async fn reply(
             .parse()
             .map_err(|e: String| AppError::field("category", e))?,
     };
-    let mut tx = pool.begin().await?;
-    let facts = threads::send_facts(&mut tx, caller, conversation, true)
+    Ok((body, category))
+}
+
+/// Whether the reply is blocked, delivered or queued (the conversation locked until the
+/// transaction ends). Quiet hours hold promotions until the customer's morning; they are
+/// not refused.
+async fn decide_reply(
+    tx: &mut PgConnection,
+    caller: Caller,
+    conversation: Uuid,
+    category: MessageCategory,
+) -> Result<ReplyPlan, AppError> {
+    let facts = send_facts(tx, caller, conversation, true)
         .await?
         .ok_or(AppError::NotFound)?;
     let decision = may_send(&facts, category);
-    // Quiet hours hold promotions until the customer's morning; they are not refused.
-    // A web-chat visitor is on our page now: chat replies are delivered, never queued.
-    let wait = match (&decision, category, facts.channel) {
-        (Ok(()), MessageCategory::Promotional, channel) if channel != Channel::Chat => {
-            quiet_wait(&mut tx, caller, conversation).await?
-        }
-        _ => None,
+    let wait = match quiet_hours_apply(&decision, category, facts.channel) {
+        true => quiet_wait(tx, caller, conversation).await?,
+        false => None,
     };
-    let (status, reason) = match (&decision, facts.channel, wait) {
-        (Err(reason), _, _) => ("blocked", Some(reason.clone())),
-        (Ok(()), _, Some(at)) => ("queued", Some(super::outbox::quiet_note(at))),
-        // Web chat replies are read on our own page: delivered the moment they are stored.
-        (Ok(()), Channel::Chat, None) => ("delivered", None),
-        (Ok(()), _, None) => ("queued", None),
-    };
-    let message_id: Uuid = sqlx::query_scalar(
-        "INSERT INTO messages (org_id, conversation_id, direction, body, sender, sender_user_id, category, status, status_reason)
-         VALUES ($1, $2, 'outbound', $3, 'agent', $4, $5, $6::delivery_status, $7) RETURNING id",
-    )
-    .bind(caller.org_id)
-    .bind(conversation)
-    .bind(body)
-    .bind(caller.user_id)
-    .bind(category)
-    .bind(status)
-    .bind(&reason)
-    .fetch_one(&mut *tx)
-    .await?;
-    if status == "queued" {
-        sqlx::query("INSERT INTO outbox (message_id, org_id, next_attempt_at) VALUES ($1, $2, coalesce($3, now()))")
-            .bind(message_id)
-            .bind(caller.org_id)
-            .bind(wait)
-            .execute(&mut *tx)
-            .await?;
-    }
-    touch(&mut tx, conversation, Activity::Reply).await?;
-    if caller.role == Role::Agent {
-        // Answering an unassigned conversation takes its lead, and so all its conversations.
-        sqlx::query(
-            "UPDATE leads l SET assigned_to = $2, updated_at = now() FROM conversations c
-             WHERE c.id = $1 AND l.id = c.lead_id AND l.assigned_to IS NULL",
-        )
-        .bind(conversation)
-        .bind(caller.user_id)
-        .execute(&mut *tx)
-        .await?;
-    }
-    events::notify(&mut tx, caller.org_id, conversation).await?;
-    tx.commit().await?;
-    Ok(ReplyOutcome {
-        message_id,
-        blocked: reason.filter(|_| status == "blocked"),
-    })
+    Ok(ReplyPlan::of(decision, facts.channel, wait))
 }
 
-/// When a promotional message to this conversation's customer may go, if not now.
-pub async fn quiet_wait(
-    conn: &mut PgConnection,
+/// Answering an unassigned conversation takes its lead, and so all its conversations.
+async fn take_unassigned_lead(
+    tx: &mut PgConnection,
     caller: Caller,
     conversation: Uuid,
-) -> Result<Option<chrono::DateTime<chrono::Utc>>, sqlx::Error> {
-    let (lead_zone, org_zone): (Option<String>, String) = sqlx::query_as(
-        "SELECT l.time_zone, o.time_zone FROM conversations c JOIN leads l ON l.id = c.lead_id
-         JOIN organisations o ON o.id = c.org_id WHERE c.id = $1 AND c.org_id = $2",
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE leads l SET assigned_to = $2, updated_at = now() FROM conversations c
+         WHERE c.id = $1 AND l.id = c.lead_id AND l.assigned_to IS NULL",
     )
     .bind(conversation)
-    .bind(caller.org_id)
-    .fetch_one(conn)
+    .bind(caller.user_id)
+    .execute(tx)
     .await?;
-    let zone = quiet_hours::zone_of(lead_zone.as_deref(), &org_zone);
-    Ok(quiet_hours::promotional_wait(chrono::Utc::now(), zone))
+    Ok(())
 }

@@ -8,7 +8,7 @@ use crate::server::crypto::DataKey;
 use crate::server::db::{self, audit::Event};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sqlx::{PgExecutor, PgPool};
+use sqlx::{PgConnection, PgExecutor, PgPool};
 use std::net::IpAddr;
 use uuid::Uuid;
 
@@ -19,6 +19,26 @@ pub enum ProviderKind {
     Local,
     Twilio,
     Signalwire,
+}
+
+impl ProviderKind {
+    /// As the settings form names it; empty means the local provider.
+    pub fn parse(value: &str) -> Option<ProviderKind> {
+        match value {
+            "local" | "" => Some(ProviderKind::Local),
+            "twilio" => Some(ProviderKind::Twilio),
+            "signalwire" => Some(ProviderKind::Signalwire),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::Local => "local",
+            ProviderKind::Twilio => "twilio",
+            ProviderKind::Signalwire => "signalwire",
+        }
+    }
 }
 
 /// The settings as the server uses them, secrets opened.
@@ -95,12 +115,7 @@ pub async fn view(
             .await?;
     Ok(SettingsView {
         org_slug,
-        provider: match s.provider.unwrap_or(ProviderKind::Local) {
-            ProviderKind::Local => "local",
-            ProviderKind::Twilio => "twilio",
-            ProviderKind::Signalwire => "signalwire",
-        }
-        .into(),
+        provider: s.provider.unwrap_or(ProviderKind::Local).as_str().into(),
         account_sid: s.account_sid.unwrap_or_default(),
         has_auth_token,
         api_base_url: s.api_base_url.unwrap_or_default(),
@@ -126,6 +141,21 @@ fn url(field: &str, value: &str, errors: &mut FieldErrors) -> Option<String> {
     Some(value.to_string())
 }
 
+/// The settings as a form sent them, checked, with secrets sealed (none when left blank,
+/// which keeps the stored one).
+struct Checked {
+    provider: ProviderKind,
+    account_sid: Option<String>,
+    auth_token: Option<Vec<u8>>,
+    api_base_url: Option<String>,
+    phone_numbers: Vec<String>,
+    public_base_url: Option<String>,
+    whatsapp_app_secret: Option<Vec<u8>>,
+    whatsapp_verify_token: Option<String>,
+    allow_foreign_numbers: bool,
+}
+
+#[tracing::instrument(skip_all, fields(org = %caller.org_id))]
 pub async fn save(
     pool: &PgPool,
     key: Option<&DataKey>,
@@ -134,29 +164,43 @@ pub async fn save(
     ip: Option<IpAddr>,
     input: SettingsInput,
 ) -> Result<(), AppError> {
+    let country = db::orgs::profile(pool, caller.org_id).await?.country;
+    let checked = check(&input, &country, key, allow_custom_urls)?;
+    let mut tx = pool.begin().await?;
+    store(&mut tx, caller.org_id, &checked).await?;
+    let detail = json!({
+        "provider": checked.provider, "auth_token_changed": checked.auth_token.is_some(),
+        "whatsapp_secret_changed": checked.whatsapp_app_secret.is_some(),
+        "allow_foreign_numbers": checked.allow_foreign_numbers,
+    });
+    db::audit::record(
+        &mut *tx,
+        Event::by(
+            caller,
+            ip,
+            "settings.messaging_updated",
+            ("organisation", caller.org_id.to_string()),
+            detail,
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Every field checked, each error beside its field; secrets sealed with the data key.
+fn check(
+    input: &SettingsInput,
+    country: &str,
+    key: Option<&DataKey>,
+    allow_custom_urls: bool,
+) -> Result<Checked, AppError> {
     let mut errors = FieldErrors::default();
-    let provider = match input.provider.as_str() {
-        "local" | "" => ProviderKind::Local,
-        "twilio" => ProviderKind::Twilio,
-        "signalwire" => ProviderKind::Signalwire,
-        _ => {
-            errors.add("provider", "Choose a provider from the list.");
-            ProviderKind::Local
-        }
-    };
-    let org = db::orgs::profile(pool, caller.org_id).await?;
-    let mut numbers = Vec::new();
-    for number in input
-        .phone_numbers
-        .split([',', ';', '\n'])
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-    {
-        match E164::parse(number, &org.country) {
-            Ok(n) => numbers.push(n.as_str().to_string()),
-            Err(e) => errors.add("phone_numbers", format!("{number}: {e}")),
-        }
-    }
+    let provider = ProviderKind::parse(&input.provider).unwrap_or_else(|| {
+        errors.add("provider", "Choose a provider from the list.");
+        ProviderKind::Local
+    });
+    let phone_numbers = numbers(&input.phone_numbers, country, &mut errors);
     let api_base_url = url("api_base_url", &input.api_base_url, &mut errors);
     if let Some(api) = &api_base_url {
         if !allow_custom_urls && !crate::rules::url::is_known_carrier_api(api) {
@@ -174,28 +218,70 @@ pub async fn save(
             "Enter the account SID (or project ID) from the carrier.",
         );
     }
-    let mut seal = |field: &str, secret: &str| -> Option<Vec<u8>> {
-        let secret = secret.trim();
-        if secret.is_empty() {
-            return None;
-        }
-        match key {
-            Some(key) => Some(key.seal(secret)),
-            None => {
-                errors.add(
-                    field,
-                    "The server has no DATA_KEY, so secrets cannot be stored safely.",
-                );
-                None
-            }
-        }
-    };
-    let token = seal("auth_token", &input.auth_token);
-    let app_secret = seal("whatsapp_app_secret", &input.whatsapp_app_secret);
+    let auth_token = seal(key, "auth_token", &input.auth_token, &mut errors);
+    let whatsapp_app_secret = seal(
+        key,
+        "whatsapp_app_secret",
+        &input.whatsapp_app_secret,
+        &mut errors,
+    );
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
-    let mut tx = pool.begin().await?;
+    Ok(Checked {
+        provider,
+        account_sid,
+        auth_token,
+        api_base_url,
+        phone_numbers,
+        public_base_url,
+        whatsapp_app_secret,
+        whatsapp_verify_token: Some(input.whatsapp_verify_token.trim().to_string())
+            .filter(|t| !t.is_empty()),
+        allow_foreign_numbers: input.allow_foreign_numbers.is_some(),
+    })
+}
+
+/// The sending numbers, separated by commas, semicolons or lines, in E.164.
+fn numbers(text: &str, country: &str, errors: &mut FieldErrors) -> Vec<String> {
+    let mut numbers = Vec::new();
+    for number in text
+        .split([',', ';', '\n'])
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        match E164::parse(number, country) {
+            Ok(n) => numbers.push(n.as_str().to_string()),
+            Err(e) => errors.add("phone_numbers", format!("{number}: {e}")),
+        }
+    }
+    numbers
+}
+
+/// A secret sealed with the data key; none when left blank (or with no key to seal it).
+fn seal(
+    key: Option<&DataKey>,
+    field: &str,
+    secret: &str,
+    errors: &mut FieldErrors,
+) -> Option<Vec<u8>> {
+    let secret = secret.trim();
+    if secret.is_empty() {
+        return None;
+    }
+    match key {
+        Some(key) => Some(key.seal(secret)),
+        None => {
+            errors.add(
+                field,
+                "The server has no DATA_KEY, so secrets cannot be stored safely.",
+            );
+            None
+        }
+    }
+}
+
+async fn store(tx: &mut PgConnection, org_id: Uuid, s: &Checked) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO messaging_settings (org_id, provider, account_sid, auth_token_enc, api_base_url, phone_numbers,
                                          public_base_url, whatsapp_app_secret_enc, whatsapp_verify_token)
@@ -207,38 +293,21 @@ pub async fn save(
              whatsapp_app_secret_enc = coalesce(EXCLUDED.whatsapp_app_secret_enc, messaging_settings.whatsapp_app_secret_enc),
              whatsapp_verify_token = EXCLUDED.whatsapp_verify_token, updated_at = now()",
     )
-    .bind(caller.org_id)
-    .bind(provider)
-    .bind(account_sid)
-    .bind(token.as_ref())
-    .bind(api_base_url)
-    .bind(&numbers)
-    .bind(public_base_url)
-    .bind(app_secret.as_ref())
-    .bind(Some(input.whatsapp_verify_token.trim()).filter(|t| !t.is_empty()))
+    .bind(org_id)
+    .bind(s.provider)
+    .bind(&s.account_sid)
+    .bind(s.auth_token.as_ref())
+    .bind(&s.api_base_url)
+    .bind(&s.phone_numbers)
+    .bind(&s.public_base_url)
+    .bind(s.whatsapp_app_secret.as_ref())
+    .bind(&s.whatsapp_verify_token)
     .execute(&mut *tx)
     .await?;
-    let allow_foreign = input.allow_foreign_numbers.is_some();
     sqlx::query("UPDATE organisations SET allow_foreign_numbers = $2 WHERE id = $1")
-        .bind(caller.org_id)
-        .bind(allow_foreign)
+        .bind(org_id)
+        .bind(s.allow_foreign_numbers)
         .execute(&mut *tx)
         .await?;
-    let detail = json!({
-        "provider": provider, "auth_token_changed": token.is_some(),
-        "whatsapp_secret_changed": app_secret.is_some(), "allow_foreign_numbers": allow_foreign,
-    });
-    db::audit::record(
-        &mut *tx,
-        Event::by(
-            caller,
-            ip,
-            "settings.messaging_updated",
-            ("organisation", caller.org_id.to_string()),
-            detail,
-        ),
-    )
-    .await?;
-    tx.commit().await?;
     Ok(())
 }

@@ -4,6 +4,8 @@
 //! `may_send_answer` again when the worker sends it. A text that carries a code is stored
 //! masked; only the outbox row, which leaves when the text does, holds the real one.
 
+use super::queue::{queue_outbound, Outbound};
+use crate::model::{DeliveryStatus, MessageCategory, Sender};
 use crate::rules::send_policy::{mask_codes, Purpose};
 use crate::server::rate_limit;
 use sqlx::PgConnection;
@@ -64,23 +66,20 @@ pub async fn queue(conn: &mut PgConnection, text: &SystemText<'_>) -> Result<Que
         true => (mask_codes(text.body), Some(text.body)),
         false => (text.body.to_string(), None),
     };
-    let id: Uuid = sqlx::query_scalar(
-        "INSERT INTO messages (org_id, conversation_id, to_phone, direction, body, sender, category, status, purpose, consent_event_id)
-         VALUES ($1, $2, $3, 'outbound', $4, 'system', 'informational', 'queued', $5, $6) RETURNING id",
-    )
-    .bind(text.org_id)
-    .bind(text.conversation)
-    .bind(text.conversation.is_none().then_some(text.phone))
-    .bind(&shown)
-    .bind(text.purpose.as_str())
-    .bind(text.answers)
-    .fetch_one(&mut *conn)
-    .await?;
-    sqlx::query("INSERT INTO outbox (message_id, org_id, secret_body) VALUES ($1, $2, $3)")
-        .bind(id)
-        .bind(text.org_id)
-        .bind(secret)
-        .execute(&mut *conn)
-        .await?;
+    let message = Outbound {
+        to_phone: text.conversation.is_none().then_some(text.phone),
+        purpose: Some(text.purpose),
+        consent_event_id: text.answers,
+        secret_body: secret,
+        ..Outbound::new(
+            text.org_id,
+            text.conversation,
+            &shown,
+            Sender::System,
+            MessageCategory::Informational,
+            DeliveryStatus::Queued,
+        )
+    };
+    let id = queue_outbound(conn, &message).await?;
     Ok(Queued::Yes(id))
 }
