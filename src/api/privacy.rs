@@ -1,4 +1,6 @@
 use crate::error::AppError;
+use crate::model::AuditAction;
+use crate::model::AuditObject;
 use crate::model::{
     AuditPage, AuditQuery, CorrectionInput, ExecutionReport, PrivacyQuery, PrivacyRequestInput,
     PrivacyRequestPage, PrivacyRequestView, PrivacySettings, RetentionCounts,
@@ -246,8 +248,8 @@ pub async fn simulated_mail(
             server::db::audit::Event::by(
                 who.caller,
                 who.ip,
-                "privacy.mail_viewed",
-                ("outbound_mail", "list".into()),
+                AuditAction::PrivacyMailViewed,
+                (AuditObject::OutboundMail, "list".into()),
                 serde_json::json!({}),
             ),
         )

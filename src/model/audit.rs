@@ -167,7 +167,14 @@ pub enum AuditObject {
     ConsentEvent,
     ConsentConfirmation,
     PhoneNumbers,
+    /// One phone number's consent record.
+    Phone,
     PrivacyRequest,
+    /// A list as a whole (an export, a filtered view).
+    Leads,
+    PrivacyRequests,
+    AuditLog,
+    OutboundMail,
 }
 
 impl AuditObject {
@@ -181,7 +188,12 @@ impl AuditObject {
             AuditObject::ConsentEvent => "consent_event",
             AuditObject::ConsentConfirmation => "consent_confirmation",
             AuditObject::PhoneNumbers => "phone_numbers",
+            AuditObject::Phone => "phone",
             AuditObject::PrivacyRequest => "privacy_request",
+            AuditObject::Leads => "leads",
+            AuditObject::PrivacyRequests => "privacy_requests",
+            AuditObject::AuditLog => "audit_log",
+            AuditObject::OutboundMail => "outbound_mail",
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use super::db;
 use crate::error::AppError;
+use crate::model::{AuditAction, AuditObject};
 use crate::model::{FieldErrors, OrgSlug, Vertical};
 use crate::rules::account;
 use serde_json::json;
@@ -50,8 +51,8 @@ pub async fn create(pool: &PgPool, input: NewOrgInput<'_>) -> Result<Uuid, AppEr
     };
     let event = db::audit::Event::system(
         id,
-        "org.created",
-        ("organisation", id.to_string()),
+        AuditAction::OrgCreated,
+        (AuditObject::Organisation, id.to_string()),
         json!({ "slug": slug.as_str() }),
     );
     db::audit::record(&mut *tx, event).await?;

@@ -3,6 +3,7 @@
 use super::auth::{password, Caller};
 use super::db::{self, users::NewUser};
 use crate::error::AppError;
+use crate::model::{AuditAction, AuditObject};
 use crate::model::{Email, FieldErrors, Role};
 use crate::rules::account;
 use secrecy::SecretString;
@@ -71,12 +72,14 @@ pub async fn create(
         Err(e) => return Err(e.into()),
     };
     let detail = json!({ "email": email.as_str(), "role": role });
-    let object = ("user", id.to_string());
+    let object = (AuditObject::User, id.to_string());
     let event = match added_by {
         AddedBy::Manager(caller, ip) => {
-            db::audit::Event::by(caller, ip, "user.created", object, detail)
+            db::audit::Event::by(caller, ip, AuditAction::UserCreated, object, detail)
         }
-        AddedBy::Console => db::audit::Event::system(org_id, "user.created", object, detail),
+        AddedBy::Console => {
+            db::audit::Event::system(org_id, AuditAction::UserCreated, object, detail)
+        }
     };
     db::audit::record(&mut *tx, event).await?;
     tx.commit().await?;
@@ -108,7 +111,7 @@ pub async fn change_role(
             &mut tx,
             caller,
             ip,
-            "user.role_changed",
+            AuditAction::UserRoleChanged,
             id,
             json!({ "from": previous, "to": role }),
         )
@@ -136,9 +139,9 @@ pub async fn set_active(
         return Err(AppError::NotFound);
     }
     let action = if active {
-        "user.reactivated"
+        AuditAction::UserReactivated
     } else {
-        "user.deactivated"
+        AuditAction::UserDeactivated
     };
     audit(&mut tx, caller, ip, action, id, json!({})).await?;
     tx.commit().await?;
@@ -149,13 +152,19 @@ async fn audit(
     tx: &mut sqlx::PgConnection,
     caller: Caller,
     ip: Option<IpAddr>,
-    action: &str,
+    action: AuditAction,
     user_id: Uuid,
     detail: serde_json::Value,
 ) -> Result<(), sqlx::Error> {
     db::audit::record(
         tx,
-        db::audit::Event::by(caller, ip, action, ("user", user_id.to_string()), detail),
+        db::audit::Event::by(
+            caller,
+            ip,
+            action,
+            (AuditObject::User, user_id.to_string()),
+            detail,
+        ),
     )
     .await
 }

@@ -2,6 +2,7 @@
 
 use super::{password, session::AuthSession, Caller};
 use crate::error::AppError;
+use crate::model::{AuditAction, AuditObject};
 use crate::rules::limits::{address_subject, SIGN_IN_ACCOUNT, SIGN_IN_ACCOUNT_IP, SIGN_IN_IP};
 use crate::server::db::{self, audit::Actor};
 use crate::server::rate_limit;
@@ -122,8 +123,8 @@ async fn accept(
     let event = db::audit::Event {
         org_id: Some(account.org_id),
         actor: Actor::User(account.id),
-        action: "auth.sign_in",
-        object: Some(("user", account.id.to_string())),
+        action: AuditAction::SignIn,
+        object: Some((AuditObject::User, account.id.to_string())),
         ip,
         detail: json!({}),
     };
@@ -155,8 +156,8 @@ async fn refuse(
     let event = db::audit::Event {
         org_id: target.map(|a| a.org_id),
         actor: Actor::Anonymous,
-        action: "auth.sign_in_failed",
-        object: target.map(|a| ("user", a.id.to_string())),
+        action: AuditAction::SignInFailed,
+        object: target.map(|a| (AuditObject::User, a.id.to_string())),
         ip,
         detail: json!({ "reason": reason }),
     };
@@ -182,8 +183,8 @@ async fn audit_sign_out(pool: &PgPool, caller: Caller, ip: Option<IpAddr>) -> Re
         db::audit::Event {
             org_id: Some(caller.org_id),
             actor: Actor::User(caller.user_id),
-            action: "auth.sign_out",
-            object: Some(("user", caller.user_id.to_string())),
+            action: AuditAction::SignOut,
+            object: Some((AuditObject::User, caller.user_id.to_string())),
             ip,
             detail: json!({}),
         },

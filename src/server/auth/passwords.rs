@@ -6,6 +6,7 @@
 use super::{password, session::AuthSession, Caller};
 use crate::error::AppError;
 use crate::model::FieldErrors;
+use crate::model::{AuditAction, AuditObject};
 use crate::rules::account;
 use crate::server::db::{self, audit::Actor, audit::Event};
 use crate::server::{mail, rate_limit};
@@ -83,8 +84,8 @@ pub async fn change_own(
         Event::by(
             caller,
             ip,
-            "user.password_changed",
-            ("user", caller.user_id.to_string()),
+            AuditAction::PasswordChanged,
+            (AuditObject::User, caller.user_id.to_string()),
             json!({}),
         ),
     )
@@ -168,8 +169,8 @@ pub async fn send_reset(
         Event::by(
             caller,
             ip,
-            "user.password_reset_sent",
-            ("user", user.to_string()),
+            AuditAction::PasswordResetSent,
+            (AuditObject::User, user.to_string()),
             json!({}),
         ),
     )
@@ -217,8 +218,8 @@ pub async fn reset(
         Event {
             org_id: Some(org_id),
             actor: Actor::User(user),
-            action: "user.password_reset",
-            object: Some(("user", user.to_string())),
+            action: AuditAction::PasswordReset,
+            object: Some((AuditObject::User, user.to_string())),
             ip,
             detail: json!({}),
         },

@@ -2,6 +2,7 @@
 
 use super::views;
 use crate::error::AppError;
+use crate::model::{AuditAction, AuditObject};
 use crate::model::{ConsentEventView, EvidencePacket, PacketMessage, PacketOptOut, Verification};
 use crate::rules::authz::Capability;
 use crate::rules::ledger::EventKind;
@@ -65,8 +66,8 @@ pub async fn signed_head(
         crate::server::db::audit::Event::by(
             caller,
             client_ip(&parts, state.config.trusted_proxies),
-            "consent.head_signed",
-            ("consent_event", head.seq.to_string()),
+            AuditAction::LedgerHeadSigned,
+            (AuditObject::ConsentEvent, head.seq.to_string()),
             serde_json::json!({ "hash": head.hash }),
         ),
     )

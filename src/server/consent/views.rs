@@ -3,6 +3,7 @@
 
 use super::{history, verify, wording};
 use crate::error::AppError;
+use crate::model::{AuditAction, AuditObject};
 use crate::model::{
     BlockedPage, BlockedSend, ConsentNumberRow, EvidencePacket, LeadRef, NumberConsent,
     PacketMessage, PacketOptOut, Verification, E164,
@@ -68,8 +69,8 @@ pub async fn number_page(
         Event::by(
             caller,
             ip,
-            "consent.viewed",
-            ("phone", phone.as_str().to_string()),
+            AuditAction::ConsentViewed,
+            (AuditObject::Phone, phone.as_str().to_string()),
             json!({ "events": events.len() }),
         ),
     )
@@ -207,8 +208,8 @@ pub async fn packet(
         Event::by(
             caller,
             ip,
-            "consent.packet_exported",
-            ("phone", phone.as_str().to_string()),
+            AuditAction::ConsentPacketExported,
+            (AuditObject::Phone, phone.as_str().to_string()),
             json!({ "events": events.len(), "messages": messages.len() }),
         ),
     )
@@ -264,8 +265,8 @@ pub async fn verify_ledger(
         Event::by(
             caller,
             ip,
-            "consent.ledger_verified",
-            ("organisation", caller.org_id.to_string()),
+            AuditAction::LedgerVerified,
+            (AuditObject::Organisation, caller.org_id.to_string()),
             detail,
         ),
     )

@@ -3,6 +3,7 @@
 
 use super::hex;
 use crate::error::AppError;
+use crate::model::{AuditAction, AuditObject};
 use crate::model::{ConsentWording, MessageCategory};
 use crate::server::auth::Caller;
 use crate::server::db::{self, audit::Event};
@@ -118,8 +119,8 @@ pub async fn save(
         Event::by(
             caller,
             ip,
-            "consent.wording_changed",
-            ("organisations", caller.org_id.to_string()),
+            AuditAction::ConsentWordingChanged,
+            (AuditObject::Organisation, caller.org_id.to_string()),
             detail,
         ),
     )

@@ -2,6 +2,8 @@
 
 use super::{import, ops::scope};
 use crate::error::AppError;
+use crate::model::AuditAction;
+use crate::model::AuditObject;
 use crate::model::LeadQuery;
 use crate::rules::authz::Capability;
 use crate::rules::lead_query::LeadFilter;
@@ -40,8 +42,8 @@ pub async fn export(
         Event::by(
             caller,
             ip,
-            "leads.exported",
-            ("leads", "list".into()),
+            AuditAction::LeadsExported,
+            (AuditObject::Leads, "list".into()),
             detail,
         ),
     )

@@ -2,6 +2,7 @@
 
 use super::csv_io;
 use crate::error::AppError;
+use crate::model::{AuditAction, AuditObject};
 use crate::model::{ImportPreview, ImportReport, LeadSource, PreviewRow, RejectedRow, RowOutcome};
 use crate::rules::lead_form;
 use crate::server::auth::Caller;
@@ -247,8 +248,8 @@ pub async fn run(
         Event::by(
             caller,
             ip,
-            "leads.imported",
-            ("lead_import", id.to_string()),
+            AuditAction::LeadsImported,
+            (AuditObject::LeadImport, id.to_string()),
             detail,
         ),
     )

@@ -1,4 +1,5 @@
 use crate::error::AppError;
+use crate::model::{AuditAction, AuditObject};
 use crate::model::{
     LeadInput, LeadPage, LeadQuery, LeadSource, LeadStatus, LeadView, Role, Vertical,
 };
@@ -65,8 +66,8 @@ pub async fn view(
         Event::by(
             caller,
             ip,
-            "lead.viewed",
-            ("lead", id.to_string()),
+            AuditAction::LeadViewed,
+            (AuditObject::Lead, id.to_string()),
             json!({}),
         ),
     )
@@ -130,8 +131,8 @@ pub async fn create(
         Event::by(
             caller,
             ip,
-            "lead.created",
-            ("lead", id.to_string()),
+            AuditAction::LeadCreated,
+            (AuditObject::Lead, id.to_string()),
             json!({ "source": source }),
         ),
     )
@@ -161,8 +162,8 @@ pub async fn update(
         Event::by(
             caller,
             ip,
-            "lead.updated",
-            ("lead", id.to_string()),
+            AuditAction::LeadUpdated,
+            (AuditObject::Lead, id.to_string()),
             json!({}),
         ),
     )
@@ -192,8 +193,8 @@ pub async fn set_status(
         Event::by(
             caller,
             ip,
-            "lead.status_changed",
-            ("lead", id.to_string()),
+            AuditAction::LeadStatusChanged,
+            (AuditObject::Lead, id.to_string()),
             detail,
         ),
     )
@@ -234,8 +235,8 @@ pub async fn assign(
         Event::by(
             caller,
             ip,
-            "lead.assigned",
-            ("lead", id.to_string()),
+            AuditAction::LeadAssigned,
+            (AuditObject::Lead, id.to_string()),
             detail,
         ),
     )
@@ -276,8 +277,8 @@ pub async fn delete(
         Event::by(
             caller,
             ip,
-            "lead.deleted",
-            ("lead", id.to_string()),
+            AuditAction::LeadDeleted,
+            (AuditObject::Lead, id.to_string()),
             json!({}),
         ),
     )
@@ -315,8 +316,8 @@ pub async fn add_note(
         Event::by(
             caller,
             ip,
-            "lead.note_added",
-            ("lead", id.to_string()),
+            AuditAction::LeadNoteAdded,
+            (AuditObject::Lead, id.to_string()),
             detail,
         ),
     )

@@ -5,6 +5,7 @@ use super::events;
 use super::scope;
 use super::send_facts::{quiet_wait, send_facts};
 use crate::error::AppError;
+use crate::model::{AuditAction, AuditObject};
 use crate::model::{CallView, Channel, ChatClaim, LeadStatus, MessageView, Thread, E164};
 use crate::rules::authz::Capability;
 use crate::rules::lead_query::{Cursor, CursorKey};
@@ -169,8 +170,8 @@ async fn mark_read(
         Event::by(
             caller,
             ip,
-            "conversation.viewed",
-            ("conversation", id.to_string()),
+            AuditAction::ConversationViewed,
+            (AuditObject::Conversation, id.to_string()),
             json!({}),
         ),
     )

@@ -2,6 +2,7 @@
 //! and only ever opened on the server, to sign or check requests.
 
 use crate::error::AppError;
+use crate::model::{AuditAction, AuditObject};
 use crate::model::{FieldErrors, SettingsInput, SettingsView, E164};
 use crate::server::auth::Caller;
 use crate::server::crypto::DataKey;
@@ -178,8 +179,8 @@ pub async fn save(
         Event::by(
             caller,
             ip,
-            "settings.messaging_updated",
-            ("organisation", caller.org_id.to_string()),
+            AuditAction::MessagingSettingsUpdated,
+            (AuditObject::Organisation, caller.org_id.to_string()),
             detail,
         ),
     )

@@ -6,6 +6,7 @@ use super::events;
 use super::scope::{scoped, FROM, ROW};
 use super::send_facts::send_facts;
 use crate::error::AppError;
+use crate::model::{AuditAction, AuditObject};
 use crate::model::{CallView, Channel, ConversationRow, ConversationStatus, InboxPage, InboxQuery};
 use crate::rules::lead_query::{Cursor, CursorKey};
 use crate::server::auth::Caller;
@@ -163,8 +164,8 @@ pub async fn review_consent(
         Event::by(
             caller,
             ip,
-            "consent.reviewed",
-            ("conversation", id.to_string()),
+            AuditAction::ConsentReviewed,
+            (AuditObject::Conversation, id.to_string()),
             json!({ "opt_out": opted_out }),
         ),
     )
@@ -212,8 +213,8 @@ pub async fn assign(
         Event::by(
             caller,
             ip,
-            "conversation.assigned",
-            ("conversation", id.to_string()),
+            AuditAction::ConversationAssigned,
+            (AuditObject::Conversation, id.to_string()),
             detail,
         ),
     )

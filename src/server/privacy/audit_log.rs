@@ -3,6 +3,8 @@
 //! date, newest first.
 
 use crate::error::AppError;
+use crate::model::AuditAction;
+use crate::model::AuditObject;
 use crate::model::{AuditPage, AuditQuery, AuditRow};
 use crate::rules::lead_query::{Cursor, CursorKey};
 use crate::server::auth::Caller;
@@ -97,8 +99,8 @@ pub async fn page(pool: &PgPool, caller: Caller, q: &AuditQuery) -> Result<Audit
         crate::server::db::audit::Event::by(
             caller,
             None,
-            "audit.viewed",
-            ("audit_log", "filtered".into()),
+            AuditAction::AuditViewed,
+            (AuditObject::AuditLog, "filtered".into()),
             serde_json::json!({ "filters": q }),
         ),
     )

@@ -4,6 +4,7 @@
 use super::records::lead_ids;
 use super::store::{step, By, Stored};
 use crate::error::AppError;
+use crate::model::AuditAction;
 use crate::model::{CorrectionInput, Email, ExecutionReport, FieldErrors, LeadRef, E164};
 use crate::rules::account::person_name;
 use crate::server::auth::Caller;
@@ -104,7 +105,7 @@ pub async fn correct(
         r.id,
         By::Staff(caller),
         None,
-        "privacy.corrected",
+        AuditAction::PrivacyCorrected,
         json!({ "changes": changes }),
     )
     .await?;

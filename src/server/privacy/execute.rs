@@ -11,6 +11,7 @@ use super::restrict::restrict;
 use super::revoke::opt_out;
 use super::store::{load, step, By, Stored};
 use crate::error::AppError;
+use crate::model::AuditAction;
 use crate::model::{CorrectionInput, ExecutionReport, PrivacyRequestKind, PrivacyRequestStatus};
 use crate::rules::send_policy::Purpose;
 use crate::server::auth::Caller;
@@ -57,7 +58,7 @@ pub async fn run(
         id,
         By::Staff(caller),
         ip,
-        "privacy.executed",
+        AuditAction::PrivacyExecuted,
         json!({
             "kind": r.kind, "report": report, "told": told.channel(),
         }),

@@ -3,6 +3,8 @@
 use super::audit_log;
 use super::store::{self, By};
 use crate::error::AppError;
+use crate::model::AuditAction;
+use crate::model::AuditObject;
 use crate::model::AuditQuery;
 use crate::rules::authz::Capability;
 use crate::server::auth::Caller;
@@ -59,7 +61,7 @@ pub async fn bundle(
         id,
         By::Staff(caller),
         ip,
-        "privacy.bundle_downloaded",
+        AuditAction::PrivacyBundleDownloaded,
         json!({ "bytes": bundle.len() }),
     )
     .await?;
@@ -100,7 +102,7 @@ pub async fn report(
         id,
         By::Staff(caller),
         ip,
-        "privacy.report_downloaded",
+        AuditAction::PrivacyReportDownloaded,
         json!({}),
     )
     .await?;
@@ -130,8 +132,8 @@ pub async fn audit_export(
         Event::by(
             caller,
             ip,
-            "audit.exported",
-            ("audit_log", "filtered".into()),
+            AuditAction::AuditExported,
+            (AuditObject::AuditLog, "filtered".into()),
             json!({ "rows": rows.len(), "filters": query }),
         ),
     )

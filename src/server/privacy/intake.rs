@@ -4,6 +4,7 @@
 use super::notify;
 use super::store::{policy, step, By};
 use crate::error::AppError;
+use crate::model::AuditAction;
 use crate::model::{Email, FieldErrors, PrivacyRequestInput, PrivacyRequestKind, E164};
 use crate::rules::account::person_name;
 use crate::rules::deadlines::due_date;
@@ -202,7 +203,7 @@ pub async fn receive(
         id,
         by,
         ip,
-        "privacy.received",
+        AuditAction::PrivacyReceived,
         json!({
             "kind": v.kind, "via": v.received_via.as_str(), "due_on": due_on, "policy": policy.describe(),
             "acknowledged": told.channel(),

@@ -4,6 +4,7 @@
 
 use super::notify;
 use super::records::records;
+use crate::model::{AuditAction, AuditObject};
 // `requests::By` is how the server functions name who acts.
 pub use super::store::By;
 use super::store::{load, policy, step};
@@ -149,8 +150,8 @@ pub async fn list(
         Event::by(
             caller,
             None,
-            "privacy.list_viewed",
-            ("privacy_requests", "list".into()),
+            AuditAction::PrivacyListViewed,
+            (AuditObject::PrivacyRequests, "list".into()),
             json!({ "show": show }),
         ),
     )
@@ -204,8 +205,8 @@ pub async fn view(
         Event::by(
             caller,
             ip,
-            "privacy.viewed",
-            ("privacy_request", id.to_string()),
+            AuditAction::PrivacyViewed,
+            (AuditObject::PrivacyRequest, id.to_string()),
             json!({}),
         ),
     )
@@ -296,7 +297,7 @@ pub async fn assign(
         id,
         By::Staff(caller),
         ip,
-        "privacy.assigned",
+        AuditAction::PrivacyAssigned,
         json!({ "assignee": officer, "status": status }),
     )
     .await?;
@@ -351,7 +352,7 @@ pub async fn reject(
         id,
         By::Staff(caller),
         ip,
-        "privacy.rejected",
+        AuditAction::PrivacyRejected,
         json!({ "reason": reason.as_str(), "told": told.channel() }),
     )
     .await?;

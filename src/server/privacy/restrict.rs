@@ -4,6 +4,7 @@
 use super::records::lead_ids;
 use super::store::{load, step, By, Stored};
 use crate::error::AppError;
+use crate::model::AuditAction;
 use crate::model::{ExecutionReport, PrivacyRequestKind, PrivacyRequestStatus};
 use crate::server::auth::Caller;
 use serde_json::json;
@@ -63,7 +64,7 @@ pub async fn lift(
         id,
         By::Staff(caller),
         ip,
-        "privacy.restriction_lifted",
+        AuditAction::PrivacyRestrictionLifted,
         json!({ "summary": report.summary }),
     )
     .await?;

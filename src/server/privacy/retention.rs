@@ -6,6 +6,7 @@
 
 use crate::error::AppError;
 use crate::model::RetentionCounts;
+use crate::model::{AuditAction, AuditObject};
 use crate::rules::retention::{self, Cutoffs};
 use crate::server::db::{self, audit::Actor, audit::Event};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -209,8 +210,8 @@ pub async fn run(
         Event {
             org_id: Some(org_id),
             actor,
-            action: "retention.run",
-            object: Some(("organisation", org_id.to_string())),
+            action: AuditAction::RetentionRun,
+            object: Some((AuditObject::Organisation, org_id.to_string())),
             ip,
             detail: json!(counts),
         },

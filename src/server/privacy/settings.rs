@@ -1,6 +1,7 @@
 //! The organisation's privacy policies: the request deadline and communications retention.
 
 use crate::error::AppError;
+use crate::model::{AuditAction, AuditObject};
 use crate::model::{FieldErrors, PrivacySettings};
 use crate::rules::deadlines::DeadlinePolicy;
 use crate::server::auth::Caller;
@@ -79,7 +80,7 @@ pub async fn save(
     .await?;
     db::audit::record(
         &mut *tx,
-        Event::by(caller, ip, "privacy.settings_changed", ("organisation", caller.org_id.to_string()), json!({
+        Event::by(caller, ip, AuditAction::PrivacySettingsChanged, (AuditObject::Organisation, caller.org_id.to_string()), json!({
             "deadline": policy.describe(), "subscription_ends_on": ends, "communications_max_age_days": max_age,
         })),
     )

@@ -1,6 +1,7 @@
 //! A privacy request as stored, loaded under the organisation's scope, and its history:
 //! every step taken on a request is an audit event on it.
 
+use crate::model::{AuditAction, AuditObject};
 use crate::model::{PrivacyRequestKind, PrivacyRequestStatus};
 use crate::rules::deadlines::DeadlinePolicy;
 use crate::rules::privacy_request::Contact;
@@ -35,7 +36,7 @@ pub async fn step(
     id: Uuid,
     by: By,
     ip: Option<IpAddr>,
-    action: &str,
+    action: AuditAction,
     detail: Value,
 ) -> Result<(), sqlx::Error> {
     db::audit::record(
@@ -44,7 +45,7 @@ pub async fn step(
             org_id: Some(org_id),
             actor: by.actor(),
             action,
-            object: Some(("privacy_request", id.to_string())),
+            object: Some((AuditObject::PrivacyRequest, id.to_string())),
             ip,
             detail,
         },

@@ -5,6 +5,7 @@
 use super::notify;
 use super::store::{load, step, By};
 use crate::error::AppError;
+use crate::model::AuditAction;
 use crate::model::PrivacyRequestStatus;
 use crate::rules::send_policy::Purpose;
 use crate::server::db;
@@ -101,7 +102,7 @@ pub async fn send_code(
         id,
         by,
         ip,
-        "privacy.code_sent",
+        AuditAction::PrivacyCodeSent,
         json!({ "by": sent.channel() }),
     )
     .await?;
@@ -180,7 +181,7 @@ async fn refuse(
         id,
         by,
         ip,
-        "privacy.code_refused",
+        AuditAction::PrivacyCodeRefused,
         json!({ "attempt": attempts + 1 }),
     )
     .await?;
@@ -244,7 +245,7 @@ pub async fn check(
         id,
         by,
         ip,
-        "privacy.verified",
+        AuditAction::PrivacyVerified,
         json!({ "status": status }),
     )
     .await?;

@@ -2,6 +2,7 @@
 //! §3.8), with the evidence they hold.
 
 use crate::error::AppError;
+use crate::model::{AuditAction, AuditObject};
 use crate::model::{
     ChannelFamily, ConsentLevel, ConsentMedium, FieldErrors, MessageCategory, RecordConsentInput,
     RecordOptOutInput, E164,
@@ -132,7 +133,7 @@ pub async fn grant(
         Actor::User(caller.user_id),
         caller.org_id,
         ip,
-        "consent.recorded",
+        AuditAction::ConsentRecorded,
         appended,
         json!({
             "family": g.family, "level": g.level, "medium": g.medium,
@@ -209,7 +210,7 @@ pub async fn opt_out(
             Actor::User(caller.user_id),
             caller.org_id,
             ip,
-            "consent.opt_out_recorded",
+            AuditAction::OptOutRecorded,
             appended,
             json!({
                 "family": family, "categories": categories, "medium": medium,
@@ -226,7 +227,7 @@ async fn audit(
     actor: Actor,
     org_id: Uuid,
     ip: Option<IpAddr>,
-    action: &str,
+    action: AuditAction,
     appended: Appended,
     detail: serde_json::Value,
 ) -> Result<(), sqlx::Error> {
@@ -236,7 +237,7 @@ async fn audit(
             org_id: Some(org_id),
             actor,
             action,
-            object: Some(("consent_event", appended.seq.to_string())),
+            object: Some((AuditObject::ConsentEvent, appended.seq.to_string())),
             ip,
             detail,
         },

@@ -2,6 +2,7 @@
 //! confirms with YES, then recorded with the form's evidence.
 
 use crate::error::AppError;
+use crate::model::{AuditAction, AuditObject};
 use crate::model::{
     ChannelFamily, ConsentLevel, ConsentMedium, ConsentWording, Email, FieldErrors,
     MessageCategory, PublicConsentInput, E164,
@@ -73,7 +74,7 @@ pub async fn public_form(
             &mut tx,
             org_id,
             ip,
-            "consent.web_form_refused",
+            AuditAction::ConsentWebFormRefused,
             None,
             json!({ "reason": "opted_out" }),
         )
@@ -96,8 +97,8 @@ pub async fn public_form(
         &mut tx,
         org_id,
         ip,
-        "consent.web_form",
-        Some(("consent_confirmation", pending.to_string())),
+        AuditAction::ConsentWebForm,
+        Some((AuditObject::ConsentConfirmation, pending.to_string())),
         json!({ "categories": categories, "status": "awaiting YES" }),
     )
     .await?;
@@ -227,8 +228,8 @@ async fn form_audit(
     conn: &mut PgConnection,
     org_id: Uuid,
     ip: Option<IpAddr>,
-    action: &str,
-    object: Option<(&str, String)>,
+    action: AuditAction,
+    object: Option<(AuditObject, String)>,
     detail: serde_json::Value,
 ) -> Result<(), sqlx::Error> {
     db::audit::record(
@@ -327,8 +328,8 @@ pub async fn confirm_pending(
             Event {
                 org_id: Some(org_id),
                 actor: Actor::System,
-                action: "consent.web_form_confirmed",
-                object: Some(("consent_event", appended.seq.to_string())),
+                action: AuditAction::ConsentWebFormConfirmed,
+                object: Some((AuditObject::ConsentEvent, appended.seq.to_string())),
                 ip: None,
                 detail: json!({ "category": wording.category, "confirmation": p.id }),
             },

@@ -3,6 +3,7 @@
 
 use super::visitor::Claim;
 use crate::error::AppError;
+use crate::model::{AuditAction, AuditObject};
 use crate::server::auth::Caller;
 use crate::server::db;
 use crate::server::messaging::events;
@@ -215,8 +216,8 @@ pub async fn link_by_staff(
         db::audit::Event::by(
             caller,
             ip,
-            "chat.linked",
-            ("conversation", conversation.to_string()),
+            AuditAction::ChatLinked,
+            (AuditObject::Conversation, conversation.to_string()),
             serde_json::json!({ "lead": lead }),
         ),
     )
