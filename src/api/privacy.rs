@@ -1,6 +1,4 @@
 use crate::error::AppError;
-use crate::model::AuditAction;
-use crate::model::AuditObject;
 use crate::model::{
     AuditPage, AuditQuery, CorrectionInput, ExecutionReport, PrivacyQuery, PrivacyRequestInput,
     PrivacyRequestPage, PrivacyRequestView, PrivacySettings, RetentionCounts,
@@ -248,8 +246,8 @@ pub async fn simulated_mail(
             server::db::audit::Event::by(
                 who.caller,
                 who.ip,
-                AuditAction::PrivacyMailViewed,
-                (AuditObject::OutboundMail, "list".into()),
+                crate::model::AuditAction::PrivacyMailViewed,
+                (crate::model::AuditObject::OutboundMail, "list".into()),
                 serde_json::json!({}),
             ),
         )
