@@ -1,10 +1,10 @@
 use crate::error::AppError;
-use crate::model::{ImportPreview, ImportReport, LeadInput, LeadPage, LeadQuery, LeadView};
+use crate::model::{ImportPreview, ImportReport, LeadInput, LeadList, LeadQuery, LeadView};
 use leptos::prelude::*;
 use uuid::Uuid;
 
 #[server(prefix = "/api", endpoint = "list_leads")]
-pub async fn list_leads(query: LeadQuery) -> Result<LeadPage, AppError> {
+pub async fn list_leads(query: LeadQuery) -> Result<LeadList, AppError> {
     use crate::{api::ctx, rules::authz::Capability::ViewLeads, server};
     ctx::guarded(ViewLeads, |who, state| async move {
         ctx::once(format!("list_leads/{query:?}"), async {

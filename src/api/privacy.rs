@@ -1,13 +1,13 @@
 use crate::error::AppError;
 use crate::model::{
-    AuditPage, AuditQuery, CorrectionInput, ExecutionReport, PrivacyQuery, PrivacyRequestInput,
-    PrivacyRequestPage, PrivacyRequestView, PrivacySettings, RetentionCounts,
+    AuditList, AuditQuery, CorrectionInput, ExecutionReport, PrivacyQuery, PrivacyRequestInput,
+    PrivacyRequestList, PrivacyRequestView, PrivacySettings, RetentionCounts,
 };
 use leptos::prelude::*;
 use uuid::Uuid;
 
 #[server(prefix = "/api", endpoint = "list_privacy_requests")]
-pub async fn list_privacy_requests(query: PrivacyQuery) -> Result<PrivacyRequestPage, AppError> {
+pub async fn list_privacy_requests(query: PrivacyQuery) -> Result<PrivacyRequestList, AppError> {
     use crate::{api::ctx, rules::authz::Capability::ViewPrivacyRequests, server};
     ctx::guarded(ViewPrivacyRequests, |who, state| async move {
         ctx::once(format!("list_privacy_requests/{query:?}"), async {
@@ -149,7 +149,7 @@ pub async fn run_retention_now() -> Result<RetentionCounts, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "list_audit_events")]
-pub async fn list_audit_events(query: AuditQuery) -> Result<AuditPage, AppError> {
+pub async fn list_audit_events(query: AuditQuery) -> Result<AuditList, AppError> {
     use crate::{api::ctx, rules::authz::Capability::ViewAuditLog, server};
     ctx::guarded(ViewAuditLog, |who, state| async move {
         ctx::once(format!("list_audit_events/{query:?}"), async {

@@ -171,7 +171,7 @@ pub struct InboxQuery {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InboxPage {
+pub struct InboxList {
     pub rows: Vec<ConversationRow>,
     pub next_cursor: Option<String>,
 }

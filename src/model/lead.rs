@@ -189,7 +189,7 @@ pub struct LeadQuery {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LeadPage {
+pub struct LeadList {
     pub rows: Vec<LeadRow>,
     pub next_cursor: Option<String>,
     /// Matching leads, counted up to `COUNT_LIMIT`.

@@ -27,20 +27,20 @@ pub use consent::{
 pub use consent_level::ConsentLevel;
 pub use conversation::{
     CallView, Channel, ChatClaim, ConversationRow, ConversationStatus, DeliveryStatus, Direction,
-    InboxPage, InboxQuery, MessageCategory, MessageView, SendCheck, Sender, Thread,
+    InboxList, InboxQuery, MessageCategory, MessageView, SendCheck, Sender, Thread,
 };
 pub use email::Email;
 pub use form::FieldErrors;
 pub use import::{ImportPreview, ImportReport, PreviewRow, RejectedRow, RowOutcome};
 pub use lead::{
-    Assignee, Lead, LeadInput, LeadNote, LeadPage, LeadQuery, LeadRow, LeadSource, LeadStatus,
+    Assignee, Lead, LeadInput, LeadList, LeadNote, LeadQuery, LeadRow, LeadSource, LeadStatus,
 };
 pub use lead_view::LeadView;
 pub use org::{OrgSlug, Vertical};
 pub use phone::E164;
 pub use privacy::{
-    AuditPage, AuditQuery, AuditRow, CorrectionInput, DataClassCount, DueState, ExecutionReport,
-    PersonRecords, PrivacyQuery, PrivacyRequestInput, PrivacyRequestKind, PrivacyRequestPage,
+    AuditList, AuditQuery, AuditRow, CorrectionInput, DataClassCount, DueState, ExecutionReport,
+    PersonRecords, PrivacyQuery, PrivacyRequestInput, PrivacyRequestKind, PrivacyRequestList,
     PrivacyRequestRow, PrivacyRequestStatus, PrivacyRequestView, PrivacySettings, RejectionReason,
     RequestStep, RetentionCounts, DUE_SOON_DAYS,
 };

@@ -136,7 +136,7 @@ pub struct PrivacyRequestRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PrivacyRequestPage {
+pub struct PrivacyRequestList {
     pub rows: Vec<PrivacyRequestRow>,
     pub next_cursor: Option<String>,
     pub policy: String,
@@ -307,7 +307,7 @@ pub struct AuditQuery {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditPage {
+pub struct AuditList {
     pub rows: Vec<AuditRow>,
     pub next_cursor: Option<String>,
     pub people: Vec<super::Assignee>,

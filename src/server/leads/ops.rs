@@ -1,7 +1,7 @@
 use crate::error::AppError;
 use crate::model::{AuditAction, AuditObject};
 use crate::model::{
-    LeadInput, LeadPage, LeadQuery, LeadSource, LeadStatus, LeadView, Role, Vertical,
+    LeadInput, LeadList, LeadQuery, LeadSource, LeadStatus, LeadView, Role, Vertical,
 };
 use crate::rules::authz::Capability;
 use crate::rules::lead_form;
@@ -18,7 +18,7 @@ pub fn scope(caller: Caller) -> Scope {
 }
 
 #[tracing::instrument(skip_all, fields(org = %caller.org_id))]
-pub async fn list(pool: &PgPool, caller: Caller, query: &LeadQuery) -> Result<LeadPage, AppError> {
+pub async fn list(pool: &PgPool, caller: Caller, query: &LeadQuery) -> Result<LeadList, AppError> {
     let mut filter = LeadFilter::parse(query);
     let scope = scope(caller);
     // One connection for the page's few queries: the pool checks a connection with a
@@ -35,7 +35,7 @@ pub async fn list(pool: &PgPool, caller: Caller, query: &LeadQuery) -> Result<Le
         _ => db::lead_list::count(&mut conn, scope, &filter).await?,
     };
     let assignees = db::leads::assignees(&mut *conn, caller.org_id).await?;
-    Ok(LeadPage {
+    Ok(LeadList {
         rows,
         next_cursor: next.map(|c| c.encode()),
         total,

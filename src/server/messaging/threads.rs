@@ -7,7 +7,7 @@ use super::scope::{scoped, FROM, ROW};
 use super::send_facts::send_facts;
 use crate::error::AppError;
 use crate::model::{AuditAction, AuditObject};
-use crate::model::{CallView, Channel, ConversationRow, ConversationStatus, InboxPage, InboxQuery};
+use crate::model::{CallView, Channel, ConversationRow, ConversationStatus, InboxList, InboxQuery};
 use crate::rules::lead_query::{Cursor, CursorKey};
 use crate::server::auth::Caller;
 use crate::server::consent;
@@ -45,7 +45,7 @@ pub async fn inbox(
     pool: &PgPool,
     caller: Caller,
     query: &InboxQuery,
-) -> Result<InboxPage, AppError> {
+) -> Result<InboxList, AppError> {
     let mut qb = QueryBuilder::new(format!("SELECT {ROW}{FROM}"));
     scoped(&mut qb, caller);
     match InboxView::parse(&query.view) {
@@ -90,7 +90,7 @@ pub async fn inbox(
         }
         .encode()
     });
-    Ok(InboxPage { rows, next_cursor })
+    Ok(InboxList { rows, next_cursor })
 }
 
 /// A lead's conversations the caller can see, and the calls among them, for its timeline.

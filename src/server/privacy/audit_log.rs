@@ -5,7 +5,7 @@
 use crate::error::AppError;
 use crate::model::AuditAction;
 use crate::model::AuditObject;
-use crate::model::{AuditPage, AuditQuery, AuditRow};
+use crate::model::{AuditList, AuditQuery, AuditRow};
 use crate::rules::lead_query::{Cursor, CursorKey};
 use crate::server::auth::Caller;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -66,7 +66,7 @@ fn filtered(qb: &mut QueryBuilder<'_, Postgres>, caller: Caller, q: &AuditQuery)
 }
 
 /// One page, newest first, and the cursor of the next.
-pub async fn page(pool: &PgPool, caller: Caller, q: &AuditQuery) -> Result<AuditPage, AppError> {
+pub async fn page(pool: &PgPool, caller: Caller, q: &AuditQuery) -> Result<AuditList, AppError> {
     let mut qb = QueryBuilder::new("");
     filtered(&mut qb, caller, q);
     if let Some(Cursor {
@@ -110,7 +110,7 @@ pub async fn page(pool: &PgPool, caller: Caller, q: &AuditQuery) -> Result<Audit
             .bind(caller.org_id)
             .fetch_all(pool)
             .await?;
-    Ok(AuditPage {
+    Ok(AuditList {
         rows,
         next_cursor,
         people,

@@ -10,7 +10,7 @@ pub use super::store::By;
 use super::store::{load, policy, step};
 use crate::error::AppError;
 use crate::model::{
-    DueState, PrivacyQuery, PrivacyRequestKind, PrivacyRequestPage, PrivacyRequestRow,
+    DueState, PrivacyQuery, PrivacyRequestKind, PrivacyRequestList, PrivacyRequestRow,
     PrivacyRequestStatus, PrivacyRequestView, RejectionReason, RequestStep, Role,
 };
 use crate::rules::authz::Capability;
@@ -138,7 +138,7 @@ pub async fn list(
     pool: &PgPool,
     caller: Caller,
     query: &PrivacyQuery,
-) -> Result<PrivacyRequestPage, AppError> {
+) -> Result<PrivacyRequestList, AppError> {
     let mut conn = pool.acquire().await?;
     let (policy, zone) = policy(&mut conn, caller.org_id).await?;
     let show = shown(query.show.as_str());
@@ -157,7 +157,7 @@ pub async fn list(
     )
     .await?;
     let next_cursor = next_cursor(&mut rows, show);
-    Ok(PrivacyRequestPage {
+    Ok(PrivacyRequestList {
         rows: rows.into_iter().map(|r| r.into_row(zone)).collect(),
         next_cursor,
         policy: policy.describe(),

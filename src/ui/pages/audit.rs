@@ -2,7 +2,7 @@
 //! a CSV export of what the filters show (the export is itself audited).
 
 use crate::api::privacy::list_audit_events;
-use crate::model::{AuditFamily, AuditPage, AuditQuery};
+use crate::model::{AuditFamily, AuditList, AuditQuery};
 use crate::rules::authz::Capability;
 use crate::rules::url::encode;
 use crate::ui::components::{when, Guard, When};
@@ -62,7 +62,7 @@ pub fn AuditPage() -> AnyView {
 }
 
 #[component]
-fn Log(page: AuditPage, query: AuditQuery) -> AnyView {
+fn Log(page: AuditList, query: AuditQuery) -> AnyView {
     let next = page
         .next_cursor
         .as_deref()

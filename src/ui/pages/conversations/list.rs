@@ -1,5 +1,5 @@
 use crate::api::conversations::list_conversations;
-use crate::model::{Channel, ConversationRow, ConversationStatus, InboxPage as Page, InboxQuery};
+use crate::model::{Channel, ConversationRow, ConversationStatus, InboxList as Page, InboxQuery};
 use crate::rules::authz::Capability;
 use crate::rules::url::encode;
 use crate::ui::components::{when, Guard, When};

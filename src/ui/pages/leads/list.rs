@@ -1,5 +1,5 @@
 use crate::api::leads::list_leads;
-use crate::model::{Assignee, CurrentUser, LeadPage, LeadQuery, LeadSource, LeadStatus, E164};
+use crate::model::{Assignee, CurrentUser, LeadList, LeadQuery, LeadSource, LeadStatus, E164};
 use crate::rules::authz::Capability;
 use crate::rules::lead_query::{Sort, COUNT_LIMIT};
 use crate::rules::url::lead_query_string;
@@ -146,7 +146,7 @@ fn Filters(query: LeadQuery, people: Vec<Assignee>) -> AnyView {
 }
 
 #[component]
-fn LeadTable(page: LeadPage, query: LeadQuery) -> impl IntoView {
+fn LeadTable(page: LeadList, query: LeadQuery) -> impl IntoView {
     let filtered = LeadQuery {
         cursor: String::new(),
         sort: String::new(),

@@ -3,7 +3,7 @@
 
 use crate::api::privacy::{list_privacy_requests, LogPrivacyRequest};
 use crate::model::{
-    CurrentUser, DueState, PrivacyQuery, PrivacyRequestKind, PrivacyRequestPage, DUE_SOON_DAYS,
+    CurrentUser, DueState, PrivacyQuery, PrivacyRequestKind, PrivacyRequestList, DUE_SOON_DAYS,
 };
 use crate::rules::authz::Capability;
 use crate::ui::components::{day, when, FieldError, FormMessage, Guard, When};
@@ -82,7 +82,7 @@ pub fn PrivacyRequestsPage() -> AnyView {
 }
 
 #[component]
-fn Requests(page: PrivacyRequestPage, query: PrivacyQuery) -> impl IntoView {
+fn Requests(page: PrivacyRequestList, query: PrivacyQuery) -> impl IntoView {
     let policy = page.policy.clone();
     if page.rows.is_empty() {
         return view! {
