@@ -243,7 +243,7 @@ pub async fn simulated_mail(
         let mut conn = state.pool.acquire().await?;
         server::db::audit::record_view(
             &mut conn,
-            server::db::audit::Event::by(
+            server::db::audit::AuditEvent::by(
                 who.caller,
                 who.ip,
                 crate::model::AuditAction::PrivacyMailViewed,

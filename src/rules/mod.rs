@@ -5,7 +5,7 @@ pub mod authz;
 pub mod consent;
 pub mod consent_capture;
 pub mod consent_state;
-pub mod keywords;
+pub mod intent;
 #[cfg(feature = "ssr")]
 pub mod lead_form;
 pub mod lead_query;

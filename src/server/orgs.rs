@@ -49,7 +49,7 @@ pub async fn create(pool: &PgPool, input: NewOrgInput<'_>) -> Result<Uuid, AppEr
         }
         other => other?,
     };
-    let event = db::audit::Event::system(
+    let event = db::audit::AuditEvent::system(
         id,
         AuditAction::OrgCreated,
         (AuditObject::Organisation, id.to_string()),

@@ -1,5 +1,5 @@
 use super::config::Config;
-use super::messaging::events::{self, Event};
+use super::messaging::events::{self, ConversationEvent};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
@@ -13,7 +13,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub config: Arc<Config>,
     /// Committed changes to conversations, from every app server (LISTEN/NOTIFY).
-    pub events: broadcast::Sender<Event>,
+    pub events: broadcast::Sender<ConversationEvent>,
 }
 
 impl AppState {

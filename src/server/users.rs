@@ -75,10 +75,10 @@ pub async fn create(
     let object = (AuditObject::User, id.to_string());
     let event = match added_by {
         AddedBy::Manager(caller, ip) => {
-            db::audit::Event::by(caller, ip, AuditAction::UserCreated, object, detail)
+            db::audit::AuditEvent::by(caller, ip, AuditAction::UserCreated, object, detail)
         }
         AddedBy::Console => {
-            db::audit::Event::system(org_id, AuditAction::UserCreated, object, detail)
+            db::audit::AuditEvent::system(org_id, AuditAction::UserCreated, object, detail)
         }
     };
     db::audit::record(&mut *tx, event).await?;
@@ -158,7 +158,7 @@ async fn audit(
 ) -> Result<(), sqlx::Error> {
     db::audit::record(
         tx,
-        db::audit::Event::by(
+        db::audit::AuditEvent::by(
             caller,
             ip,
             action,

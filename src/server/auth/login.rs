@@ -120,7 +120,7 @@ async fn accept(
         .sign_in(account.id, account.session_epoch)
         .await?;
     db::users::touch_sign_in(pool, account.id).await?;
-    let event = db::audit::Event {
+    let event = db::audit::AuditEvent {
         org_id: Some(account.org_id),
         actor: Actor::User(account.id),
         action: AuditAction::SignIn,
@@ -153,7 +153,7 @@ async fn refuse(
         [only] => Some(only),
         _ => None,
     });
-    let event = db::audit::Event {
+    let event = db::audit::AuditEvent {
         org_id: target.map(|a| a.org_id),
         actor: Actor::Anonymous,
         action: AuditAction::SignInFailed,
@@ -180,7 +180,7 @@ pub async fn sign_out(
 async fn audit_sign_out(pool: &PgPool, caller: Caller, ip: Option<IpAddr>) -> Result<(), AppError> {
     db::audit::record(
         pool,
-        db::audit::Event {
+        db::audit::AuditEvent {
             org_id: Some(caller.org_id),
             actor: Actor::User(caller.user_id),
             action: AuditAction::SignOut,

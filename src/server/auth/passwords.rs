@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::model::FieldErrors;
 use crate::model::{AuditAction, AuditObject};
 use crate::rules::account;
-use crate::server::db::{self, audit::Actor, audit::Event};
+use crate::server::db::{self, audit::Actor, audit::AuditEvent};
 use crate::server::{mail, rate_limit};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use secrecy::{ExposeSecret, SecretString};
@@ -81,7 +81,7 @@ pub async fn change_own(
     let epoch = db::users::set_password(&mut *tx, caller.user_id, &hash).await?;
     db::audit::record(
         &mut *tx,
-        Event::by(
+        AuditEvent::by(
             caller,
             ip,
             AuditAction::PasswordChanged,
@@ -166,7 +166,7 @@ pub async fn send_reset(
     }
     db::audit::record(
         &mut *tx,
-        Event::by(
+        AuditEvent::by(
             caller,
             ip,
             AuditAction::PasswordResetSent,
@@ -215,7 +215,7 @@ pub async fn reset(
     db::users::set_password(&mut *tx, user, &hash).await?;
     db::audit::record(
         &mut *tx,
-        Event {
+        AuditEvent {
             org_id: Some(org_id),
             actor: Actor::User(user),
             action: AuditAction::PasswordReset,

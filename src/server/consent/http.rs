@@ -63,7 +63,7 @@ pub async fn signed_head(
         })?;
     crate::server::db::audit::record(
         &state.pool,
-        crate::server::db::audit::Event::by(
+        crate::server::db::audit::AuditEvent::by(
             caller,
             client_ip(&parts, state.config.trusted_proxies),
             AuditAction::LedgerHeadSigned,

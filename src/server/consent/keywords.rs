@@ -5,7 +5,7 @@ use super::{append, events_for, NewEvent};
 use crate::model::{Channel, MessageCategory};
 use crate::model::{ChannelFamily, ConsentMedium};
 use crate::rules::consent::{standing, ConsentLevel, Standing};
-use crate::rules::keywords::{classify, Intent};
+use crate::rules::intent::{classify, Intent};
 use crate::rules::send_policy::Purpose;
 use crate::server::messaging::system_text::{self, SystemText};
 use sqlx::PgConnection;

@@ -12,7 +12,7 @@ use crate::rules::authz::Capability;
 use crate::rules::consent_state::state;
 use crate::rules::lead_query::{Cursor, CursorKey};
 use crate::server::auth::Caller;
-use crate::server::db::{self, audit::Event};
+use crate::server::db::{self, audit::AuditEvent};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool, QueryBuilder};
 use std::net::IpAddr;
@@ -66,7 +66,7 @@ pub async fn number_page(
     let wordings = wording::load(&mut conn, caller.org_id).await?;
     db::audit::record_view(
         &mut conn,
-        Event::by(
+        AuditEvent::by(
             caller,
             ip,
             AuditAction::ConsentViewed,
@@ -205,7 +205,7 @@ pub async fn packet(
     let verification = verify(pool, caller.org_id).await?;
     db::audit::record(
         &mut *conn,
-        Event::by(
+        AuditEvent::by(
             caller,
             ip,
             AuditAction::ConsentPacketExported,
@@ -262,7 +262,7 @@ pub async fn verify_ledger(
     let detail = json!({ "checked": result.checked, "first_broken": result.first_broken.as_ref().map(|b| b.seq) });
     db::audit::record(
         pool,
-        Event::by(
+        AuditEvent::by(
             caller,
             ip,
             AuditAction::LedgerVerified,

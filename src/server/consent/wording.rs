@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::model::{AuditAction, AuditObject};
 use crate::model::{ConsentWording, MessageCategory};
 use crate::server::auth::Caller;
-use crate::server::db::{self, audit::Event};
+use crate::server::db::{self, audit::AuditEvent};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
@@ -116,7 +116,7 @@ pub async fn save(
     let detail = json!({ "category": category.as_str(), "sha256": (!text.is_empty()).then(|| sha256_hex(text)) });
     db::audit::record(
         &mut *tx,
-        Event::by(
+        AuditEvent::by(
             caller,
             ip,
             AuditAction::ConsentWordingChanged,

@@ -13,7 +13,7 @@ pub enum Actor {
 
 /// One line of the append-only audit log.
 #[derive(Debug)]
-pub struct Event {
+pub struct AuditEvent {
     pub org_id: Option<Uuid>,
     pub actor: Actor,
     pub action: AuditAction,
@@ -22,7 +22,10 @@ pub struct Event {
     pub detail: Value,
 }
 
-pub async fn record<'e>(executor: impl PgExecutor<'e>, event: Event) -> Result<(), sqlx::Error> {
+pub async fn record<'e>(
+    executor: impl PgExecutor<'e>,
+    event: AuditEvent,
+) -> Result<(), sqlx::Error> {
     let (actor_kind, actor_id) = match event.actor {
         Actor::User(id) => ("user", Some(id)),
         Actor::System => ("system", None),
@@ -49,7 +52,10 @@ pub async fn record<'e>(executor: impl PgExecutor<'e>, event: Event) -> Result<(
 
 /// A view of personal data: recorded once per person, object and ten minutes, so a page
 /// that refreshes itself live does not bury the log in repeats.
-pub async fn record_view(conn: &mut sqlx::PgConnection, event: Event) -> Result<(), sqlx::Error> {
+pub async fn record_view(
+    conn: &mut sqlx::PgConnection,
+    event: AuditEvent,
+) -> Result<(), sqlx::Error> {
     if let (Actor::User(actor), Some((object_type, object_id))) = (event.actor, &event.object) {
         let recent: bool = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM audit_events WHERE org_id = $1 AND object_type = $2 AND object_id = $3
@@ -69,15 +75,15 @@ pub async fn record_view(conn: &mut sqlx::PgConnection, event: Event) -> Result<
     record(conn, event).await
 }
 
-impl Event {
+impl AuditEvent {
     /// An action the server took by itself, or an administrator at its console.
     pub fn system(
         org_id: Uuid,
         action: AuditAction,
         object: (AuditObject, String),
         detail: Value,
-    ) -> Event {
-        Event {
+    ) -> AuditEvent {
+        AuditEvent {
             org_id: Some(org_id),
             actor: Actor::System,
             action,
@@ -94,8 +100,8 @@ impl Event {
         action: AuditAction,
         object: (AuditObject, String),
         detail: Value,
-    ) -> Event {
-        Event {
+    ) -> AuditEvent {
+        AuditEvent {
             org_id: Some(caller.org_id),
             actor: Actor::User(caller.user_id),
             action,

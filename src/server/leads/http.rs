@@ -9,7 +9,7 @@ use crate::rules::authz::Capability;
 use crate::rules::lead_query::LeadFilter;
 use crate::server::auth::Caller;
 use crate::server::client_ip::client_ip;
-use crate::server::db::{self, audit::Event};
+use crate::server::db::{self, audit::AuditEvent};
 use crate::server::AppState;
 use axum::extract::{Multipart, Query, State};
 use axum::http::{header, request::Parts, StatusCode};
@@ -39,7 +39,7 @@ pub async fn export(
     let detail = json!({ "count": matching, "filters": query });
     db::audit::record(
         &mut *conn,
-        Event::by(
+        AuditEvent::by(
             caller,
             ip,
             AuditAction::LeadsExported,

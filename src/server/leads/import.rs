@@ -6,7 +6,7 @@ use crate::model::{AuditAction, AuditObject};
 use crate::model::{ImportPreview, ImportReport, LeadSource, PreviewRow, RejectedRow, RowOutcome};
 use crate::rules::lead_form;
 use crate::server::auth::Caller;
-use crate::server::db::{self, audit::Event, leads::LeadFields};
+use crate::server::db::{self, audit::AuditEvent, leads::LeadFields};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use std::collections::HashMap;
@@ -245,7 +245,7 @@ pub async fn run(
     let detail = json!({ "imported": report.imported, "merged": report.merged, "skipped": report.skipped, "rejected": report.rejected.len() });
     db::audit::record(
         &mut *tx,
-        Event::by(
+        AuditEvent::by(
             caller,
             ip,
             AuditAction::LeadsImported,

@@ -7,7 +7,7 @@ use crate::rules::authz::Capability;
 use crate::rules::lead_form;
 use crate::rules::lead_query::LeadFilter;
 use crate::server::auth::Caller;
-use crate::server::db::{self, audit::Event, leads::Scope};
+use crate::server::db::{self, audit::AuditEvent, leads::Scope};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use std::net::IpAddr;
@@ -63,7 +63,7 @@ pub async fn view(
     };
     db::audit::record(
         pool,
-        Event::by(
+        AuditEvent::by(
             caller,
             ip,
             AuditAction::LeadViewed,
@@ -128,7 +128,7 @@ pub async fn create(
         .map_err(phone_taken)?;
     db::audit::record(
         &mut *tx,
-        Event::by(
+        AuditEvent::by(
             caller,
             ip,
             AuditAction::LeadCreated,
@@ -159,7 +159,7 @@ pub async fn update(
     }
     db::audit::record(
         &mut *tx,
-        Event::by(
+        AuditEvent::by(
             caller,
             ip,
             AuditAction::LeadUpdated,
@@ -190,7 +190,7 @@ pub async fn set_status(
     let detail = json!({ "from": previous, "to": status });
     db::audit::record(
         &mut *tx,
-        Event::by(
+        AuditEvent::by(
             caller,
             ip,
             AuditAction::LeadStatusChanged,
@@ -232,7 +232,7 @@ pub async fn assign(
     let detail = json!({ "assignee": assignee });
     db::audit::record(
         &mut *tx,
-        Event::by(
+        AuditEvent::by(
             caller,
             ip,
             AuditAction::LeadAssigned,
@@ -274,7 +274,7 @@ pub async fn delete(
     }
     db::audit::record(
         &mut *tx,
-        Event::by(
+        AuditEvent::by(
             caller,
             ip,
             AuditAction::LeadDeleted,
@@ -313,7 +313,7 @@ pub async fn add_note(
     let detail = json!({ "note": note });
     db::audit::record(
         &mut *tx,
-        Event::by(
+        AuditEvent::by(
             caller,
             ip,
             AuditAction::LeadNoteAdded,

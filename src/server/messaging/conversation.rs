@@ -11,7 +11,7 @@ use crate::rules::authz::Capability;
 use crate::rules::lead_query::{Cursor, CursorKey};
 use crate::rules::send_decision::send_checks;
 use crate::server::auth::Caller;
-use crate::server::db::{self, audit::Event};
+use crate::server::db::{self, audit::AuditEvent};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
@@ -167,7 +167,7 @@ async fn mark_read(
     }
     db::audit::record_view(
         &mut *conn,
-        Event::by(
+        AuditEvent::by(
             caller,
             ip,
             AuditAction::ConversationViewed,

@@ -13,7 +13,7 @@ use uuid::Uuid;
 const CHANNEL: &str = "consentdesk_events";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Event {
+pub struct ConversationEvent {
     pub org_id: Uuid,
     pub conversation_id: Uuid,
     /// Whom the conversation's lead is assigned to now: agents hear only of theirs and of
@@ -21,7 +21,7 @@ pub struct Event {
     pub assigned_to: Option<Uuid>,
 }
 
-impl Event {
+impl ConversationEvent {
     /// Whether the event may reach someone who sees `scope` (their conversations only).
     pub fn in_scope(&self, scope: Scope) -> bool {
         scope.sees(self.org_id, self.assigned_to)
@@ -65,7 +65,7 @@ pub async fn notify_lead(
 }
 
 /// Listens for NOTIFY and re-broadcasts in this process; reconnects if the link drops.
-pub fn spawn_listener(pool: PgPool, sender: broadcast::Sender<Event>) {
+pub fn spawn_listener(pool: PgPool, sender: broadcast::Sender<ConversationEvent>) {
     tokio::spawn(async move {
         loop {
             match PgListener::connect_with(&pool).await {
@@ -74,7 +74,8 @@ pub fn spawn_listener(pool: PgPool, sender: broadcast::Sender<Event>) {
                 Ok(mut listener) => match listener.listen(CHANNEL).await {
                     Ok(()) => {
                         while let Ok(notification) = listener.recv().await {
-                            if let Ok(event) = serde_json::from_str::<Event>(notification.payload())
+                            if let Ok(event) =
+                                serde_json::from_str::<ConversationEvent>(notification.payload())
                             {
                                 let _ = sender.send(event);
                             }
@@ -102,8 +103,8 @@ mod tests {
         Scope::of(Uuid::from_u128(10), Uuid::from_u128(1), role)
     }
 
-    fn event(org: u128, assigned_to: Option<u128>) -> Event {
-        Event {
+    fn event(org: u128, assigned_to: Option<u128>) -> ConversationEvent {
+        ConversationEvent {
             org_id: Uuid::from_u128(org),
             conversation_id: Uuid::from_u128(99),
             assigned_to: assigned_to.map(Uuid::from_u128),

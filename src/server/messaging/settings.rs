@@ -6,7 +6,7 @@ use crate::model::{AuditAction, AuditObject};
 use crate::model::{FieldErrors, SettingsInput, SettingsView, E164};
 use crate::server::auth::Caller;
 use crate::server::crypto::DataKey;
-use crate::server::db::{self, audit::Event};
+use crate::server::db::{self, audit::AuditEvent};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::{PgConnection, PgExecutor, PgPool};
@@ -176,7 +176,7 @@ pub async fn save(
     });
     db::audit::record(
         &mut *tx,
-        Event::by(
+        AuditEvent::by(
             caller,
             ip,
             AuditAction::MessagingSettingsUpdated,

@@ -11,7 +11,7 @@ use crate::model::{CallView, Channel, ConversationRow, ConversationStatus, Inbox
 use crate::rules::lead_query::{Cursor, CursorKey};
 use crate::server::auth::Caller;
 use crate::server::consent;
-use crate::server::db::{self, audit::Event};
+use crate::server::db::{self, audit::AuditEvent};
 use serde_json::json;
 use sqlx::{PgPool, QueryBuilder};
 use std::net::IpAddr;
@@ -161,7 +161,7 @@ pub async fn review_consent(
     }
     db::audit::record(
         &mut *tx,
-        Event::by(
+        AuditEvent::by(
             caller,
             ip,
             AuditAction::ConsentReviewed,
@@ -210,7 +210,7 @@ pub async fn assign(
     let detail = json!({ "assignee": assignee, "lead": lead });
     db::audit::record(
         &mut *tx,
-        Event::by(
+        AuditEvent::by(
             caller,
             ip,
             AuditAction::ConversationAssigned,

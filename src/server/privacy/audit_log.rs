@@ -96,7 +96,7 @@ pub async fn page(pool: &PgPool, caller: Caller, q: &AuditQuery) -> Result<Audit
     let mut conn = pool.acquire().await?;
     crate::server::db::audit::record_view(
         &mut conn,
-        crate::server::db::audit::Event::by(
+        crate::server::db::audit::AuditEvent::by(
             caller,
             None,
             AuditAction::AuditViewed,

@@ -9,7 +9,7 @@ use crate::model::AuditQuery;
 use crate::rules::authz::Capability;
 use crate::server::auth::Caller;
 use crate::server::client_ip::client_ip;
-use crate::server::db::{self, audit::Event};
+use crate::server::db::{self, audit::AuditEvent};
 use crate::server::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, request::Parts, StatusCode};
@@ -129,7 +129,7 @@ pub async fn audit_export(
     let ip = client_ip(&parts, state.config.trusted_proxies);
     db::audit::record(
         &state.pool,
-        Event::by(
+        AuditEvent::by(
             caller,
             ip,
             AuditAction::AuditExported,

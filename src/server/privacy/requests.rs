@@ -18,7 +18,7 @@ use crate::rules::deadlines;
 use crate::rules::lead_query::{Cursor, CursorKey};
 use crate::rules::send_policy::Purpose;
 use crate::server::auth::Caller;
-use crate::server::db::{self, audit::Event};
+use crate::server::db::{self, audit::AuditEvent};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
@@ -147,7 +147,7 @@ pub async fn list(
     let mut rows = page_rows(&mut conn, caller.org_id, show, kind, cursor).await?;
     db::audit::record_view(
         &mut conn,
-        Event::by(
+        AuditEvent::by(
             caller,
             None,
             AuditAction::PrivacyListViewed,
@@ -202,7 +202,7 @@ pub async fn view(
     .await?;
     db::audit::record_view(
         &mut conn,
-        Event::by(
+        AuditEvent::by(
             caller,
             ip,
             AuditAction::PrivacyViewed,

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::model::RetentionCounts;
 use crate::model::{AuditAction, AuditObject};
 use crate::rules::retention::{self, Cutoffs};
-use crate::server::db::{self, audit::Actor, audit::Event};
+use crate::server::db::{self, audit::Actor, audit::AuditEvent};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
@@ -207,7 +207,7 @@ pub async fn run(
     let counts = purged?;
     db::audit::record(
         &mut *conn,
-        Event {
+        AuditEvent {
             org_id: Some(org_id),
             actor,
             action: AuditAction::RetentionRun,

@@ -5,7 +5,7 @@ use crate::model::{AuditAction, AuditObject};
 use crate::model::{FieldErrors, PrivacySettings};
 use crate::rules::deadlines::DeadlinePolicy;
 use crate::server::auth::Caller;
-use crate::server::db::{self, audit::Event};
+use crate::server::db::{self, audit::AuditEvent};
 use chrono::NaiveDate;
 use serde_json::json;
 use sqlx::PgPool;
@@ -80,7 +80,7 @@ pub async fn save(
     .await?;
     db::audit::record(
         &mut *tx,
-        Event::by(caller, ip, AuditAction::PrivacySettingsChanged, (AuditObject::Organisation, caller.org_id.to_string()), json!({
+        AuditEvent::by(caller, ip, AuditAction::PrivacySettingsChanged, (AuditObject::Organisation, caller.org_id.to_string()), json!({
             "deadline": policy.describe(), "subscription_ends_on": ends, "communications_max_age_days": max_age,
         })),
     )

@@ -6,7 +6,7 @@ use crate::model::{PrivacyRequestKind, PrivacyRequestStatus};
 use crate::rules::deadlines::DeadlinePolicy;
 use crate::rules::privacy_request::Contact;
 use crate::server::auth::Caller;
-use crate::server::db::{self, audit::Actor, audit::Event};
+use crate::server::db::{self, audit::Actor, audit::AuditEvent};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 use sqlx::PgConnection;
@@ -41,7 +41,7 @@ pub async fn step(
 ) -> Result<(), sqlx::Error> {
     db::audit::record(
         conn,
-        Event {
+        AuditEvent {
             org_id: Some(org_id),
             actor: by.actor(),
             action,

@@ -11,7 +11,7 @@ use crate::rules::account::person_name;
 use crate::rules::consent_capture::{check_staff_grant, staff_medium, StaffGrant};
 use crate::server::auth::Caller;
 use crate::server::consent::{append, Appended, NewEvent};
-use crate::server::db::{self, audit::Actor, audit::Event};
+use crate::server::db::{self, audit::Actor, audit::AuditEvent};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool, QueryBuilder};
 use std::net::IpAddr;
@@ -233,7 +233,7 @@ async fn audit(
 ) -> Result<(), sqlx::Error> {
     db::audit::record(
         tx,
-        Event {
+        AuditEvent {
             org_id: Some(org_id),
             actor,
             action,

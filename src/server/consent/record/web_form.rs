@@ -15,7 +15,7 @@ use crate::rules::consent_capture::{
 use crate::rules::limits::{CONSENT_FORM_IP, CONSENT_FORM_NUMBER};
 use crate::rules::send_policy::Purpose;
 use crate::server::consent::{append, events_for, wording, NewEvent};
-use crate::server::db::{self, audit::Actor, audit::Event, orgs::OrgProfile};
+use crate::server::db::{self, audit::Actor, audit::AuditEvent, orgs::OrgProfile};
 use crate::server::messaging::system_text::{self, Queued, SystemText};
 use crate::server::rate_limit;
 use serde_json::json;
@@ -234,7 +234,7 @@ async fn form_audit(
 ) -> Result<(), sqlx::Error> {
     db::audit::record(
         conn,
-        Event {
+        AuditEvent {
             org_id: Some(org_id),
             actor: Actor::Anonymous,
             action,
@@ -325,7 +325,7 @@ pub async fn confirm_pending(
         let appended = append(conn, &event).await?;
         db::audit::record(
             &mut *conn,
-            Event {
+            AuditEvent {
                 org_id: Some(org_id),
                 actor: Actor::System,
                 action: AuditAction::ConsentWebFormConfirmed,

@@ -213,7 +213,7 @@ pub async fn link_by_staff(
     let lead = link(&mut tx, caller.org_id, conversation, &claim, Proof::Staff).await?;
     db::audit::record(
         &mut *tx,
-        db::audit::Event::by(
+        db::audit::AuditEvent::by(
             caller,
             ip,
             AuditAction::ChatLinked,

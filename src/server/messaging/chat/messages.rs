@@ -6,7 +6,7 @@ use crate::model::{
     Channel, ChatLine, ChatView, DeliveryStatus, FieldErrors, MessageCategory, Sender,
 };
 use crate::rules::account::person_name;
-use crate::rules::keywords::{classify, Intent};
+use crate::rules::intent::{classify, Intent};
 use crate::rules::limits::{CHAT_SEND_IP, CHAT_START_CONTACT, CHAT_START_IP};
 use crate::server::messaging::queue::{queue_outbound, Outbound};
 use crate::server::messaging::{events, inbound};

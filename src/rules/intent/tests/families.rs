@@ -1,7 +1,7 @@
 //! The families of the held-back set (issue "Opt-outs said any reasonable way"), with our
 //! own examples. Each table also carries look-alikes that must not revoke.
 
-use crate::rules::keywords::Intent::{self, *};
+use crate::rules::intent::Intent::{self, *};
 
 /// Full-width, mathematical, circled, squared, superscript and small-capital letters,
 /// ligatures, accents, invisible characters and spelled-out letters.
