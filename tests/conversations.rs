@@ -496,3 +496,37 @@ async fn inbox_filters_and_keyset_pages_show_each_conversation_once(pool: PgPool
         .iter()
         .all(|r| r["assigned_to"].is_null() || r["assigned_to"] == ana.to_string()));
 }
+
+#[sqlx::test]
+async fn a_thread_shows_replies_the_outbox_is_sending_or_lost_track_of(pool: PgPool) {
+    let (app, id) = inbox(&pool).await;
+    let mut manager = app.signed_in("boss@north.example").await;
+    for body in ["first", "second"] {
+        let reply = consentdesk::api::conversations::SendReply {
+            id,
+            body: body.into(),
+            category: "conversational".into(),
+        };
+        manager.run(reply).await.unwrap();
+    }
+    // What the outbox worker leaves behind: one in the carrier's hands, one lost track of.
+    sqlx::query(
+        "UPDATE messages SET status = CASE body WHEN 'first' THEN 'sending' ELSE 'unknown' END::delivery_status
+         WHERE body IN ('first', 'second')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+
+    let thread = manager
+        .run(consentdesk::api::conversations::GetThread {
+            id,
+            before: String::new(),
+        })
+        .await
+        .unwrap();
+
+    let statuses: Vec<_> = thread.messages.iter().map(|m| m.status.as_str()).collect();
+    assert!(statuses.contains(&"sending"), "{statuses:?}");
+    assert!(statuses.contains(&"unknown"), "{statuses:?}");
+}

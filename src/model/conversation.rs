@@ -67,6 +67,10 @@ text_enum!(
     [
         Received = "received" / "Received",
         Queued = "queued" / "Queued",
+        // The outbox worker is handing it to the carrier now.
+        Sending = "sending" / "Sending",
+        // The worker stopped while the carrier had it: never sent again (decision 13).
+        Unknown = "unknown" / "Not known whether the carrier sent it",
         Sent = "sent" / "Sent",
         Delivered = "delivered" / "Delivered",
         Failed = "failed" / "Failed",
