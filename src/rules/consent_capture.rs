@@ -4,8 +4,9 @@
 //! person ticked counts: nothing is pre-ticked, and ticking nothing records nothing,
 //! because consent is never required.
 
-use crate::model::PublicConsentInput;
-use crate::model::{ConsentLevel, ConsentMedium, ConsentWording, MessageCategory};
+use crate::model::{
+    ConsentLevel, ConsentMedium, ConsentWording, MessageCategory, PublicConsentInput,
+};
 
 /// The facts of a grant staff record by hand (paper, in person, on a call, by e-mail).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

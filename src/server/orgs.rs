@@ -2,8 +2,7 @@
 
 use super::db;
 use crate::error::AppError;
-use crate::model::{AuditAction, AuditObject};
-use crate::model::{FieldErrors, OrgSlug, Vertical};
+use crate::model::{AuditAction, AuditObject, FieldErrors, OrgSlug, Vertical};
 use crate::rules::account;
 use serde_json::json;
 use sqlx::PgPool;

@@ -3,8 +3,7 @@
 use super::auth::{password, Caller};
 use super::db::{self, users::NewUser};
 use crate::error::AppError;
-use crate::model::{AuditAction, AuditObject};
-use crate::model::{Email, FieldErrors, Role};
+use crate::model::{AuditAction, AuditObject, Email, FieldErrors, Role};
 use crate::rules::account;
 use secrecy::SecretString;
 use serde_json::json;

@@ -5,8 +5,7 @@
 
 use super::{password, session::AuthSession, Caller};
 use crate::error::AppError;
-use crate::model::FieldErrors;
-use crate::model::{AuditAction, AuditObject};
+use crate::model::{AuditAction, AuditObject, FieldErrors};
 use crate::rules::account;
 use crate::server::db::{self, audit::Actor, audit::AuditEvent};
 use crate::server::{mail, rate_limit};

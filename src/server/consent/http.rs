@@ -2,8 +2,10 @@
 
 use super::views;
 use crate::error::AppError;
-use crate::model::{AuditAction, AuditObject};
-use crate::model::{ConsentEventView, EvidencePacket, PacketMessage, PacketOptOut, Verification};
+use crate::model::{
+    AuditAction, AuditObject, ConsentEventView, EvidencePacket, PacketMessage, PacketOptOut,
+    Verification,
+};
 use crate::rules::authz::Capability;
 use crate::rules::ledger::EventKind;
 use crate::server::auth::Caller;

@@ -2,8 +2,7 @@
 //! text: the opt-out is committed with the message, so nothing queued can slip out after.
 
 use super::{append, events_for, NewEvent};
-use crate::model::{Channel, MessageCategory};
-use crate::model::{ChannelFamily, ConsentMedium};
+use crate::model::{Channel, ChannelFamily, ConsentMedium, MessageCategory};
 use crate::rules::consent::{standing, ConsentLevel, Standing};
 use crate::rules::intent::{classify, Intent};
 use crate::rules::send_policy::Purpose;

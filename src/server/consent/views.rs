@@ -3,10 +3,9 @@
 
 use super::{history, verify, wording};
 use crate::error::AppError;
-use crate::model::{AuditAction, AuditObject};
 use crate::model::{
-    BlockedPage, BlockedSend, ConsentNumberRow, EvidencePacket, LeadRef, NumberConsent,
-    PacketMessage, PacketOptOut, Verification, E164,
+    AuditAction, AuditObject, BlockedPage, BlockedSend, ConsentNumberRow, EvidencePacket, LeadRef,
+    NumberConsent, PacketMessage, PacketOptOut, Verification, E164,
 };
 use crate::rules::authz::Capability;
 use crate::rules::consent_state::state;

@@ -3,8 +3,7 @@
 
 use super::hex;
 use crate::error::AppError;
-use crate::model::{AuditAction, AuditObject};
-use crate::model::{ConsentWording, MessageCategory};
+use crate::model::{AuditAction, AuditObject, ConsentWording, MessageCategory};
 use crate::server::auth::Caller;
 use crate::server::db::{self, audit::AuditEvent};
 use serde_json::json;

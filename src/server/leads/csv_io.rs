@@ -1,7 +1,6 @@
 //! Lead CSV files: what an export writes and how an import's columns are read.
 
-use crate::model::E164;
-use crate::model::{Lead, LeadInput};
+use crate::model::{Lead, LeadInput, E164};
 
 const EXPORT_HEADER: [&str; 23] = [
     "id",

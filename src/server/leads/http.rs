@@ -2,9 +2,7 @@
 
 use super::{import, ops::scope};
 use crate::error::AppError;
-use crate::model::AuditAction;
-use crate::model::AuditObject;
-use crate::model::LeadQuery;
+use crate::model::{AuditAction, AuditObject, LeadQuery};
 use crate::rules::authz::Capability;
 use crate::rules::lead_query::LeadFilter;
 use crate::server::auth::Caller;

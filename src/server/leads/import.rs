@@ -2,8 +2,10 @@
 
 use super::csv_io;
 use crate::error::AppError;
-use crate::model::{AuditAction, AuditObject};
-use crate::model::{ImportPreview, ImportReport, LeadSource, PreviewRow, RejectedRow, RowOutcome};
+use crate::model::{
+    AuditAction, AuditObject, ImportPreview, ImportReport, LeadSource, PreviewRow, RejectedRow,
+    RowOutcome,
+};
 use crate::rules::lead_form;
 use crate::server::auth::Caller;
 use crate::server::db::{self, audit::AuditEvent, leads::LeadFields};

@@ -1,7 +1,7 @@
 use crate::error::AppError;
-use crate::model::{AuditAction, AuditObject};
 use crate::model::{
-    LeadInput, LeadList, LeadQuery, LeadSource, LeadStatus, LeadView, Role, Vertical,
+    AuditAction, AuditObject, LeadInput, LeadList, LeadQuery, LeadSource, LeadStatus, LeadView,
+    Role, Vertical,
 };
 use crate::rules::authz::Capability;
 use crate::rules::lead_form;

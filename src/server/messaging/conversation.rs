@@ -5,8 +5,9 @@ use super::events;
 use super::scope;
 use super::send_facts::{quiet_wait, send_facts};
 use crate::error::AppError;
-use crate::model::{AuditAction, AuditObject};
-use crate::model::{CallView, Channel, ChatClaim, LeadStatus, MessageView, Thread, E164};
+use crate::model::{
+    AuditAction, AuditObject, CallView, Channel, ChatClaim, LeadStatus, MessageView, Thread, E164,
+};
 use crate::rules::authz::Capability;
 use crate::rules::lead_query::{Cursor, CursorKey};
 use crate::rules::send_decision::send_checks;

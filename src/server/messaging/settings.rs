@@ -2,8 +2,7 @@
 //! and only ever opened on the server, to sign or check requests.
 
 use crate::error::AppError;
-use crate::model::{AuditAction, AuditObject};
-use crate::model::{FieldErrors, SettingsInput, SettingsView, E164};
+use crate::model::{AuditAction, AuditObject, FieldErrors, SettingsInput, SettingsView, E164};
 use crate::server::auth::Caller;
 use crate::server::crypto::DataKey;
 use crate::server::db::{self, audit::AuditEvent};

@@ -6,8 +6,10 @@ use super::events;
 use super::scope::{scoped, FROM, ROW};
 use super::send_facts::send_facts;
 use crate::error::AppError;
-use crate::model::{AuditAction, AuditObject};
-use crate::model::{CallView, Channel, ConversationRow, ConversationStatus, InboxList, InboxQuery};
+use crate::model::{
+    AuditAction, AuditObject, CallView, Channel, ConversationRow, ConversationStatus, InboxList,
+    InboxQuery,
+};
 use crate::rules::lead_query::{Cursor, CursorKey};
 use crate::server::auth::Caller;
 use crate::server::consent;

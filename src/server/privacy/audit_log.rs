@@ -3,9 +3,7 @@
 //! date, newest first.
 
 use crate::error::AppError;
-use crate::model::AuditAction;
-use crate::model::AuditObject;
-use crate::model::{AuditList, AuditQuery, AuditRow};
+use crate::model::{AuditAction, AuditList, AuditObject, AuditQuery, AuditRow};
 use crate::rules::lead_query::{Cursor, CursorKey};
 use crate::server::auth::Caller;
 use chrono::{DateTime, NaiveDate, Utc};

@@ -4,8 +4,9 @@
 use super::records::lead_ids;
 use super::store::{step, By, Stored};
 use crate::error::AppError;
-use crate::model::AuditAction;
-use crate::model::{CorrectionInput, Email, ExecutionReport, FieldErrors, LeadRef, E164};
+use crate::model::{
+    AuditAction, CorrectionInput, Email, ExecutionReport, FieldErrors, LeadRef, E164,
+};
 use crate::rules::account::person_name;
 use crate::server::auth::Caller;
 use crate::server::db;

@@ -11,8 +11,9 @@ use super::restrict::restrict;
 use super::revoke::opt_out;
 use super::store::{load, step, By, Stored};
 use crate::error::AppError;
-use crate::model::AuditAction;
-use crate::model::{CorrectionInput, ExecutionReport, PrivacyRequestKind, PrivacyRequestStatus};
+use crate::model::{
+    AuditAction, CorrectionInput, ExecutionReport, PrivacyRequestKind, PrivacyRequestStatus,
+};
 use crate::rules::send_policy::Purpose;
 use crate::server::auth::Caller;
 use crate::server::db;

@@ -3,9 +3,7 @@
 use super::audit_log;
 use super::store::{self, By};
 use crate::error::AppError;
-use crate::model::AuditAction;
-use crate::model::AuditObject;
-use crate::model::AuditQuery;
+use crate::model::{AuditAction, AuditObject, AuditQuery};
 use crate::rules::authz::Capability;
 use crate::server::auth::Caller;
 use crate::server::client_ip::client_ip;

@@ -4,8 +4,9 @@
 use super::notify;
 use super::store::{policy, step, By};
 use crate::error::AppError;
-use crate::model::AuditAction;
-use crate::model::{Email, FieldErrors, PrivacyRequestInput, PrivacyRequestKind, E164};
+use crate::model::{
+    AuditAction, Email, FieldErrors, PrivacyRequestInput, PrivacyRequestKind, E164,
+};
 use crate::rules::account::person_name;
 use crate::rules::deadlines::due_date;
 use crate::rules::limits::{PRIVACY_FORM_CONTACT, PRIVACY_FORM_IP};

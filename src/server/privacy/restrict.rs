@@ -4,8 +4,7 @@
 use super::records::lead_ids;
 use super::store::{load, step, By, Stored};
 use crate::error::AppError;
-use crate::model::AuditAction;
-use crate::model::{ExecutionReport, PrivacyRequestKind, PrivacyRequestStatus};
+use crate::model::{AuditAction, ExecutionReport, PrivacyRequestKind, PrivacyRequestStatus};
 use crate::server::auth::Caller;
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};

@@ -5,8 +5,7 @@
 //! organisation is purged by one server at a time.
 
 use crate::error::AppError;
-use crate::model::RetentionCounts;
-use crate::model::{AuditAction, AuditObject};
+use crate::model::{AuditAction, AuditObject, RetentionCounts};
 use crate::rules::retention::{self, Cutoffs};
 use crate::server::db::{self, audit::Actor, audit::AuditEvent};
 use chrono::{DateTime, NaiveDate, Utc};

@@ -1,8 +1,7 @@
 //! The organisation's privacy policies: the request deadline and communications retention.
 
 use crate::error::AppError;
-use crate::model::{AuditAction, AuditObject};
-use crate::model::{FieldErrors, PrivacySettings};
+use crate::model::{AuditAction, AuditObject, FieldErrors, PrivacySettings};
 use crate::rules::deadlines::DeadlinePolicy;
 use crate::server::auth::Caller;
 use crate::server::db::{self, audit::AuditEvent};

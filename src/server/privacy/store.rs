@@ -1,8 +1,7 @@
 //! A privacy request as stored, loaded under the organisation's scope, and its history:
 //! every step taken on a request is an audit event on it.
 
-use crate::model::{AuditAction, AuditObject};
-use crate::model::{PrivacyRequestKind, PrivacyRequestStatus};
+use crate::model::{AuditAction, AuditObject, PrivacyRequestKind, PrivacyRequestStatus};
 use crate::rules::deadlines::DeadlinePolicy;
 use crate::rules::privacy_request::Contact;
 use crate::server::auth::Caller;

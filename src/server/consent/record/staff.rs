@@ -2,10 +2,9 @@
 //! §3.8), with the evidence they hold.
 
 use crate::error::AppError;
-use crate::model::{AuditAction, AuditObject};
 use crate::model::{
-    ChannelFamily, ConsentLevel, ConsentMedium, FieldErrors, MessageCategory, RecordConsentInput,
-    RecordOptOutInput, E164,
+    AuditAction, AuditObject, ChannelFamily, ConsentLevel, ConsentMedium, FieldErrors,
+    MessageCategory, RecordConsentInput, RecordOptOutInput, E164,
 };
 use crate::rules::account::person_name;
 use crate::rules::consent_capture::{check_staff_grant, staff_medium, StaffGrant};

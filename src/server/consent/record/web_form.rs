@@ -2,10 +2,9 @@
 //! confirms with YES, then recorded with the form's evidence.
 
 use crate::error::AppError;
-use crate::model::{AuditAction, AuditObject};
 use crate::model::{
-    ChannelFamily, ConsentLevel, ConsentMedium, ConsentWording, Email, FieldErrors,
-    MessageCategory, PublicConsentInput, E164,
+    AuditAction, AuditObject, ChannelFamily, ConsentLevel, ConsentMedium, ConsentWording, Email,
+    FieldErrors, MessageCategory, PublicConsentInput, E164,
 };
 use crate::rules::account::person_name;
 use crate::rules::consent::opted_out;
