@@ -33,11 +33,35 @@ impl FieldErrors {
     pub fn check<T, E: ToString>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
         result.map_err(|e| self.add(field, e.to_string())).ok()
     }
+
+    /// An optional field: `None` when left blank, else its parsed value or its message.
+    pub fn optional<T, E: ToString>(
+        &mut self,
+        field: &str,
+        value: &str,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Option<T> {
+        match value.trim() {
+            "" => None,
+            given => self.check(field, parse(given)),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_optional_field_left_blank_is_none_and_no_message() {
+        let mut errors = FieldErrors::default();
+        let parse = |v: &str| v.parse::<i32>().map_err(|_| "a number");
+        assert_eq!(errors.optional("n", "  ", parse), None);
+        assert_eq!(errors.optional("n", " 7 ", parse), Some(7));
+        assert_eq!(errors.optional("m", "x", parse), None);
+        assert_eq!(errors.get("n"), None);
+        assert_eq!(errors.get("m"), Some("a number"));
+    }
 
     #[test]
     fn keeps_the_first_message_per_field() {

@@ -38,10 +38,10 @@ pub fn lead(input: &LeadInput, region: &str, this_year: i32) -> Result<LeadField
         .errors
         .check("name", person_name(&input.name))
         .unwrap_or_default();
-    let email = form.parsed("email", &input.email, |e| {
+    let email = form.errors.optional("email", &input.email, |e| {
         Email::parse(e).map(|e| e.as_str().to_string())
     });
-    let phone = form.parsed("phone", &input.phone, |p| {
+    let phone = form.errors.optional("phone", &input.phone, |p| {
         E164::parse(p, region).map(|p| p.as_str().to_string())
     });
     if input.email.trim().is_empty() && input.phone.trim().is_empty() {
@@ -67,16 +67,20 @@ pub fn lead(input: &LeadInput, region: &str, this_year: i32) -> Result<LeadField
         phone,
         tags,
         time_zone,
-        interest_year: form.parsed("interest_year", &input.interest_year, year),
+        interest_year: form
+            .errors
+            .optional("interest_year", &input.interest_year, year),
         interest_make: form.short("interest_make", &input.interest_make),
         interest_model: form.short("interest_model", &input.interest_model),
-        interest_vin: form.parsed("interest_vin", &input.interest_vin, vin),
-        owned_year: form.parsed("owned_year", &input.owned_year, year),
+        interest_vin: form
+            .errors
+            .optional("interest_vin", &input.interest_vin, vin),
+        owned_year: form.errors.optional("owned_year", &input.owned_year, year),
         owned_make: form.short("owned_make", &input.owned_make),
         owned_model: form.short("owned_model", &input.owned_model),
-        owned_vin: form.parsed("owned_vin", &input.owned_vin, vin),
-        budget_min: form.parsed("budget_min", &input.budget_min, money),
-        budget_max: form.parsed("budget_max", &input.budget_max, money),
+        owned_vin: form.errors.optional("owned_vin", &input.owned_vin, vin),
+        budget_min: form.errors.optional("budget_min", &input.budget_min, money),
+        budget_max: form.errors.optional("budget_max", &input.budget_max, money),
         locations: form.short("locations", &input.locations),
         property_type: form.short("property_type", &input.property_type),
         timeline: form.short("timeline", &input.timeline),
@@ -110,17 +114,6 @@ impl Form {
             return None;
         }
         Some(value.to_string())
-    }
-
-    /// An optional field with a format: `None` when empty or wrong (with a message).
-    fn parsed<T, E: ToString>(
-        &mut self,
-        field: &str,
-        value: &str,
-        parse: impl FnOnce(&str) -> Result<T, E>,
-    ) -> Option<T> {
-        let value = given(value)?;
-        self.errors.check(field, parse(value))
     }
 }
 

@@ -23,22 +23,13 @@ struct Correction {
 /// Checks the new values (a phone in the organisation's `region`); at least one is needed.
 fn parse(input: &CorrectionInput, region: &str) -> Result<Correction, AppError> {
     let mut errors = FieldErrors::default();
-    let name = match input.name.trim() {
-        "" => None,
-        n => errors.check("name", person_name(n)),
-    };
-    let email = match input.email.trim() {
-        "" => None,
-        e => errors
-            .check("email", Email::parse(e))
-            .map(|e| e.as_str().to_string()),
-    };
-    let phone = match input.phone.trim() {
-        "" => None,
-        p => errors
-            .check("phone", E164::parse(p, region))
-            .map(|p| p.as_str().to_string()),
-    };
+    let name = errors.optional("name", &input.name, person_name);
+    let email = errors.optional("email", &input.email, |e| {
+        Email::parse(e).map(|e| e.as_str().to_string())
+    });
+    let phone = errors.optional("phone", &input.phone, |p| {
+        E164::parse(p, region).map(|p| p.as_str().to_string())
+    });
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }

@@ -37,18 +37,12 @@ fn validate(
     let mut errors = FieldErrors::default();
     let kind = errors.check("kind", input.kind.parse::<PrivacyRequestKind>());
     let name = errors.check("name", person_name(&input.name));
-    let email = match input.email.trim() {
-        "" => None,
-        e => errors
-            .check("email", Email::parse(e))
-            .map(|e| e.as_str().to_string()),
-    };
-    let phone = match input.phone.trim() {
-        "" => None,
-        p => errors
-            .check("phone", E164::parse(p, region))
-            .map(|p| p.as_str().to_string()),
-    };
+    let email = errors.optional("email", &input.email, |e| {
+        Email::parse(e).map(|e| e.as_str().to_string())
+    });
+    let phone = errors.optional("phone", &input.phone, |p| {
+        E164::parse(p, region).map(|p| p.as_str().to_string())
+    });
     // A number typed on the public page is texted a code: only numbers we may text.
     if public
         && input.email.trim().is_empty()

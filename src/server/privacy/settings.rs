@@ -41,26 +41,22 @@ pub async fn save(
         "deadline_days",
         DeadlinePolicy::from_settings(input.deadline_kind.trim(), days),
     );
-    let ends = match input.subscription_ends_on.trim() {
-        "" => None,
-        text => errors.check(
-            "subscription_ends_on",
+    let ends = errors.optional(
+        "subscription_ends_on",
+        &input.subscription_ends_on,
+        |text| {
             text.parse::<NaiveDate>()
                 .ok()
                 .filter(|d| (2000..=2200).contains(&chrono::Datelike::year(d)))
-                .ok_or("Use a date like 2027-06-30."),
-        ),
-    };
-    let max_age = match input.communications_max_age_days.trim() {
-        "" => None,
-        text => errors.check(
-            "communications_max_age_days",
-            text.parse::<i32>()
-                .ok()
-                .filter(|d| (30..=36500).contains(d))
-                .ok_or("Between 30 and 36,500 days, or empty to keep for the subscription plus 90 days."),
-        ),
-    };
+                .ok_or("Use a date like 2027-06-30.")
+        },
+    );
+    let max_age = errors.optional("communications_max_age_days", &input.communications_max_age_days, |text| {
+        text.parse::<i32>()
+            .ok()
+            .filter(|d| (30..=36500).contains(d))
+            .ok_or("Between 30 and 36,500 days, or empty to keep for the subscription plus 90 days.")
+    });
     let Some(policy) = policy.filter(|_| errors.is_empty()) else {
         return Err(AppError::Validation(errors));
     };

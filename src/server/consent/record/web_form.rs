@@ -130,10 +130,7 @@ fn valid_form(
             "We can only text numbers in our own country. Ask us in person or by phone instead.",
         );
     }
-    let email = match input.email.trim() {
-        "" => None,
-        e => errors.check("email", Email::parse(e)),
-    };
+    let email = errors.optional("email", &input.email, Email::parse);
     let choice = form_choice(&form_boxes(input), wordings);
     if let Err(FormRefusal::WordingChanged(changed)) = &choice {
         for category in changed {
