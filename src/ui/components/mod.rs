@@ -1,10 +1,12 @@
 //! Shared widgets.
 
+mod assignee;
 mod dates;
 mod field;
 mod loaded;
 mod status_pages;
 
+pub use assignee::AssigneeSelect;
 pub use dates::{day, when, When};
 pub use field::{error_of, FieldError, FormMessage};
 pub use loaded::Loaded;

@@ -12,7 +12,7 @@ use crate::model::{
     Assignee, ConversationRow, ConversationStatus, LeadStatus, MessageCategory, Thread, E164,
 };
 use crate::rules::authz::Capability;
-use crate::ui::components::{FormMessage, Guard, Loaded};
+use crate::ui::components::{AssigneeSelect, FormMessage, Guard, Loaded};
 use crate::ui::live::Live;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -212,12 +212,7 @@ fn AssignForm(
         <ActionForm action attr:class="inline">
             <input type="hidden" name="id" value=id/>
             <label for="conversation-assignee">"Assigned to"</label>
-            <select id="conversation-assignee" name="assignee">
-                <option value="">"Nobody"</option>
-                {assignees.into_iter().map(|a| view! {
-                    <option value=a.id.to_string() selected={Some(a.id) == current}>{a.name}</option>
-                }).collect_view()}
-            </select>
+            <AssigneeSelect id="conversation-assignee" people=assignees current/>
             <button type="submit">"Assign"</button>
         </ActionForm>
     }

@@ -5,7 +5,9 @@ use crate::api::leads::{get_lead, AddLeadNote, AssignLead, DeleteLead, SetLeadSt
 use crate::error::AppError;
 use crate::model::{Assignee, CurrentUser, Lead, LeadInput, LeadStatus, LeadView, E164};
 use crate::rules::authz::Capability;
-use crate::ui::components::{error_of, when, FieldError, FormMessage, Guard, Loaded, When};
+use crate::ui::components::{
+    error_of, when, AssigneeSelect, FieldError, FormMessage, Guard, Loaded, When,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -183,12 +185,7 @@ fn AssignForm(
         <ActionForm action attr:class="inline">
             <input type="hidden" name="id" value=id/>
             <label for="lead-assignee">"Assigned to"</label>
-            <select id="lead-assignee" name="assignee">
-                <option value="">"Nobody"</option>
-                {assignees.into_iter().map(|a| view! {
-                    <option value=a.id.to_string() selected={Some(a.id) == current}>{a.name}</option>
-                }).collect_view()}
-            </select>
+            <AssigneeSelect id="lead-assignee" people=assignees current/>
             <button type="submit">"Assign"</button>
             <FieldError error field="assignee"/>
             <FormMessage error/>

@@ -6,7 +6,7 @@ use crate::api::privacy::{
     RejectPrivacyRequest, SendPrivacyCode,
 };
 use crate::model::{Assignee, PrivacyRequestKind, RejectionReason};
-use crate::ui::components::{error_of, when, FieldError, FormMessage, When};
+use crate::ui::components::{error_of, when, AssigneeSelect, FieldError, FormMessage, When};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
@@ -75,12 +75,7 @@ pub fn AssignForm(
         <ActionForm action attr:class="inline">
             <input type="hidden" name="id" value=id/>
             <label for="pr-assignee">"Compliance officer"</label>
-            <select id="pr-assignee" name="assignee">
-                <option value="">"Nobody"</option>
-                {officers.into_iter().map(|o| view! {
-                    <option value=o.id.to_string() selected={Some(o.id) == current}>{o.name}</option>
-                }).collect_view()}
-            </select>
+            <AssigneeSelect id="pr-assignee" people=officers current/>
             <button type="submit">"Assign"</button>
             <FieldError error field="assignee"/>
         </ActionForm>
