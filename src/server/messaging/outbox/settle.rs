@@ -3,6 +3,7 @@
 
 use super::due::Due;
 use crate::error::AppError;
+use crate::model::DeliveryStatus;
 use crate::rules::send_decision::{quiet_note, AfterFailure};
 use crate::server::messaging::events;
 use sqlx::{PgConnection, PgPool};
@@ -17,24 +18,6 @@ pub enum Outcome {
     /// The carrier may have taken it: never sent again by itself.
     Unknown(String),
     Wait(chrono::DateTime<chrono::Utc>),
-}
-
-/// The status a message ends with when it will not be sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Final {
-    Blocked,
-    Failed,
-    Unknown,
-}
-
-impl Final {
-    fn as_str(self) -> &'static str {
-        match self {
-            Final::Blocked => "blocked",
-            Final::Failed => "failed",
-            Final::Unknown => "unknown",
-        }
-    }
 }
 
 const UNKNOWN: &str = "The server stopped while handing this message to the carrier: it may or may not have reached the customer. It will not be sent again by itself; check before writing again.";
@@ -119,16 +102,22 @@ pub async fn settle(
     let id = message.message_id;
     match outcome {
         Outcome::Sent(provider_id, simulated) => sent(tx, id, provider_id, simulated).await?,
-        Outcome::Blocked(reason) => finish(tx, id, Final::Blocked, reason).await?,
+        Outcome::Blocked(reason) => finish(tx, id, DeliveryStatus::Blocked, reason).await?,
         Outcome::Unknown(reason) => {
             tracing::warn!(message = %id, "the carrier may have taken this message; not resent");
-            finish(tx, id, Final::Unknown, format!("{UNKNOWN} ({reason})")).await?;
+            finish(
+                tx,
+                id,
+                DeliveryStatus::Unknown,
+                format!("{UNKNOWN} ({reason})"),
+            )
+            .await?;
         }
         Outcome::Failed(reason) => match AfterFailure::of(message.attempts) {
             AfterFailure::GiveUp => {
                 // A carrier's reason may quote the number: it stays on the message, not in the logs.
                 tracing::warn!(message = %id, "message failed for good");
-                finish(tx, id, Final::Failed, reason).await?;
+                finish(tx, id, DeliveryStatus::Failed, reason).await?;
             }
             AfterFailure::Retry { after_secs } => retry(tx, id, reason, after_secs).await?,
         },
@@ -154,12 +143,7 @@ async fn sent(
     .bind(simulated)
     .execute(&mut *tx)
     .await?;
-    // The secret text (a code) leaves with the outbox row.
-    sqlx::query("DELETE FROM outbox WHERE message_id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    Ok(())
+    leave_outbox(tx, id).await
 }
 
 async fn retry(
@@ -204,21 +188,25 @@ async fn hold(
     Ok(())
 }
 
-/// A message that will not be sent: its final status, and out of the outbox.
+/// A message that will not be sent (blocked, failed or unknown): its final status, and
+/// out of the outbox.
 async fn finish(
     tx: &mut PgConnection,
     id: Uuid,
-    status: Final,
+    status: DeliveryStatus,
     reason: String,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE messages SET status = $2::delivery_status, status_reason = $3 WHERE id = $1",
-    )
-    .bind(id)
-    .bind(status.as_str())
-    .bind(reason)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query("UPDATE messages SET status = $2, status_reason = $3 WHERE id = $1")
+        .bind(id)
+        .bind(status)
+        .bind(reason)
+        .execute(&mut *tx)
+        .await?;
+    leave_outbox(tx, id).await
+}
+
+/// The secret text of a message (a code) leaves with its outbox row.
+async fn leave_outbox(tx: &mut PgConnection, id: Uuid) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM outbox WHERE message_id = $1")
         .bind(id)
         .execute(&mut *tx)
