@@ -2,10 +2,13 @@
 //! text: the opt-out is committed with the message, so nothing queued can slip out after.
 
 use super::{append, events_for, NewEvent};
-use crate::model::{Channel, ChannelFamily, ConsentMedium, MessageCategory};
+use crate::model::{
+    Channel, ChannelFamily, ConsentMedium, DeliveryStatus, MessageCategory, Sender,
+};
 use crate::rules::consent::{standing, ConsentLevel, Standing};
 use crate::rules::intent::{classify, Intent};
 use crate::rules::send_policy::Purpose;
+use crate::server::messaging::queue::{queue_outbound, Outbound};
 use crate::server::messaging::system_text::{self, SystemText};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -231,17 +234,18 @@ async fn answer(
         system_text::queue(conn, &text).await?;
         return Ok(());
     }
-    sqlx::query(
-        "INSERT INTO messages (org_id, conversation_id, direction, body, sender, category, status, purpose, consent_event_id)
-         VALUES ($1, $2, 'outbound', $3, 'system', 'informational', 'delivered', $4, $5)",
-    )
-    .bind(m.org_id)
-    .bind(m.conversation)
-    .bind(body)
-    .bind(purpose.as_str())
-    .bind(answers.map(|a| a.id))
-    .execute(&mut *conn)
-    .await?;
+    // In web chat the visitor is on the page: the answer is delivered as it is stored.
+    let mut line = Outbound::new(
+        m.org_id,
+        Some(m.conversation),
+        body,
+        Sender::System,
+        MessageCategory::Informational,
+        DeliveryStatus::Delivered,
+    );
+    line.purpose = Some(purpose);
+    line.consent_event_id = answers.map(|a| a.id);
+    queue_outbound(conn, &line).await?;
     Ok(())
 }
 
