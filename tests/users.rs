@@ -207,3 +207,35 @@ async fn managers_cannot_demote_or_deactivate_themselves(pool: PgPool) {
     );
     assert!(cast.manager.run(ListUsers {}).await.is_ok());
 }
+
+#[sqlx::test]
+async fn an_organisation_with_a_taken_slug_or_an_unknown_time_zone_is_refused_and_nothing_is_written(
+    pool: PgPool,
+) {
+    org(&pool, "north").await;
+    let before = count(&pool, "SELECT count(*) FROM organisations").await;
+    let input = |slug, time_zone| consentdesk::server::orgs::NewOrgInput {
+        name: "Second Store",
+        slug,
+        vertical: consentdesk::model::Vertical::Automotive,
+        time_zone,
+    };
+
+    let taken = consentdesk::server::orgs::create(&pool, input("north", "America/Chicago")).await;
+    let nowhere = consentdesk::server::orgs::create(&pool, input("west", "Mars/Olympus")).await;
+
+    let Err(AppError::Validation(fields)) = taken else {
+        panic!("not a validation error: {taken:?}")
+    };
+    assert_eq!(fields.get("slug"), Some("north is taken"));
+    let Err(AppError::Validation(fields)) = nowhere else {
+        panic!("not a validation error: {nowhere:?}")
+    };
+    assert!(fields.get("time_zone").is_some());
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM organisations").await,
+        before
+    );
+    let audited = "SELECT count(*) FROM audit_events WHERE action = 'org.created'";
+    assert_eq!(count(&pool, audited).await, before);
+}
