@@ -33,7 +33,7 @@ pub async fn get_privacy_request(id: Uuid) -> Result<PrivacyRequestView, AppErro
 /// A request received by e-mail, phone or in person, entered by staff.
 #[server(prefix = "/api", endpoint = "log_privacy_request")]
 pub async fn log_privacy_request(input: PrivacyRequestInput) -> Result<Uuid, AppError> {
-    use crate::server::privacy::{intake::receive, requests::By};
+    use crate::server::privacy::{intake::receive, store::By};
     use crate::{api::ctx, rules::authz::Capability::ViewPrivacyRequests};
     ctx::guarded(ViewPrivacyRequests, |who, state| async move {
         let (org_id, by) = (who.caller.org_id, By::Staff(who.caller));
@@ -45,7 +45,7 @@ pub async fn log_privacy_request(input: PrivacyRequestInput) -> Result<Uuid, App
 
 #[server(prefix = "/api", endpoint = "send_privacy_code")]
 pub async fn send_privacy_code(id: Uuid) -> Result<(), AppError> {
-    use crate::server::privacy::{requests::By, verify};
+    use crate::server::privacy::{store::By, verify};
     use crate::{api::ctx, rules::authz::Capability::ProcessPrivacyRequests};
     ctx::guarded(ProcessPrivacyRequests, |who, state| async move {
         let (org_id, by) = (who.caller.org_id, By::Staff(who.caller));
@@ -57,7 +57,7 @@ pub async fn send_privacy_code(id: Uuid) -> Result<(), AppError> {
 /// The code the requester read out to staff (on the phone, say).
 #[server(prefix = "/api", endpoint = "enter_privacy_code")]
 pub async fn enter_privacy_code(id: Uuid, code: String) -> Result<(), AppError> {
-    use crate::server::privacy::{requests::By, verify};
+    use crate::server::privacy::{store::By, verify};
     use crate::{api::ctx, rules::authz::Capability::ProcessPrivacyRequests};
     ctx::guarded(ProcessPrivacyRequests, |who, state| async move {
         let (org_id, by) = (who.caller.org_id, By::Staff(who.caller));
@@ -101,7 +101,7 @@ pub async fn execute_privacy_request(
 pub async fn lift_restriction(id: Uuid) -> Result<(), AppError> {
     use crate::{api::ctx, rules::authz::Capability::ProcessPrivacyRequests, server};
     ctx::guarded(ProcessPrivacyRequests, |who, state| async move {
-        server::privacy::execute::lift(&state.pool, who.caller, who.ip, id).await
+        server::privacy::restrict::lift(&state.pool, who.caller, who.ip, id).await
     })
     .await
 }
@@ -163,7 +163,7 @@ pub async fn list_audit_events(query: AuditQuery) -> Result<AuditList, AppError>
 /// The public request page: files a request and sends the code.
 #[server(prefix = "/api", endpoint = "file_privacy_request")]
 pub async fn file_privacy_request(org: String, input: PrivacyRequestInput) -> Result<(), AppError> {
-    use crate::server::privacy::{intake::receive, requests::By};
+    use crate::server::privacy::{intake::receive, store::By};
     use crate::{api::ctx, server};
     ctx::public(|state, ip| async move {
         let pool = &state.pool;
@@ -187,7 +187,7 @@ pub async fn verify_privacy_request(
     request: Uuid,
     code: String,
 ) -> Result<(), AppError> {
-    use crate::server::privacy::{requests::By, verify};
+    use crate::server::privacy::{store::By, verify};
     use crate::{api::ctx, server};
     ctx::public(|state, ip| async move {
         let pool = &state.pool;
@@ -207,7 +207,7 @@ pub async fn verify_privacy_request(
 /// "Send me a new code" on the public page.
 #[server(prefix = "/api", endpoint = "resend_privacy_code")]
 pub async fn resend_privacy_code(org: String, request: Uuid) -> Result<(), AppError> {
-    use crate::server::privacy::{requests::By, verify};
+    use crate::server::privacy::{store::By, verify};
     use crate::{api::ctx, server};
     ctx::public(|state, ip| async move {
         let pool = &state.pool;

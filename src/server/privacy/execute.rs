@@ -6,7 +6,7 @@
 use super::correct::correct;
 use super::erase::erase;
 use super::notify;
-pub use super::restrict::lift;
+
 use super::restrict::restrict;
 use super::revoke::opt_out;
 use super::store::{load, step, By, Stored};

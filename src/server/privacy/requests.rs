@@ -4,15 +4,13 @@
 
 use super::notify;
 use super::records::records;
+use super::store::{load, policy, step, By};
+use crate::error::AppError;
 use crate::model::{
     AuditAction, AuditObject, DueState, PrivacyQuery, PrivacyRequestKind, PrivacyRequestList,
     PrivacyRequestRow, PrivacyRequestStatus, PrivacyRequestView, RejectionReason, RequestStep,
     Role,
 };
-// `requests::By` is how the server functions name who acts.
-pub use super::store::By;
-use super::store::{load, policy, step};
-use crate::error::AppError;
 use crate::rules::authz::Capability;
 use crate::rules::deadlines;
 use crate::rules::lead_query::{Cursor, CursorKey};
