@@ -3,7 +3,7 @@
 
 use super::scope::scoped;
 use crate::model::{Assignee, Lead, LeadNote, LeadSource, LeadStatus, Vertical};
-use sqlx::{PgExecutor, PgPool, Postgres, QueryBuilder};
+use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 pub const PHONE_KEY: &str = "leads_phone_key";
@@ -96,12 +96,26 @@ const FIELD_COLUMNS: &str =
     interest_vin, owned_year, owned_make, owned_model, owned_vin, budget_min, budget_max, locations,
     property_type, timeline";
 
-pub async fn insert<'e>(
-    executor: impl PgExecutor<'e>,
+/// How a new lead meets one that already has its phone number (the number is unique
+/// within an organisation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhoneTaken {
+    /// The insert fails with the unique violation: a person typed a duplicate.
+    Refuse,
+    /// Nothing is inserted and the existing lead is the answer: a text from a number
+    /// belongs to that number's lead.
+    UseExisting,
+}
+
+/// The one way a lead is made: the lead form, imports, inbound texts and calls, web chat
+/// and the demo seed all come here.
+pub async fn insert(
+    conn: &mut PgConnection,
     org_id: Uuid,
     source: LeadSource,
     assigned_to: Option<Uuid>,
     fields: &LeadFields,
+    taken: PhoneTaken,
 ) -> Result<Uuid, sqlx::Error> {
     let mut qb = QueryBuilder::new(format!(
         "INSERT INTO leads (org_id, source, assigned_to, {FIELD_COLUMNS}) VALUES ("
@@ -113,8 +127,23 @@ pub async fn insert<'e>(
         .push_bind(assigned_to)
         .push(", ");
     bind_fields(&mut qb, fields);
-    qb.push(") RETURNING id");
-    qb.build_query_scalar().fetch_one(executor).await
+    qb.push(")");
+    if taken == PhoneTaken::UseExisting {
+        qb.push(" ON CONFLICT (org_id, phone) DO NOTHING");
+    }
+    qb.push(" RETURNING id");
+    let created: Option<Uuid> = qb.build_query_scalar().fetch_optional(&mut *conn).await?;
+    match (created, &fields.phone) {
+        (Some(id), _) => Ok(id),
+        (None, Some(phone)) => {
+            sqlx::query_scalar("SELECT id FROM leads WHERE org_id = $1 AND phone = $2")
+                .bind(org_id)
+                .bind(phone)
+                .fetch_one(conn)
+                .await
+        }
+        (None, None) => Err(sqlx::Error::RowNotFound),
+    }
 }
 
 /// Replaces the fields the lead form of a `vertical` edits, on a visible lead; `false`

@@ -8,7 +8,8 @@ use crate::model::{
 };
 use crate::rules::lead_form;
 use crate::server::auth::Caller;
-use crate::server::db::{self, audit::AuditEvent, leads::LeadFields};
+use crate::server::db::leads::{LeadFields, PhoneTaken::Refuse};
+use crate::server::db::{self, audit::AuditEvent};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use std::collections::HashMap;
@@ -223,8 +224,8 @@ pub async fn run(
     for row in planned {
         match row.plan {
             Plan::New(fields) => {
-                db::leads::insert(&mut *tx, caller.org_id, LeadSource::Import, None, &fields)
-                    .await?;
+                let source = LeadSource::Import;
+                db::leads::insert(&mut tx, caller.org_id, source, None, &fields, Refuse).await?;
                 report.imported += 1;
             }
             Plan::Merge(lead, fields) if merge => {

@@ -7,7 +7,8 @@ use crate::rules::authz::Capability;
 use crate::rules::lead_form;
 use crate::rules::lead_query::LeadFilter;
 use crate::server::auth::Caller;
-use crate::server::db::{self, audit::AuditEvent, leads::Scope};
+use crate::server::db::leads::{PhoneTaken, Scope};
+use crate::server::db::{self, audit::AuditEvent};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use std::net::IpAddr;
@@ -24,20 +25,19 @@ pub async fn list(pool: &PgPool, caller: Caller, query: &LeadQuery) -> Result<Le
     // One connection for the page's few queries: the pool checks a connection with a
     // round trip each time it takes one back.
     let mut conn = pool.acquire().await?;
-    let (mut rows, mut next) = db::lead_list::page(&mut conn, scope, &filter).await?;
-    if let (true, Some(loose)) = (rows.is_empty(), filter.loosened()) {
-        (rows, next) = db::lead_list::page(&mut conn, scope, &loose).await?;
+    let mut page = db::lead_list::page(&mut conn, scope, &filter).await?;
+    if let (true, Some(loose)) = (page.rows.is_empty(), filter.loosened()) {
+        page = db::lead_list::page(&mut conn, scope, &loose).await?;
         filter = loose;
     }
     // A first page that is not full is the whole answer: no need to count.
-    let total = match (&filter.cursor, &next) {
-        (None, None) => rows.len() as i64,
+    let total = match (&filter.cursor, &page.next_cursor) {
+        (None, None) => page.rows.len() as i64,
         _ => db::lead_list::count(&mut conn, scope, &filter).await?,
     };
     let assignees = db::leads::assignees(&mut *conn, caller.org_id).await?;
     Ok(LeadList {
-        rows,
-        next_cursor: next.map(|c| c.encode()),
+        page,
         total,
         assignees,
     })
@@ -123,9 +123,16 @@ pub async fn create(
             .map_err(|e: String| AppError::field("source", e))?,
     };
     let assignee = (caller.role == Role::Agent).then_some(caller.user_id);
-    let id = db::leads::insert(&mut *tx, caller.org_id, source, assignee, &fields)
-        .await
-        .map_err(phone_taken)?;
+    let id = db::leads::insert(
+        &mut tx,
+        caller.org_id,
+        source,
+        assignee,
+        &fields,
+        PhoneTaken::Refuse,
+    )
+    .await
+    .map_err(phone_taken)?;
     db::audit::record(
         &mut *tx,
         AuditEvent::by(

@@ -4,6 +4,7 @@
 use super::events;
 use crate::error::AppError;
 use crate::model::{Channel, LeadSource, E164};
+use crate::server::db::leads::{self, LeadFields, PhoneTaken};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
@@ -98,26 +99,12 @@ pub async fn lead_for_phone(
     phone: &E164,
     source: LeadSource,
 ) -> Result<Uuid, sqlx::Error> {
-    let created: Option<Uuid> = sqlx::query_scalar(
-        "INSERT INTO leads (org_id, name, phone, source) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (org_id, phone) DO NOTHING RETURNING id",
-    )
-    .bind(org_id)
-    .bind(phone.display())
-    .bind(phone.as_str())
-    .bind(source)
-    .fetch_optional(&mut *conn)
-    .await?;
-    match created {
-        Some(id) => Ok(id),
-        None => {
-            sqlx::query_scalar("SELECT id FROM leads WHERE org_id = $1 AND phone = $2")
-                .bind(org_id)
-                .bind(phone.as_str())
-                .fetch_one(conn)
-                .await
-        }
-    }
+    let fields = LeadFields {
+        name: phone.display(),
+        phone: Some(phone.as_str().to_string()),
+        ..LeadFields::default()
+    };
+    leads::insert(conn, org_id, source, None, &fields, PhoneTaken::UseExisting).await
 }
 
 /// The lead's conversation on a channel; the customer writing marks it customer-initiated.

@@ -5,6 +5,7 @@ use crate::model::{Channel, LeadInput, LeadSource, LeadStatus, Role, Vertical, E
 use crate::rules::lead_form;
 use crate::server::crypto::DataKey;
 use crate::server::db;
+use crate::server::db::leads::PhoneTaken::Refuse;
 use crate::server::messaging::inbound::{self, InboundMessage};
 use crate::server::users::{AddedBy, NewUserInput};
 use crate::server::{orgs, users};
@@ -189,8 +190,9 @@ pub async fn seed_demo(pool: &PgPool, data_key: Option<&DataKey>) -> anyhow::Res
         };
         let fields = lead_form::lead(&input, "US", chrono::Datelike::year(&chrono::Utc::now()))
             .map_err(|e| anyhow::anyhow!("demo lead {name}: {:?}", e.messages()))?;
-        let id =
-            db::leads::insert(pool, org_id, source, assigned.then_some(agent), &fields).await?;
+        let assigned = assigned.then_some(agent);
+        let mut conn = pool.acquire().await?;
+        let id = db::leads::insert(&mut conn, org_id, source, assigned, &fields, Refuse).await?;
         sqlx::query("UPDATE leads SET status = $2 WHERE id = $1")
             .bind(id)
             .bind(status)

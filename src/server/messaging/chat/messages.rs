@@ -3,11 +3,12 @@
 use super::visitor::{hash, visitor, Claim, Visitor};
 use crate::error::AppError;
 use crate::model::{
-    Channel, ChatLine, ChatView, DeliveryStatus, FieldErrors, MessageCategory, Sender,
+    Channel, ChatLine, ChatView, DeliveryStatus, FieldErrors, LeadSource, MessageCategory, Sender,
 };
 use crate::rules::account::person_name;
 use crate::rules::intent::{classify, Intent};
 use crate::rules::limits::{CHAT_SEND_IP, CHAT_START_CONTACT, CHAT_START_IP};
+use crate::server::db::leads::{self, LeadFields, PhoneTaken::Refuse};
 use crate::server::messaging::queue::{queue_outbound, Outbound};
 use crate::server::messaging::{events, inbound};
 use crate::server::{db, rate_limit};
@@ -52,13 +53,11 @@ pub async fn start(
     let token = URL_SAFE_NO_PAD.encode(token_bytes);
 
     let mut tx = pool.begin().await?;
-    let lead: Uuid = sqlx::query_scalar(
-        "INSERT INTO leads (org_id, name, source) VALUES ($1, $2, 'chat') RETURNING id",
-    )
-    .bind(org_id)
-    .bind(&name)
-    .fetch_one(&mut *tx)
-    .await?;
+    let fields = LeadFields {
+        name: name.clone(),
+        ..LeadFields::default()
+    };
+    let lead = leads::insert(&mut tx, org_id, LeadSource::Chat, None, &fields, Refuse).await?;
     let (phone, email) = match &claim {
         Claim::Phone(phone) => (Some(phone.as_str()), None),
         Claim::Email(email) => (None, Some(email.as_str())),
