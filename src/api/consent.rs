@@ -1,6 +1,6 @@
 use crate::error::AppError;
 use crate::model::{
-    BlockedPage, ConsentNumberRow, ConsentWording, EvidencePacket, NumberConsent,
+    BlockedSend, ConsentNumberRow, ConsentWording, EvidencePacket, NumberConsent, Page,
     PublicConsentForm, PublicConsentInput, RecordConsentInput, RecordOptOutInput, Verification,
 };
 use leptos::prelude::*;
@@ -101,7 +101,7 @@ pub async fn check_ledger_head(head: String) -> Result<String, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "blocked_sends")]
-pub async fn blocked_sends(cursor: String) -> Result<BlockedPage, AppError> {
+pub async fn blocked_sends(cursor: String) -> Result<Page<BlockedSend>, AppError> {
     use crate::{api::ctx, rules::authz::Capability::ReviewConsent, server};
     ctx::guarded(ReviewConsent, |who, state| async move {
         ctx::once(format!("blocked_sends/{cursor:?}"), async {

@@ -1,10 +1,10 @@
 use crate::error::AppError;
-use crate::model::{InboxList, InboxQuery, Thread};
+use crate::model::{ConversationRow, InboxQuery, Page, Thread};
 use leptos::prelude::*;
 use uuid::Uuid;
 
 #[server(prefix = "/api", endpoint = "list_conversations")]
-pub async fn list_conversations(query: InboxQuery) -> Result<InboxList, AppError> {
+pub async fn list_conversations(query: InboxQuery) -> Result<Page<ConversationRow>, AppError> {
     use crate::{api::ctx, rules::authz::Capability::ViewConversations, server};
     ctx::guarded(ViewConversations, |who, state| async move {
         ctx::once(format!("list_conversations/{query:?}"), async {

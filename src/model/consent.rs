@@ -243,12 +243,6 @@ pub struct BlockedSend {
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BlockedPage {
-    pub rows: Vec<BlockedSend>,
-    pub next_cursor: Option<String>,
-}
-
 /// A grant recorded by staff (paper, in person, on a call, by e-mail).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

@@ -174,8 +174,8 @@ pub struct InboxQuery {
     pub cursor: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InboxList {
-    pub rows: Vec<ConversationRow>,
-    pub next_cursor: Option<String>,
+impl super::ListQuery for InboxQuery {
+    fn cursor(&self) -> &str {
+        &self.cursor
+    }
 }

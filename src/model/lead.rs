@@ -19,6 +19,11 @@ macro_rules! text_enum {
             pub fn label(self) -> &'static str { match self { $($name::$variant => $label),+ } }
         }
 
+        impl $crate::model::Choice for $name {
+            fn as_str(self) -> &'static str { $name::as_str(self) }
+            fn label(self) -> &'static str { $name::label(self) }
+        }
+
         impl FromStr for $name {
             type Err = String;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -188,10 +193,16 @@ pub struct LeadQuery {
     pub cursor: String,
 }
 
+impl super::ListQuery for LeadQuery {
+    fn cursor(&self) -> &str {
+        &self.cursor
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeadList {
-    pub rows: Vec<LeadRow>,
-    pub next_cursor: Option<String>,
+    #[serde(flatten)]
+    pub page: super::Page<LeadRow>,
     /// Matching leads, counted up to `COUNT_LIMIT`.
     pub total: i64,
     /// The team, for the "assigned" filter.

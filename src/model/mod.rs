@@ -1,6 +1,7 @@
 //! Types shared by the server and the browser. Nothing here does I/O.
 
 mod audit;
+mod choice;
 mod consent;
 mod consent_level;
 mod conversation;
@@ -10,6 +11,7 @@ mod import;
 mod lead;
 mod lead_view;
 mod org;
+mod page;
 mod phone;
 mod privacy;
 mod role;
@@ -18,16 +20,17 @@ mod user;
 mod vin;
 
 pub use audit::{AuditAction, AuditFamily, AuditObject};
+pub use choice::Choice;
 pub use consent::{
-    BlockedPage, BlockedSend, BrokenLink, ChannelFamily, ConsentCell, ConsentEventView,
-    ConsentMedium, ConsentNumberRow, ConsentWording, EvidencePacket, LeadRef, NumberConsent,
-    PacketMessage, PacketOptOut, PublicConsentForm, PublicConsentInput, RecordConsentInput,
-    RecordOptOutInput, Verification,
+    BlockedSend, BrokenLink, ChannelFamily, ConsentCell, ConsentEventView, ConsentMedium,
+    ConsentNumberRow, ConsentWording, EvidencePacket, LeadRef, NumberConsent, PacketMessage,
+    PacketOptOut, PublicConsentForm, PublicConsentInput, RecordConsentInput, RecordOptOutInput,
+    Verification,
 };
 pub use consent_level::ConsentLevel;
 pub use conversation::{
     CallView, Channel, ChatClaim, ConversationRow, ConversationStatus, DeliveryStatus, Direction,
-    InboxList, InboxQuery, MessageCategory, MessageView, SendCheck, Sender, Thread,
+    InboxQuery, MessageCategory, MessageView, SendCheck, Sender, Thread,
 };
 pub use email::Email;
 pub use form::FieldErrors;
@@ -37,6 +40,7 @@ pub use lead::{
 };
 pub use lead_view::LeadView;
 pub use org::{OrgSlug, Vertical};
+pub use page::{ListQuery, Page, PageQuery, PAGE_SIZE};
 pub use phone::E164;
 pub use privacy::{
     AuditList, AuditQuery, AuditRow, CorrectionInput, DataClassCount, DueState, ExecutionReport,

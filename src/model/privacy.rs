@@ -137,8 +137,8 @@ pub struct PrivacyRequestRow {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrivacyRequestList {
-    pub rows: Vec<PrivacyRequestRow>,
-    pub next_cursor: Option<String>,
+    #[serde(flatten)]
+    pub page: super::Page<PrivacyRequestRow>,
     pub policy: String,
 }
 
@@ -149,6 +149,12 @@ pub struct PrivacyQuery {
     pub show: String,
     pub kind: String,
     pub cursor: String,
+}
+
+impl super::ListQuery for PrivacyQuery {
+    fn cursor(&self) -> &str {
+        &self.cursor
+    }
 }
 
 /// One step in a request's history (from the audit log).
@@ -306,9 +312,15 @@ pub struct AuditQuery {
     pub cursor: String,
 }
 
+impl super::ListQuery for AuditQuery {
+    fn cursor(&self) -> &str {
+        &self.cursor
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditList {
-    pub rows: Vec<AuditRow>,
-    pub next_cursor: Option<String>,
+    #[serde(flatten)]
+    pub page: super::Page<AuditRow>,
     pub people: Vec<super::Assignee>,
 }

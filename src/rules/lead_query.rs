@@ -5,7 +5,6 @@ use crate::model::{LeadQuery, LeadSource, LeadStatus};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-pub const PAGE_SIZE: i64 = 50;
 /// Counting stops here ("1,000+ leads"): exact counts of big result sets cost more than
 /// the page itself and tell a person nothing more (BENCHMARKS.md).
 pub const COUNT_LIMIT: i64 = 1_000;

@@ -1,7 +1,7 @@
 //! Query strings for links the UI builds (pagination, export), and which carrier API
 //! addresses the server may hand a carrier's secret to.
 
-use crate::model::LeadQuery;
+use serde::{de::DeserializeOwned, Serialize};
 
 pub fn encode(text: &str) -> String {
     text.bytes()
@@ -14,23 +14,30 @@ pub fn encode(text: &str) -> String {
         .collect()
 }
 
-/// The query's non-empty parameters as `a=1&b=2`, optionally with another cursor.
-pub fn lead_query_string(query: &LeadQuery, cursor: Option<&str>) -> String {
-    let pairs = [
-        ("q", query.q.as_str()),
-        ("status", &query.status),
-        ("source", &query.source),
-        ("assigned", &query.assigned),
-        ("tag", &query.tag),
-        ("sort", &query.sort),
-        ("cursor", cursor.unwrap_or_default()),
-    ];
-    pairs
-        .into_iter()
-        .filter(|(_, value)| !value.is_empty())
-        .map(|(key, value)| format!("{key}={}", encode(value)))
+/// A list's query (`LeadQuery`, `InboxQuery`…) as `a=1&b=2`: its non-empty parameters in
+/// field order, with `cursor` in place of the query's own cursor (or none: the first page).
+/// The one way the UI builds a list's links (pages, export).
+pub fn query_string<Q: Serialize>(query: &Q, cursor: Option<&str>) -> String {
+    // A struct of strings always serializes; an empty string would only drop the filters.
+    let encoded = serde_qs::to_string(query).unwrap_or_default();
+    encoded
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !pair.ends_with('=') && !pair.starts_with("cursor="))
+        .map(str::to_string)
+        .chain(
+            cursor
+                .filter(|c| !c.is_empty())
+                .map(|c| format!("cursor={}", encode(c))),
+        )
         .collect::<Vec<_>>()
         .join("&")
+}
+
+/// A list's query read from the URL's `?a=1&b=2`, leniently, as a hand-edited link should
+/// be: unknown parameters are ignored, missing ones are empty, and a malformed query is
+/// the unfiltered list rather than an error.
+pub fn parse_query<Q: DeserializeOwned + Default>(search: &str) -> Q {
+    serde_qs::from_str(search.trim_start_matches('?')).unwrap_or_default()
 }
 
 /// A carrier API base URL the worker may send the organisation's auth token to: Twilio's
@@ -50,6 +57,7 @@ pub fn is_known_carrier_api(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{AuditQuery, LeadQuery};
 
     #[test]
     fn encodes_everything_but_unreserved_characters() {
@@ -82,16 +90,41 @@ mod tests {
     }
 
     #[test]
-    fn builds_a_query_string_from_the_filled_parameters() {
+    fn a_query_string_keeps_the_filled_filters_in_order_and_swaps_the_cursor() {
         let query = LeadQuery {
-            q: "ana d".into(),
+            q: "ana lo & co".into(),
+            status: "new".into(),
             cursor: "old".into(),
-            ..Default::default()
+            ..LeadQuery::default()
         };
+        assert_eq!(query_string(&query, None), "q=ana+lo+%26+co&status=new");
         assert_eq!(
-            lead_query_string(&query, Some("t1~x")),
-            "q=ana%20d&cursor=t1~x"
+            query_string(&query, Some("t1~x/1")),
+            "q=ana+lo+%26+co&status=new&cursor=t1~x%2F1"
         );
-        assert_eq!(lead_query_string(&query, None), "q=ana%20d");
+        assert_eq!(query_string(&LeadQuery::default(), None), "");
+    }
+
+    #[test]
+    fn a_query_string_reads_back_as_the_same_query() {
+        let query = AuditQuery {
+            user: "0b9e…".into(),
+            action: "consent.".into(),
+            from: "2026-11-01".into(),
+            cursor: "c".into(),
+            ..AuditQuery::default()
+        };
+        let read: AuditQuery = parse_query(&format!("?{}", query_string(&query, Some("c"))));
+        assert_eq!(read, query);
+    }
+
+    #[test]
+    fn a_hand_edited_query_is_read_leniently() {
+        let read: LeadQuery = parse_query("status=won&utm_source=mail&q=a+b");
+        assert_eq!((read.status.as_str(), read.q.as_str()), ("won", "a b"));
+        for broken in ["status[x]=1", "q=1&q=2"] {
+            let read: LeadQuery = parse_query(broken);
+            assert_eq!(read, LeadQuery::default(), "{broken}");
+        }
     }
 }

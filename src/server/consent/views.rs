@@ -4,8 +4,8 @@
 use super::{history, verify, wording};
 use crate::error::AppError;
 use crate::model::{
-    AuditAction, AuditObject, BlockedPage, BlockedSend, ConsentNumberRow, EvidencePacket, LeadRef,
-    NumberConsent, PacketMessage, PacketOptOut, Verification, E164,
+    AuditAction, AuditObject, BlockedSend, ConsentNumberRow, EvidencePacket, LeadRef,
+    NumberConsent, PacketMessage, PacketOptOut, Page, Verification, E164, PAGE_SIZE,
 };
 use crate::rules::authz::Capability;
 use crate::rules::consent_state::state;
@@ -15,8 +15,6 @@ use crate::server::db::{self, audit::AuditEvent};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool, QueryBuilder};
 use std::net::IpAddr;
-
-pub const PAGE_SIZE: i64 = 50;
 
 /// Reads a number typed or taken from a link, in the organisation's region.
 pub async fn number(pool: &PgPool, caller: Caller, input: &str) -> Result<E164, AppError> {
@@ -275,12 +273,16 @@ pub async fn verify_ledger(
 
 /// Refused sends, newest first, a page at a time.
 #[tracing::instrument(skip_all, fields(org_id = %caller.org_id, user_id = %caller.user_id))]
-pub async fn blocked(pool: &PgPool, caller: Caller, cursor: &str) -> Result<BlockedPage, AppError> {
+pub async fn blocked(
+    pool: &PgPool,
+    caller: Caller,
+    cursor: &str,
+) -> Result<Page<BlockedSend>, AppError> {
     let after = Cursor::decode(cursor).and_then(|c| match c.key {
         CursorKey::Time(at) => Some((at, c.id)),
         CursorKey::Name(_) => None,
     });
-    let mut rows: Vec<BlockedSend> = sqlx::query_as(
+    let rows = sqlx::query_as(
         "SELECT m.id, m.created_at, m.conversation_id,
                 coalesce(l.name, 'A number typed on a public page') AS lead_name, coalesce(l.phone, m.to_phone) AS phone,
                 coalesce(c.channel, 'sms') AS channel, m.category, u.name AS sender_name, m.status_reason AS reason
@@ -296,17 +298,14 @@ pub async fn blocked(pool: &PgPool, caller: Caller, cursor: &str) -> Result<Bloc
     .bind(caller.org_id)
     .bind(after.map(|(at, _)| at))
     .bind(after.map(|(_, id)| id))
-    .bind(PAGE_SIZE + 1)
+    .bind(Page::<BlockedSend>::FETCH)
     .fetch_all(pool)
     .await?;
-    let next_cursor = (rows.len() as i64 > PAGE_SIZE).then(|| {
-        rows.truncate(PAGE_SIZE as usize);
-        let last = &rows[rows.len() - 1];
+    Ok(Page::cut(rows, |last: &BlockedSend| {
         Cursor {
             key: CursorKey::Time(last.created_at),
             id: last.id,
         }
         .encode()
-    });
-    Ok(BlockedPage { rows, next_cursor })
+    }))
 }

@@ -3,9 +3,9 @@
 
 use super::leads::LEAD_COLUMNS;
 use super::scope::scoped;
-use crate::model::{Lead, LeadRow};
+use crate::model::{Lead, LeadRow, Page};
 use crate::rules::lead_query::{
-    Assigned, Cursor, CursorKey, LeadFilter, Search, Sort, COUNT_LIMIT, PAGE_SIZE,
+    Assigned, Cursor, CursorKey, LeadFilter, Search, Sort, COUNT_LIMIT,
 };
 use crate::rules::scope::Scope;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
@@ -91,20 +91,19 @@ pub async fn page(
     conn: &mut PgConnection,
     scope: Scope,
     filter: &LeadFilter,
-) -> Result<(Vec<LeadRow>, Option<Cursor>), sqlx::Error> {
+) -> Result<Page<LeadRow>, sqlx::Error> {
     let mut qb = QueryBuilder::new(format!(
         "SELECT {ROW_COLUMNS}, l.updated_at, lower(l.name) AS sort_name FROM leads l LEFT JOIN users u ON u.id = l.assigned_to"
     ));
     filtered(&mut qb, scope, filter);
     ordered(&mut qb, filter);
-    qb.push(" LIMIT ").push_bind(PAGE_SIZE + 1);
+    qb.push(" LIMIT ").push_bind(Page::<LeadRow>::FETCH);
     let rows: Vec<PageRow> = qb
         .build_query_as()
         .persistent(filter.may_prepare())
         .fetch_all(conn)
         .await?;
-    let next = (rows.len() as i64 > PAGE_SIZE).then(|| {
-        let last = &rows[PAGE_SIZE as usize - 1];
+    let page = Page::cut(rows, |last| {
         let key = match filter.sort {
             Sort::Newest | Sort::Oldest => CursorKey::Time(last.row.created_at),
             Sort::Updated => CursorKey::Time(last.updated_at),
@@ -115,14 +114,9 @@ pub async fn page(
             key,
             id: last.row.id,
         }
+        .encode()
     });
-    Ok((
-        rows.into_iter()
-            .take(PAGE_SIZE as usize)
-            .map(|r| r.row)
-            .collect(),
-        next,
-    ))
+    Ok(page.map(|r| r.row))
 }
 
 #[derive(sqlx::FromRow)]

@@ -7,8 +7,8 @@ use super::scope::{scoped, FROM, ROW};
 use super::send_facts::send_facts;
 use crate::error::AppError;
 use crate::model::{
-    AuditAction, AuditObject, CallView, Channel, ConversationRow, ConversationStatus, InboxList,
-    InboxQuery,
+    AuditAction, AuditObject, CallView, Channel, ConversationRow, ConversationStatus, InboxQuery,
+    Page,
 };
 use crate::rules::lead_query::{Cursor, CursorKey};
 use crate::server::auth::Caller;
@@ -20,8 +20,6 @@ use std::net::IpAddr;
 use uuid::Uuid;
 
 pub use super::conversation::{thread, THREAD_PAGE};
-
-pub const PAGE_SIZE: i64 = 50;
 
 /// Whose conversations the inbox lists (`InboxQuery::view`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +45,7 @@ pub async fn inbox(
     pool: &PgPool,
     caller: Caller,
     query: &InboxQuery,
-) -> Result<InboxList, AppError> {
+) -> Result<Page<ConversationRow>, AppError> {
     let mut qb = QueryBuilder::new(format!("SELECT {ROW}{FROM}"));
     scoped(&mut qb, caller);
     match InboxView::parse(&query.view) {
@@ -77,22 +75,19 @@ pub async fn inbox(
             .push(")");
     }
     qb.push(" ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ")
-        .push_bind(PAGE_SIZE + 1);
-    let mut rows: Vec<ConversationRow> = qb
+        .push_bind(Page::<ConversationRow>::FETCH);
+    let rows = qb
         .build_query_as()
         .persistent(false)
         .fetch_all(pool)
         .await?;
-    let next_cursor = (rows.len() as i64 > PAGE_SIZE).then(|| {
-        rows.truncate(PAGE_SIZE as usize);
-        let last = &rows[rows.len() - 1];
+    Ok(Page::cut(rows, |last: &ConversationRow| {
         Cursor {
             key: CursorKey::Time(last.last_activity_at),
             id: last.id,
         }
         .encode()
-    });
-    Ok(InboxList { rows, next_cursor })
+    }))
 }
 
 /// A lead's conversations the caller can see, and the calls among them, for its timeline.

@@ -3,14 +3,13 @@
 //! date, newest first.
 
 use crate::error::AppError;
-use crate::model::{AuditAction, AuditList, AuditObject, AuditQuery, AuditRow};
+use crate::model::{AuditAction, AuditList, AuditObject, AuditQuery, AuditRow, Page};
 use crate::rules::lead_query::{Cursor, CursorKey};
 use crate::server::auth::Caller;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
-pub const PAGE_SIZE: i64 = 100;
 /// An export holds at most this many lines; narrow the filters for more.
 pub const EXPORT_LIMIT: i64 = 100_000;
 
@@ -80,17 +79,13 @@ pub async fn page(pool: &PgPool, caller: Caller, q: &AuditQuery) -> Result<Audit
             .push(")");
     }
     qb.push(" ORDER BY a.at DESC, a.id DESC LIMIT ")
-        .push_bind(PAGE_SIZE + 1);
-    let mut rows: Vec<AuditRow> = qb
+        .push_bind(Page::<AuditRow>::FETCH);
+    let rows = qb
         .build_query_as()
         .persistent(false)
         .fetch_all(pool)
         .await?;
-    let next_cursor = (rows.len() as i64 > PAGE_SIZE).then(|| {
-        rows.truncate(PAGE_SIZE as usize);
-        let last = &rows[rows.len() - 1];
-        cursor(last.at, last.id)
-    });
+    let page = Page::cut(rows, |last: &AuditRow| cursor(last.at, last.id));
     let mut conn = pool.acquire().await?;
     crate::server::db::audit::record_view(
         &mut conn,
@@ -108,11 +103,7 @@ pub async fn page(pool: &PgPool, caller: Caller, q: &AuditQuery) -> Result<Audit
             .bind(caller.org_id)
             .fetch_all(pool)
             .await?;
-    Ok(AuditList {
-        rows,
-        next_cursor,
-        people,
-    })
+    Ok(AuditList { page, people })
 }
 
 /// Audit ids are numbers; the shared cursor carries them in a UUID's place.

@@ -7,7 +7,7 @@ use super::records::records;
 use super::store::{load, policy, step, By};
 use crate::error::AppError;
 use crate::model::{
-    AuditAction, AuditObject, DueState, PrivacyQuery, PrivacyRequestKind, PrivacyRequestList,
+    AuditAction, AuditObject, DueState, Page, PrivacyQuery, PrivacyRequestKind, PrivacyRequestList,
     PrivacyRequestRow, PrivacyRequestStatus, PrivacyRequestView, RejectionReason, RequestStep,
     Role,
 };
@@ -22,8 +22,6 @@ use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use std::net::IpAddr;
 use uuid::Uuid;
-
-pub const PAGE_SIZE: i64 = 50;
 
 /// Where the request stands against its due date today.
 pub fn due_state(status: PrivacyRequestStatus, due_on: NaiveDate, zone: chrono_tz::Tz) -> DueState {
@@ -105,16 +103,15 @@ async fn page_rows(
     .bind(after_time)
     .bind(after_id)
     .bind(after_day)
-    .bind(PAGE_SIZE + 1)
+    .bind(Page::<ListRow>::FETCH)
     .fetch_all(conn)
     .await
 }
 
-/// Cuts the extra row off a full page and returns the cursor of the next page.
-fn next_cursor(rows: &mut Vec<ListRow>, show: &str) -> Option<String> {
-    (rows.len() as i64 > PAGE_SIZE).then(|| {
-        rows.truncate(PAGE_SIZE as usize);
-        let last = &rows[rows.len() - 1];
+/// The next page's cursor after `last`: open requests page by due day, closed ones by
+/// when they arrived.
+fn cursor_after(last: &ListRow, show: &str) -> String {
+    {
         let key = if show == "open" {
             last.due_on
                 .and_hms_opt(0, 0, 0)
@@ -127,7 +124,7 @@ fn next_cursor(rows: &mut Vec<ListRow>, show: &str) -> Option<String> {
             id: last.id,
         }
         .encode()
-    })
+    }
 }
 
 /// The requests page: open ones by due date, soonest first; closed ones newest first.
@@ -142,7 +139,7 @@ pub async fn list(
     let show = shown(query.show.as_str());
     let kind = query.kind.parse::<PrivacyRequestKind>().ok();
     let cursor = Cursor::decode(&query.cursor);
-    let mut rows = page_rows(&mut conn, caller.org_id, show, kind, cursor).await?;
+    let rows = page_rows(&mut conn, caller.org_id, show, kind, cursor).await?;
     db::audit::record_view(
         &mut conn,
         AuditEvent::by(
@@ -154,10 +151,9 @@ pub async fn list(
         ),
     )
     .await?;
-    let next_cursor = next_cursor(&mut rows, show);
+    let page = Page::cut(rows, |last| cursor_after(last, show));
     Ok(PrivacyRequestList {
-        rows: rows.into_iter().map(|r| r.into_row(zone)).collect(),
-        next_cursor,
+        page: page.map(|r| r.into_row(zone)),
         policy: policy.describe(),
     })
 }

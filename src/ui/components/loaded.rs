@@ -20,18 +20,24 @@ where
     F: Fn(T) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    let body = move || {
+        let children = children.clone();
+        Suspend::new(async move {
+            match resource.await {
+                Ok(value) => children(value).into_any(),
+                Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
+                Err(error) => view! { <ErrorPage error/> }.into_any(),
+            }
+        })
+    };
+    // In the browser the page follows the resource (filters, pages, actions); on the
+    // server the closure would run again when the data arrives and build the page twice
+    // per request, so the server renders its one result (the same HTML).
+    #[cfg(feature = "ssr")]
+    let body = body();
     view! {
         <Transition fallback=move || view! { <p class="loading" aria-busy="true">{loading}</p> }>
-            {move || {
-                let children = children.clone();
-                Suspend::new(async move {
-                    match resource.await {
-                        Ok(value) => children(value).into_any(),
-                        Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-                        Err(error) => view! { <ErrorPage error/> }.into_any(),
-                    }
-                })
-            }}
+            {body}
         </Transition>
     }
     .into_any()

@@ -3,11 +3,15 @@
 mod assignee;
 mod dates;
 mod field;
+mod list;
 mod loaded;
 mod status_pages;
 
 pub use assignee::AssigneeSelect;
 pub use dates::{day, when, When};
 pub use field::{error_of, FieldError, FormMessage};
+pub use list::{
+    choices, href, use_url_query, DataTable, FilterBar, FilterInput, FilterSelect, Pager,
+};
 pub use loaded::Loaded;
 pub use status_pages::{ErrorPage, Forbidden, Guard, NotFound};

@@ -1,6 +1,7 @@
 //! The consent area: search, a number's evidence, the packet, compliance reviews, and the
 //! public consent form.
 
+mod blocked;
 mod forms;
 mod home;
 mod number;
@@ -8,11 +9,12 @@ mod packet;
 mod public;
 mod review;
 
+pub use blocked::BlockedSendsPage;
 pub use home::ConsentHomePage;
 pub use number::ConsentNumberPage;
 pub use packet::PacketPage;
 pub use public::PublicConsentPage;
-pub use review::{BlockedSendsPage, LedgerPage, WordingPage};
+pub use review::{LedgerPage, WordingPage};
 
 use crate::model::{ChannelFamily, ConsentCell, ConsentEventView, MessageCategory};
 use crate::ui::components::{when, When};

@@ -2,16 +2,13 @@
 //! consent wording of the public form.
 
 use super::number_href;
-use crate::api::consent::{
-    blocked_sends, consent_wordings, verify_consent_ledger, SaveConsentWording,
-};
-use crate::model::{BlockedPage, ConsentWording, Verification};
+use crate::api::consent::{consent_wordings, verify_consent_ledger, SaveConsentWording};
+use crate::model::{ConsentWording, Verification};
 use crate::rules::authz::Capability;
 use crate::ui::components::{when, FieldError, FormMessage, Guard, When};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
 
 fn back() -> impl IntoView {
     view! { <p class="breadcrumb"><A href="/consent">"← Consent"</A></p> }
@@ -92,69 +89,6 @@ fn Verdict(v: Verification) -> impl IntoView {
         }
         .into_any(),
     }
-}
-
-#[component]
-pub fn BlockedSendsPage() -> AnyView {
-    let params = use_query_map();
-    let cursor = Memo::new(move |_| params.with(|p| p.get("cursor").unwrap_or_default()));
-    let page = Resource::new(move || cursor.get(), blocked_sends);
-    view! {
-        <Title text="Blocked sends"/>
-        <Guard capability=Capability::ReviewConsent>
-            {back()}
-            <h1>"Blocked sends"</h1>
-            <p class="hint">"Every message the consent rules refused, with the rule that refused it. None of these reached the customer."</p>
-            <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(page) => view! { <Blocked page/> }.into_any(),
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </Guard>
-    }
-    .into_any()
-}
-
-#[component]
-fn Blocked(page: BlockedPage) -> impl IntoView {
-    if page.rows.is_empty() {
-        return view! { <p class="empty-state">"No send has been blocked."</p> }.into_any();
-    }
-    view! {
-        <div class="table-wrap panel">
-            <table data-testid="blocked-sends">
-                <thead><tr>
-                    <th scope="col">"When"</th><th scope="col">"Lead"</th><th scope="col">"Channel"</th>
-                    <th scope="col">"Category"</th><th scope="col">"Sent by"</th><th scope="col">"Why it was blocked"</th>
-                </tr></thead>
-                <tbody>
-                    {page.rows.into_iter().map(|b| view! {
-                        <tr>
-                            <td class="nowrap">{when(b.created_at, When::Minute)}</td>
-                            <td>{match b.conversation_id {
-                                Some(id) => view! { <a href=format!("/conversations/{id}")>{b.lead_name}</a> }.into_any(),
-                                None => view! { <span>{b.lead_name}</span> }.into_any(),
-                            }}
-                                {b.phone.map(|p| view! { " · "<a href=number_href(&p)>"consent"</a> })}</td>
-                            <td>{b.channel.label()}</td>
-                            <td>{b.category.map(|c| c.as_str()).unwrap_or_default()}</td>
-                            <td>{b.sender_name.unwrap_or_else(|| "system".into())}</td>
-                            <td>{b.reason.unwrap_or_default()}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
-        <nav class="pager" aria-label="Pages">
-            {page.next_cursor.map(|c| view! {
-                <A href=format!("/consent/review/blocked?cursor={}", crate::rules::url::encode(&c))>"Older →"</A>
-            })}
-        </nav>
-    }
-    .into_any()
 }
 
 #[component]

@@ -3,14 +3,16 @@
 
 use crate::api::privacy::{list_privacy_requests, LogPrivacyRequest};
 use crate::model::{
-    CurrentUser, DueState, PrivacyQuery, PrivacyRequestKind, PrivacyRequestList, DUE_SOON_DAYS,
+    CurrentUser, DueState, PrivacyQuery, PrivacyRequestKind, PrivacyRequestRow, DUE_SOON_DAYS,
 };
 use crate::rules::authz::Capability;
-use crate::ui::components::{day, when, FieldError, FormMessage, Guard, When};
+use crate::ui::components::{
+    choices, day, use_url_query, when, DataTable, FieldError, FilterBar, FilterSelect, FormMessage,
+    Guard, Loaded, Pager, When,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{Form, A};
-use leptos_router::hooks::use_query_map;
+use leptos_router::components::A;
 
 pub fn due_label(due: DueState) -> String {
     match due {
@@ -24,14 +26,7 @@ pub fn due_label(due: DueState) -> String {
 #[component]
 pub fn PrivacyRequestsPage() -> AnyView {
     let user = expect_context::<CurrentUser>();
-    let params = use_query_map();
-    let query = Memo::new(move |_| {
-        params.with(|p| PrivacyQuery {
-            show: p.get("show").unwrap_or_default(),
-            kind: p.get("kind").unwrap_or_default(),
-            cursor: p.get("cursor").unwrap_or_default(),
-        })
-    });
+    let query = use_url_query::<PrivacyQuery>();
     let page = Resource::new(move || query.get(), list_privacy_requests);
     let settings = user.role.may(Capability::ViewPrivacyRequests);
     view! {
@@ -48,84 +43,48 @@ pub fn PrivacyRequestsPage() -> AnyView {
                     })}
                 </div>
             </div>
-            <Form method="GET" action="" attr:class="filters">
-                <div class="field">
-                    <label for="show">"Show"</label>
-                    <select id="show" name="show">
-                        <option value="open" selected=move || query.get().show.is_empty() || query.get().show == "open">"Open, by due date"</option>
-                        <option value="closed" selected=move || query.get().show == "closed">"Completed and rejected"</option>
-                        <option value="all" selected=move || query.get().show == "all">"All"</option>
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="kind">"Kind"</label>
-                    <select id="kind" name="kind">
-                        <option value="">"Any"</option>
-                        {PrivacyRequestKind::ALL.iter().map(|k| view! {
-                            <option value=k.as_str() selected=move || query.get().kind == k.as_str()>{k.label()}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field buttons"><button type="submit">"Apply"</button></div>
-            </Form>
-            <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading requests…"</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(page) => view! { <Requests page query=query.get_untracked()/> }.into_any(),
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <FilterBar clear="/privacy-requests">
+                <FilterSelect name="show" label="Show" options=shows() selected=query.get_untracked().show/>
+                <FilterSelect name="kind" label="Kind" options=choices(PrivacyRequestKind::ALL) selected=query.get_untracked().kind any="Any"/>
+            </FilterBar>
+            <Loaded resource=page loading="Loading requests…" let:page>
+                <p class="hint">{format!("Requests are due {} after they arrive.", page.policy)}</p>
+                <DataTable columns=COLUMNS rows=page.page.rows row=|row| view! { <RequestRow row/> } testid="privacy-requests"
+                    empty="No requests here. People file them on the public request page, or you log one that came by e-mail or phone."/>
+                <Pager path="/privacy-requests" query=query.get_untracked() next=page.page.next_cursor/>
+            </Loaded>
         </Guard>
     }
     .into_any()
 }
 
+fn shows() -> Vec<(String, String)> {
+    [
+        ("open", "Open, by due date"),
+        ("closed", "Completed and rejected"),
+        ("all", "All"),
+    ]
+    .map(|(value, label)| (value.to_string(), label.to_string()))
+    .to_vec()
+}
+
+const COLUMNS: &[&str] = &["Due", "Kind", "Person", "Status", "Assigned to", "Received"];
+
 #[component]
-fn Requests(page: PrivacyRequestList, query: PrivacyQuery) -> impl IntoView {
-    let policy = page.policy.clone();
-    if page.rows.is_empty() {
-        return view! {
-            <p class="hint">{format!("Requests are due {policy} after they arrive.")}</p>
-            <p class="empty-state">"No requests here. People file them on the public request page, or you log one that came by e-mail or phone."</p>
-        }
-        .into_any();
-    }
-    let next = page.next_cursor.map(|c| {
-        format!(
-            "/privacy-requests?show={}&kind={}&cursor={}",
-            crate::rules::url::encode(&query.show),
-            crate::rules::url::encode(&query.kind),
-            crate::rules::url::encode(&c)
-        )
-    });
+fn RequestRow(row: PrivacyRequestRow) -> impl IntoView {
+    let r = row;
     view! {
-        <p class="hint">{format!("Requests are due {policy} after they arrive.")}</p>
-        <div class="table-wrap panel">
-            <table data-testid="privacy-requests">
-                <thead><tr>
-                    <th scope="col">"Due"</th><th scope="col">"Kind"</th><th scope="col">"Person"</th>
-                    <th scope="col">"Status"</th><th scope="col">"Assigned to"</th><th scope="col">"Received"</th>
-                </tr></thead>
-                <tbody>
-                    {page.rows.into_iter().map(|r| view! {
-                        <tr class=r.due.class()>
-                            <td class="nowrap"><strong>{day(r.due_on)}</strong>
-                                <span class="hint">" "{due_label(r.due)}</span></td>
-                            <td>{r.kind.label()}</td>
-                            <td><a href=format!("/privacy-requests/{}", r.id)>{r.requester_name}</a>
-                                <span class="hint">" "{r.contact}</span></td>
-                            <td>{r.status.label()}</td>
-                            <td>{r.assignee.unwrap_or_else(|| "—".into())}</td>
-                            <td class="nowrap">{when(r.received_at, When::Day)}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
-        <nav class="pager" aria-label="Pages">{next.map(|href| view! { <A href=href>"Next page →"</A> })}</nav>
+        <tr class=r.due.class()>
+            <td class="nowrap"><strong>{day(r.due_on)}</strong>
+                <span class="hint">" "{due_label(r.due)}</span></td>
+            <td>{r.kind.label()}</td>
+            <td><a href=format!("/privacy-requests/{}", r.id)>{r.requester_name}</a>
+                <span class="hint">" "{r.contact}</span></td>
+            <td>{r.status.label()}</td>
+            <td>{r.assignee.unwrap_or_else(|| "—".into())}</td>
+            <td class="nowrap">{when(r.received_at, When::Day)}</td>
+        </tr>
     }
-    .into_any()
 }
 
 #[component]
