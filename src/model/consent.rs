@@ -101,7 +101,8 @@ impl ConsentEventView {
     }
 }
 
-fn capitalised(text: &str) -> String {
+/// `text` with its first letter upper-case.
+pub fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     chars
         .next()

@@ -22,10 +22,10 @@ mod vin;
 pub use audit::{AuditAction, AuditFamily, AuditObject};
 pub use choice::Choice;
 pub use consent::{
-    BlockedSend, BrokenLink, ChannelFamily, ConsentCell, ConsentEventView, ConsentMedium,
-    ConsentNumberRow, ConsentWording, EvidencePacket, LeadRef, NumberConsent, PacketMessage,
-    PacketOptOut, PublicConsentForm, PublicConsentInput, RecordConsentInput, RecordOptOutInput,
-    Verification,
+    capitalised, BlockedSend, BrokenLink, ChannelFamily, ConsentCell, ConsentEventView,
+    ConsentMedium, ConsentNumberRow, ConsentWording, EvidencePacket, LeadRef, NumberConsent,
+    PacketMessage, PacketOptOut, PublicConsentForm, PublicConsentInput, RecordConsentInput,
+    RecordOptOutInput, Verification,
 };
 pub use consent_level::ConsentLevel;
 pub use conversation::{

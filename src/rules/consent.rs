@@ -5,7 +5,7 @@
 //! when its level is high enough. Conversational replies are also allowed by implied consent
 //! when the customer started the thread, unless they have opted out.
 
-use crate::model::{ConsentEventView, ConsentMedium, MessageCategory};
+use crate::model::{capitalised, ConsentEventView, ConsentMedium, MessageCategory};
 use chrono::{DateTime, Utc};
 
 /// Defined with the other shared types (the pages show it); the policy reads it from here.
@@ -97,14 +97,6 @@ pub fn describe(events: &[Event], category: MessageCategory) -> (bool, String) {
     }
 }
 
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
 /// Whether the ledger (plus an inbound-started thread) allows the category, and why not.
 pub fn allows(
     events: &[Event],
@@ -132,23 +124,8 @@ pub fn allows(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::fixtures::{grant, stop};
     use MessageCategory::*;
-
-    fn grant(level: ConsentLevel) -> Event {
-        Event {
-            grant: Some(level),
-            categories: level.covers(),
-            summary: format!("{} grant", level.label()),
-        }
-    }
-
-    fn stop() -> Event {
-        Event {
-            grant: None,
-            categories: MessageCategory::ALL.to_vec(),
-            summary: "STOP".into(),
-        }
-    }
 
     #[test]
     fn higher_consent_covers_the_lower_categories() {

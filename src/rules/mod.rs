@@ -18,6 +18,8 @@ pub mod privacy_request;
 // Time-zone rules need the zone database, which only the server carries.
 #[cfg(feature = "ssr")]
 pub mod deadlines;
+#[cfg(test)]
+pub mod fixtures;
 #[cfg(feature = "ssr")]
 pub mod quiet_hours;
 pub mod retention;

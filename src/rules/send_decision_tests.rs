@@ -1,29 +1,10 @@
 use super::*;
 use crate::rules::consent::{ConsentLevel, Event};
+use crate::rules::fixtures::{started, written};
 use proptest::prelude::*;
 
 fn at(text: &str) -> DateTime<Utc> {
     text.parse().unwrap()
-}
-
-fn started() -> SendFacts {
-    SendFacts {
-        channel: Channel::Sms,
-        customer_initiated: true,
-        has_address: true,
-        ledger: Vec::new(),
-        review: false,
-        restricted: false,
-        ended: false,
-    }
-}
-
-fn written() -> Event {
-    Event {
-        grant: Some(ConsentLevel::ExpressWritten),
-        categories: ConsentLevel::ExpressWritten.covers(),
-        summary: "form".into(),
-    }
 }
 
 #[test]

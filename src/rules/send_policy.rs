@@ -168,27 +168,11 @@ const RESTRICTED: &str =
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::consent::ConsentLevel;
-
-    fn started() -> SendFacts {
-        SendFacts {
-            channel: Channel::Sms,
-            customer_initiated: true,
-            has_address: true,
-            ledger: Vec::new(),
-            review: false,
-            restricted: false,
-            ended: false,
-        }
-    }
+    use crate::rules::fixtures::{started, stop, written};
 
     #[test]
     fn an_answer_queued_before_an_opt_out_stays_unsent_but_the_confirmation_goes() {
-        let stop = Event {
-            grant: None,
-            categories: MessageCategory::ALL.to_vec(),
-            summary: "STOP".into(),
-        };
+        let stop = stop();
         let opted_out = SendFacts {
             ledger: vec![stop],
             ..started()
@@ -206,11 +190,7 @@ mod tests {
     #[test]
     fn a_number_that_opted_out_gets_only_the_privacy_code_it_asked_for() {
         let opted_out = SendFacts {
-            ledger: vec![Event {
-                grant: None,
-                categories: MessageCategory::ALL.to_vec(),
-                summary: "STOP".into(),
-            }],
+            ledger: vec![stop()],
             ..started()
         };
         assert_eq!(may_send_answer(Purpose::PrivacyCode, &opted_out), Ok(()));
@@ -332,11 +312,7 @@ mod tests {
 
     #[test]
     fn an_unclear_text_holds_promotions_but_not_replies() {
-        let written = Event {
-            grant: Some(ConsentLevel::ExpressWritten),
-            categories: ConsentLevel::ExpressWritten.covers(),
-            summary: "form".into(),
-        };
+        let written = written();
         let facts = SendFacts {
             review: true,
             ledger: vec![written],
