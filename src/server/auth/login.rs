@@ -166,6 +166,7 @@ async fn refuse(
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn sign_out(
     pool: &PgPool,
     session: &Session,

@@ -39,6 +39,7 @@ fn new_password(new: &SecretString, again: &SecretString) -> Result<(), AppError
 
 /// The signed-in person changes their own password; this session carries on, every other
 /// session of theirs ends.
+#[tracing::instrument(skip_all, fields(org = %caller.org_id, user = %caller.user_id))]
 pub async fn change_own(
     pool: &PgPool,
     session: &Session,
@@ -98,6 +99,7 @@ pub async fn change_own(
 
 /// A manager sends a user of their organisation a link to choose a new password. The
 /// manager never sees the link; it goes to the user's own e-mail.
+#[tracing::instrument(skip_all, fields(org = %caller.org_id))]
 pub async fn send_reset(
     pool: &PgPool,
     public_base_url: &str,
@@ -180,6 +182,7 @@ pub async fn send_reset(
 
 /// Someone holding a reset link chooses a new password; the link is used up and every
 /// session of the account ends.
+#[tracing::instrument(skip_all)]
 pub async fn reset(
     pool: &PgPool,
     ip: Option<IpAddr>,

@@ -17,6 +17,7 @@ use sqlx::{PgConnection, PgPool, QueryBuilder};
 use std::net::IpAddr;
 
 /// Reads a number typed or taken from a link, in the organisation's region.
+#[tracing::instrument(skip_all, fields(org = %caller.org_id))]
 pub async fn number(pool: &PgPool, caller: Caller, input: &str) -> Result<E164, AppError> {
     let region = db::orgs::profile(pool, caller.org_id).await?.country;
     let input = input.trim();

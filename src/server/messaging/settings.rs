@@ -95,6 +95,7 @@ pub async fn load<'e>(
     })
 }
 
+#[tracing::instrument(skip_all, fields(org = %org_id))]
 pub async fn view(
     pool: &PgPool,
     key: Option<&DataKey>,

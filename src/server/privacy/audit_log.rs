@@ -63,6 +63,7 @@ fn filtered(qb: &mut QueryBuilder<'_, Postgres>, caller: Caller, q: &AuditQuery)
 }
 
 /// One page, newest first, and the cursor of the next.
+#[tracing::instrument(skip_all, fields(org = %caller.org_id))]
 pub async fn page(pool: &PgPool, caller: Caller, q: &AuditQuery) -> Result<AuditList, AppError> {
     let mut qb = QueryBuilder::new("");
     filtered(&mut qb, caller, q);

@@ -172,6 +172,7 @@ async fn finish_counts(
 }
 
 /// What a run would purge now; nothing changes.
+#[tracing::instrument(skip_all, fields(org = %org_id))]
 pub async fn preview(pool: &PgPool, org_id: Uuid) -> Result<RetentionCounts, AppError> {
     let mut conn = pool.acquire().await?;
     Ok(count_all(&mut conn, org_id).await?)

@@ -11,6 +11,7 @@ use sqlx::PgPool;
 use std::net::IpAddr;
 use uuid::Uuid;
 
+#[tracing::instrument(skip_all, fields(org = %org_id))]
 pub async fn load(pool: &PgPool, org_id: Uuid) -> Result<PrivacySettings, AppError> {
     let (kind, days, ends, max_age): (String, i32, Option<NaiveDate>, Option<i32>) = sqlx::query_as(
         "SELECT request_deadline_kind, request_deadline_days, subscription_ends_on, communications_max_age_days
@@ -29,6 +30,7 @@ pub async fn load(pool: &PgPool, org_id: Uuid) -> Result<PrivacySettings, AppErr
 
 /// Saves both policies. A new deadline applies to requests received from now on: each
 /// request's due date was fixed when it arrived.
+#[tracing::instrument(skip_all, fields(org = %caller.org_id))]
 pub async fn save(
     pool: &PgPool,
     caller: Caller,
