@@ -4,10 +4,19 @@
 mod common;
 
 use common::*;
+use consentdesk::api::auth::{Login, Logout, SignedInUser};
+use consentdesk::api::users::SetUserActive;
 use consentdesk::error::AppError;
 use consentdesk::model::Role;
 use reqwest::StatusCode;
 use sqlx::PgPool;
+
+fn sign_in(email: &str, password: &str) -> Login {
+    Login {
+        email: email.into(),
+        password: password.into(),
+    }
+}
 
 #[sqlx::test]
 async fn signing_in_with_the_right_password_starts_a_session(pool: PgPool) {
@@ -20,9 +29,13 @@ async fn signing_in_with_the_right_password_starts_a_session(pool: PgPool) {
 
     assert_eq!(response.status(), StatusCode::OK);
     assert!(client.cookie.is_some(), "a session cookie is set");
-    let me: serde_json::Value = client.call("current_user", &[]).await.json().await.unwrap();
-    assert_eq!(me["email"], "ana@north.example");
-    assert_eq!(me["role"], "agent");
+    let me = client
+        .run(SignedInUser {})
+        .await
+        .unwrap()
+        .expect("signed in");
+    assert_eq!(me.email, "ana@north.example");
+    assert_eq!(me.role, Role::Agent);
     assert_eq!(
         count(
             &pool,
@@ -57,17 +70,15 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer(pool: PgPool)
 
     let wrong = app
         .client()
-        .login("ana@north.example", "not-the-password")
+        .run(sign_in("ana@north.example", "not-the-password"))
         .await;
     let unknown = app
         .client()
-        .login("ghost@north.example", "not-the-password")
+        .run(sign_in("ghost@north.example", "not-the-password"))
         .await;
 
-    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(error_of(wrong).await, AppError::InvalidCredentials);
-    assert_eq!(error_of(unknown).await, AppError::InvalidCredentials);
+    assert_eq!(wrong, Err(AppError::InvalidCredentials));
+    assert_eq!(unknown, Err(AppError::InvalidCredentials));
     assert_eq!(
         count(
             &pool,
@@ -92,8 +103,8 @@ async fn signing_in_again_issues_a_new_session_id_and_kills_the_old_one(pool: Pg
     assert_ne!(first, second, "the session id is cycled at sign-in");
     let mut old = app.client();
     old.cookie = Some(first);
-    let me: Option<serde_json::Value> = old.call("current_user", &[]).await.json().await.unwrap();
-    assert_eq!(me, None, "the pre-sign-in session id no longer works");
+    let me = old.run(SignedInUser {}).await;
+    assert_eq!(me, Ok(None), "the pre-sign-in session id no longer works");
 }
 
 #[sqlx::test]
@@ -104,13 +115,12 @@ async fn signing_out_ends_the_session(pool: PgPool) {
     let mut client = app.signed_in("ana@north.example").await;
     let cookie = client.cookie.clone();
 
-    client.call("logout", &[]).await;
+    client.run(Logout {}).await.unwrap();
 
     let mut replay = app.client();
     replay.cookie = cookie;
-    let me: Option<serde_json::Value> =
-        replay.call("current_user", &[]).await.json().await.unwrap();
-    assert_eq!(me, None);
+    let me = replay.run(SignedInUser {}).await;
+    assert_eq!(me, Ok(None));
 }
 
 #[sqlx::test]
@@ -122,11 +132,13 @@ async fn five_failures_lock_the_account_even_for_the_right_password(pool: PgPool
         app.client().login("ana@north.example", "guess").await;
     }
 
-    let response = app.client().login("ana@north.example", PASSWORD).await;
+    let result = app
+        .client()
+        .run(sign_in("ana@north.example", PASSWORD))
+        .await;
 
-    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-    let AppError::RateLimited { retry_after_secs } = error_of(response).await else {
-        panic!("not rate limited")
+    let Err(AppError::RateLimited { retry_after_secs }) = result else {
+        panic!("not rate limited: {result:?}")
     };
     assert!(
         (14 * 60..=15 * 60).contains(&retry_after_secs),
@@ -144,9 +156,12 @@ async fn an_account_lock_does_not_lock_colleagues_on_the_same_network(pool: PgPo
         app.client().login("ana@north.example", "guess").await;
     }
 
-    let response = app.client().login("bo@north.example", PASSWORD).await;
+    let result = app
+        .client()
+        .run(sign_in("bo@north.example", PASSWORD))
+        .await;
 
-    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(result, Ok(()));
 }
 
 #[sqlx::test]
@@ -160,9 +175,15 @@ async fn twenty_failures_from_one_address_lock_that_address(pool: PgPool) {
             .await;
     }
 
-    let response = app.client().login("ana@north.example", PASSWORD).await;
+    let result = app
+        .client()
+        .run(sign_in("ana@north.example", PASSWORD))
+        .await;
 
-    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        matches!(result, Err(AppError::RateLimited { .. })),
+        "{result:?}"
+    );
 }
 
 #[sqlx::test]
@@ -174,23 +195,20 @@ async fn a_deactivated_user_is_signed_out_and_cannot_sign_in(pool: PgPool) {
     let mut manager = app.signed_in("boss@north.example").await;
     let mut agent_client = app.signed_in("ana@north.example").await;
 
-    let response = manager
-        .call(
-            "set_user_active",
-            &[("user_id", &agent.to_string()), ("active", "false")],
-        )
-        .await;
+    let deactivate = SetUserActive {
+        user_id: agent,
+        active: false,
+    };
+    let deactivated = manager.run(deactivate).await;
 
-    assert_eq!(response.status(), StatusCode::OK);
-    let me: Option<serde_json::Value> = agent_client
-        .call("current_user", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(me, None, "the open session ended");
-    let again = app.client().login("ana@north.example", PASSWORD).await;
-    assert_eq!(error_of(again).await, AppError::InvalidCredentials);
+    assert_eq!(deactivated, Ok(()));
+    let me = agent_client.run(SignedInUser {}).await;
+    assert_eq!(me, Ok(None), "the open session ended");
+    let again = app
+        .client()
+        .run(sign_in("ana@north.example", PASSWORD))
+        .await;
+    assert_eq!(again, Err(AppError::InvalidCredentials));
 }
 
 #[sqlx::test]

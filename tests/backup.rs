@@ -7,9 +7,8 @@
 mod common;
 
 use common::{spawn_app, text_north, two_stores};
+use consentdesk::api::consent::{CheckLedgerHead, VerifyConsentLedger};
 use consentdesk::server::config::TEST_LEDGER_KEY;
-use reqwest::StatusCode;
-use serde_json::Value;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 use std::path::{Path, PathBuf};
@@ -130,20 +129,12 @@ async fn a_backup_restores_into_a_new_database_that_signs_in_and_verifies(pool: 
         .unwrap();
     let restored_app = spawn_app(restored_pool.clone()).await;
     let mut compliance = restored_app.signed_in("comp@north.example").await;
-    let verdict: Value = compliance
-        .call("verify_consent_ledger", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(verdict["first_broken"], Value::Null, "{verdict}");
-    assert_eq!(verdict["checked"], events, "{verdict}");
-    let head = compliance
-        .call("check_ledger_head", &[("head", &saved_head)])
-        .await;
-    assert_eq!(head.status(), StatusCode::OK);
-    let head: Value = head.json().await.unwrap();
-    assert!(head.as_str().unwrap().contains("Genuine"), "{head}");
+    let verdict = compliance.run(VerifyConsentLedger {}).await.unwrap();
+    assert_eq!(verdict.first_broken, None, "{verdict:?}");
+    assert_eq!(verdict.checked, events, "{verdict:?}");
+    let head = CheckLedgerHead { head: saved_head };
+    let head = compliance.run(head).await.unwrap();
+    assert!(head.contains("Genuine"), "{head}");
     // What was opted out before the backup is still opted out after it.
     let state: String = sqlx::query_scalar(
         "SELECT kind::text FROM consent_events WHERE phone = $1 ORDER BY seq DESC LIMIT 1",

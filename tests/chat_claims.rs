@@ -5,8 +5,10 @@
 mod common;
 
 use common::*;
-use reqwest::StatusCode;
-use serde_json::Value;
+use consentdesk::api::chat::{ChatConfirmCode, ChatLines, ChatSend, ChatSendCode, LinkChat};
+use consentdesk::api::conversations::SendReply;
+use consentdesk::error::AppError;
+use consentdesk::model::ChatView;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -34,39 +36,62 @@ async fn chat_of(pool: &PgPool, name: &str) -> Uuid {
     .unwrap()
 }
 
-async fn lines(visitor: &mut Client) -> Value {
-    visitor
-        .call("chat_lines", &[("org", "north")])
-        .await
-        .json()
-        .await
-        .unwrap()
+async fn lines(visitor: &mut Client) -> ChatView {
+    let lines = ChatLines {
+        org: "north".into(),
+    };
+    visitor.run(lines).await.unwrap().expect("a chat")
+}
+
+/// What a visitor types into north's chat.
+fn says(body: &str) -> ChatSend {
+    ChatSend {
+        org: "north".into(),
+        body: body.into(),
+    }
+}
+
+fn send_code() -> ChatSendCode {
+    ChatSendCode {
+        org: "north".into(),
+    }
+}
+
+fn confirm(code: &str) -> ChatConfirmCode {
+    ChatConfirmCode {
+        org: "north".into(),
+        code: code.into(),
+    }
+}
+
+fn reply(id: Uuid, body: &str) -> SendReply {
+    SendReply {
+        id,
+        body: body.into(),
+        category: "conversational".into(),
+    }
+}
+
+fn link(id: Uuid, contact: &str) -> LinkChat {
+    LinkChat {
+        id,
+        contact: contact.into(),
+    }
 }
 
 #[sqlx::test]
 async fn typing_a_customers_number_gives_a_chat_of_ones_own_and_cuts_nobody_off(pool: PgPool) {
     let app = store_with_ana(&pool).await;
     let mut ana = chat_visitor(&app, "north", "Ana Diaz", "(415) 555-0100").await;
-    ana.call("chat_send", &[("org", "north"), ("body", "It's Ana")])
-        .await;
+    ana.run(says("It's Ana")).await.unwrap();
 
     let mut stranger = chat_visitor(&app, "north", "Mallory", "(415) 555-0100").await;
-    stranger
-        .call("chat_send", &[("org", "north"), ("body", "It's me, Ana")])
-        .await;
+    stranger.run(says("It's me, Ana")).await.unwrap();
     let mut agent = app.signed_in("ana@north.example").await;
-    let reply = agent
-        .call(
-            "send_reply",
-            &[
-                ("id", &chat_of(&pool, "Ana Diaz").await.to_string()),
-                ("body", "Hi Ana, yes it is."),
-                ("category", "conversational"),
-            ],
-        )
-        .await;
+    let chat = chat_of(&pool, "Ana Diaz").await;
+    let answered = agent.run(reply(chat, "Hi Ana, yes it is.")).await;
 
-    assert_eq!(reply.status(), StatusCode::OK);
+    assert!(answered.is_ok(), "{answered:?}");
     let chats: Vec<(Uuid, Uuid)> =
         sqlx::query_as("SELECT id, lead_id FROM conversations WHERE channel = 'chat'")
             .fetch_all(&pool)
@@ -85,17 +110,11 @@ async fn typing_a_customers_number_gives_a_chat_of_ones_own_and_cuts_nobody_off(
     );
     let ana_sees = lines(&mut ana).await;
     let stranger_sees = lines(&mut stranger).await;
-    let bodies = |view: &Value| -> Vec<String> {
-        view["lines"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|l| l["body"].as_str().unwrap().to_string())
-            .collect()
-    };
+    let bodies =
+        |view: &ChatView| -> Vec<String> { view.lines.iter().map(|l| l.body.clone()).collect() };
     assert_eq!(bodies(&ana_sees), ["It's Ana", "Hi Ana, yes it is."]);
     assert_eq!(bodies(&stranger_sees), ["It's me, Ana"]);
-    assert_eq!(ana_sees["verified"], false);
+    assert!(!ana_sees.verified);
 }
 
 #[sqlx::test]
@@ -104,25 +123,20 @@ async fn stop_typed_in_an_unproven_chat_ends_that_chat_and_nothing_else(pool: Pg
     let before = events(&pool).await;
     let mut stranger = chat_visitor(&app, "north", "Mallory", "(415) 555-0100").await;
 
-    stranger
-        .call("chat_send", &[("org", "north"), ("body", "STOP")])
-        .await;
-    let after_end = stranger
-        .call("chat_send", &[("org", "north"), ("body", "hello?")])
-        .await;
+    stranger.run(says("STOP")).await.unwrap();
+    let after_end = stranger.run(says("hello?")).await;
 
     assert_eq!(
         events(&pool).await,
         before,
         "no consent event for Ana's number"
     );
-    assert_eq!(
-        after_end.status(),
-        StatusCode::CONFLICT,
-        "the chat has ended"
+    assert!(
+        matches!(after_end, Err(AppError::Conflict(_))),
+        "the chat has ended: {after_end:?}"
     );
     let view = lines(&mut stranger).await;
-    assert_eq!(view["ended"], true);
+    assert!(view.ended);
     // Ana can still be answered by text.
     let mut agent = app.signed_in("ana@north.example").await;
     let sms: Uuid = sqlx::query_scalar(
@@ -132,34 +146,11 @@ async fn stop_typed_in_an_unproven_chat_ends_that_chat_and_nothing_else(pool: Pg
     .fetch_one(&pool)
     .await
     .unwrap();
-    let blocked: Option<String> = agent
-        .call(
-            "send_reply",
-            &[
-                ("id", &sms.to_string()),
-                ("body", "Yes, it is here."),
-                ("category", "conversational"),
-            ],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let blocked = agent.run(reply(sms, "Yes, it is here.")).await.unwrap();
     assert_eq!(blocked, None, "Ana is not opted out");
     // And staff cannot write into the ended chat.
-    let into_ended: Option<String> = agent
-        .call(
-            "send_reply",
-            &[
-                ("id", &chat_of(&pool, "Mallory").await.to_string()),
-                ("body", "Still there?"),
-                ("category", "conversational"),
-            ],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let ended = chat_of(&pool, "Mallory").await;
+    let into_ended = agent.run(reply(ended, "Still there?")).await.unwrap();
     assert!(into_ended.unwrap().contains("ended"));
 }
 
@@ -171,9 +162,7 @@ async fn start_or_yes_typed_in_an_unproven_chat_resubscribes_nobody(pool: PgPool
     let mut stranger = chat_visitor(&app, "north", "Mallory", "(415) 555-0100").await;
 
     for word in ["START", "YES", "UNSTOP"] {
-        stranger
-            .call("chat_send", &[("org", "north"), ("body", word)])
-            .await;
+        stranger.run(says(word)).await.unwrap();
     }
 
     assert_eq!(events(&pool).await, before, "the ledger is untouched");
@@ -192,8 +181,8 @@ async fn a_code_texted_to_the_number_proves_the_chat_and_then_its_keywords_count
     let app = store_with_ana(&pool).await;
     let mut ana = chat_visitor(&app, "north", "Ana Diaz", "(415) 555-0100").await;
 
-    let sent = ana.call("chat_send_code", &[("org", "north")]).await;
-    assert_eq!(sent.status(), StatusCode::OK);
+    let sent = ana.run(send_code()).await;
+    assert_eq!(sent, Ok(()));
     let text = text_received(&pool, "chat_code").await;
     let (to, stored): (Option<String>, String) =
         sqlx::query_as("SELECT to_phone, body FROM messages WHERE purpose = 'chat_code'")
@@ -205,18 +194,11 @@ async fn a_code_texted_to_the_number_proves_the_chat_and_then_its_keywords_count
         !stored.contains(&code_in(&text)),
         "staff never read the code"
     );
-    let wrong = ana
-        .call("chat_confirm_code", &[("org", "north"), ("code", "000000")])
-        .await;
-    let right = ana
-        .call(
-            "chat_confirm_code",
-            &[("org", "north"), ("code", &code_in(&text))],
-        )
-        .await;
+    let wrong = ana.run(confirm("000000")).await;
+    let right = ana.run(confirm(&code_in(&text))).await;
 
-    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(right.status(), StatusCode::OK);
+    assert!(matches!(wrong, Err(AppError::Validation(_))), "{wrong:?}");
+    assert_eq!(right, Ok(()));
     let lead: Uuid = sqlx::query_scalar("SELECT lead_id FROM conversations WHERE channel = 'chat'")
         .fetch_one(&pool)
         .await
@@ -237,11 +219,7 @@ async fn a_code_texted_to_the_number_proves_the_chat_and_then_its_keywords_count
         "the chat's own lead is gone"
     );
 
-    ana.call(
-        "chat_send",
-        &[("org", "north"), ("body", "Please stop texting me")],
-    )
-    .await;
+    ana.run(says("Please stop texting me")).await.unwrap();
     assert_eq!(
         count(&pool, "SELECT count(*) FROM consent_events WHERE phone = '+14155550100' AND kind = 'revoke' AND medium = 'chat_message'").await,
         3,
@@ -254,39 +232,20 @@ async fn a_chat_gets_three_codes_and_five_guesses(pool: PgPool) {
     let app = store_with_ana(&pool).await;
     let mut stranger = chat_visitor(&app, "north", "Mallory", "(415) 555-0100").await;
 
-    let mut statuses = Vec::new();
+    let mut sends = Vec::new();
     for _ in 0..4 {
-        statuses.push(
-            stranger
-                .call("chat_send_code", &[("org", "north")])
-                .await
-                .status(),
-        );
+        sends.push(stranger.run(send_code()).await);
     }
     let mut guesses = Vec::new();
     for guess in 0..6 {
-        guesses.push(
-            error_of(
-                stranger
-                    .call(
-                        "chat_confirm_code",
-                        &[("org", "north"), ("code", &format!("{guess:06}"))],
-                    )
-                    .await,
-            )
-            .await
-            .to_string(),
-        );
+        let refused = stranger.run(confirm(&format!("{guess:06}"))).await;
+        guesses.push(refused.unwrap_err().to_string());
     }
 
-    assert_eq!(
-        statuses,
-        [
-            StatusCode::OK,
-            StatusCode::OK,
-            StatusCode::OK,
-            StatusCode::UNPROCESSABLE_ENTITY
-        ]
+    assert_eq!(sends[..3], [Ok(()), Ok(()), Ok(())]);
+    assert!(
+        matches!(sends[3], Err(AppError::Validation(_))),
+        "the fourth code is refused: {sends:?}"
     );
     assert_eq!(
         count(
@@ -334,36 +293,17 @@ async fn staff_link_a_chat_by_hand_but_only_one_they_can_see_and_it_is_audited(p
     let mut other_agent = app.signed_in("ana@north.example").await;
     let mut south = app.signed_in("comp@south.example").await;
 
-    let refused = other_agent
-        .call(
-            "link_chat",
-            &[("id", &chat.to_string()), ("contact", "(415) 555-0100")],
-        )
-        .await;
-    let foreign = south
-        .call(
-            "link_chat",
-            &[("id", &chat.to_string()), ("contact", "(415) 555-0100")],
-        )
-        .await;
+    let refused = other_agent.run(link(chat, "(415) 555-0100")).await;
+    let foreign = south.run(link(chat, "(415) 555-0100")).await;
     let mut manager = app.signed_in("boss@north.example").await;
-    let linked = manager
-        .call(
-            "link_chat",
-            &[("id", &chat.to_string()), ("contact", "(415) 555-0100")],
-        )
-        .await;
+    let linked = manager.run(link(chat, "(415) 555-0100")).await;
 
-    assert_eq!(
-        refused.status(),
-        StatusCode::NOT_FOUND,
-        "another agent's chat"
+    assert_eq!(refused, Err(AppError::NotFound), "another agent's chat");
+    assert!(
+        matches!(foreign, Err(AppError::NotFound | AppError::Forbidden)),
+        "{foreign:?}"
     );
-    assert!(matches!(
-        foreign.status(),
-        StatusCode::NOT_FOUND | StatusCode::FORBIDDEN
-    ));
-    assert_eq!(linked.status(), StatusCode::OK);
+    assert_eq!(linked, Ok(()));
     let (lead_phone, how): (Option<String>, Option<String>) = sqlx::query_as(
         "SELECT l.phone, c.verified_how FROM conversations c JOIN leads l ON l.id = c.lead_id WHERE c.id = $1",
     )
@@ -393,17 +333,13 @@ async fn a_chat_proven_by_e_mail_never_speaks_for_the_leads_phone(pool: PgPool) 
     let before = events(&pool).await;
     // Someone who reads the family mailbox proves the e-mail, not the phone.
     let mut visitor = chat_visitor(&app, "north", "Ana?", "ana@home.example").await;
-    visitor.call("chat_send_code", &[("org", "north")]).await;
+    visitor.run(send_code()).await.unwrap();
     let code = code_in(&mail_received(&pool, "ana@home.example", "code").await);
-    let proven = visitor
-        .call("chat_confirm_code", &[("org", "north"), ("code", &code)])
-        .await;
-    assert_eq!(proven.status(), StatusCode::OK);
+    let proven = visitor.run(confirm(&code)).await;
+    assert_eq!(proven, Ok(()));
 
     for word in ["START", "YES", "UNSTOP"] {
-        visitor
-            .call("chat_send", &[("org", "north"), ("body", word)])
-            .await;
+        visitor.run(says(word)).await.unwrap();
     }
 
     assert_eq!(
@@ -419,9 +355,12 @@ async fn a_chat_code_is_never_texted_to_a_number_that_said_stop(pool: PgPool) {
     text_north(&app, "SM2", ANA, "STOP").await;
     let mut stranger = chat_visitor(&app, "north", "Mallory", "(415) 555-0100").await;
 
-    let refused = stranger.call("chat_send_code", &[("org", "north")]).await;
+    let refused = stranger.run(send_code()).await;
 
-    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        matches!(refused, Err(AppError::Validation(_))),
+        "{refused:?}"
+    );
     assert_eq!(
         count(
             &pool,
@@ -449,14 +388,12 @@ async fn an_agent_cannot_link_a_chat_into_another_agents_customer(pool: PgPool) 
     let chat = chat_of(&pool, "Someone").await;
     let mut other_agent = app.signed_in("ana@north.example").await;
 
-    let refused = other_agent
-        .call(
-            "link_chat",
-            &[("id", &chat.to_string()), ("contact", "(415) 555-0100")],
-        )
-        .await;
+    let refused = other_agent.run(link(chat, "(415) 555-0100")).await;
 
-    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        matches!(refused, Err(AppError::Validation(_))),
+        "{refused:?}"
+    );
     let lead_of_chat: Option<String> = sqlx::query_scalar(
         "SELECT l.phone FROM conversations c JOIN leads l ON l.id = c.lead_id WHERE c.id = $1",
     )

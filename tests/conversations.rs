@@ -4,39 +4,47 @@
 mod common;
 
 use common::*;
+use consentdesk::api::chat::{ChatLines, ChatSend, StartChat};
+use consentdesk::api::conversations::{
+    AssignConversation, GetThread, ListConversations, SendReply, SetConversationStatus,
+};
 use consentdesk::error::AppError;
-use consentdesk::model::Role;
+use consentdesk::model::{ChatView, ConversationRow, ConversationStatus, InboxQuery, Role};
 use reqwest::StatusCode;
-use serde_json::Value;
 use sqlx::PgPool;
 use uuid::Uuid;
 
+/// `two_stores` with a manager in "south" too, and a customer who texted north.
 async fn inbox(pool: &PgPool) -> (TestApp, Uuid) {
-    let app = spawn_app(pool.clone()).await;
-    org(pool, "north").await;
-    org(pool, "south").await;
-    user(pool, "north", "boss@north.example", Role::Manager).await;
-    user(pool, "north", "comp@north.example", Role::Compliance).await;
-    user(pool, "north", "ana@north.example", Role::Agent).await;
-    user(pool, "north", "bo@north.example", Role::Agent).await;
+    let app = two_stores(pool).await;
     user(pool, "south", "boss@south.example", Role::Manager).await;
-    configure_carrier(pool, "north", "tok", None).await;
-    app.twilio(
-        "north",
-        "sms",
-        "tok",
-        &[
-            ("MessageSid", "SM1"),
-            ("From", "+14155550100"),
-            ("Body", "Hi, is the F-150 in stock?"),
-        ],
-    )
-    .await;
+    text_north(&app, "SM1", "+14155550100", "Hi, is the F-150 in stock?").await;
     let id = sqlx::query_scalar("SELECT id FROM conversations")
         .fetch_one(pool)
         .await
         .unwrap();
     (app, id)
+}
+
+fn thread(id: Uuid) -> GetThread {
+    GetThread {
+        id,
+        before: String::new(),
+    }
+}
+
+fn reply(id: Uuid, body: &str, category: &str) -> SendReply {
+    SendReply {
+        id,
+        body: body.into(),
+        category: category.into(),
+    }
+}
+
+fn chat_lines() -> ChatLines {
+    ChatLines {
+        org: "north".into(),
+    }
 }
 
 #[sqlx::test]
@@ -47,43 +55,21 @@ async fn an_agent_cannot_open_or_answer_a_conversation_assigned_to_another_agent
         .await
         .unwrap();
     let mut manager = app.signed_in("boss@north.example").await;
-    manager
-        .call(
-            "assign_conversation",
-            &[("id", &id.to_string()), ("assignee", &bo.to_string())],
-        )
-        .await;
+    let to_bo = AssignConversation {
+        id,
+        assignee: bo.to_string(),
+    };
+    manager.run(to_bo).await.unwrap();
     let mut ana = app.signed_in("ana@north.example").await;
 
-    let list: Value = ana
-        .call(
-            "list_conversations",
-            &[
-                ("query[view]", ""),
-                ("query[status]", ""),
-                ("query[channel]", ""),
-                ("query[cursor]", ""),
-            ],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let open = ana.call("get_thread", &[("id", &id.to_string())]).await;
-    let reply = ana
-        .call(
-            "send_reply",
-            &[
-                ("id", &id.to_string()),
-                ("body", "Mine now"),
-                ("category", "conversational"),
-            ],
-        )
-        .await;
+    let query = InboxQuery::default();
+    let list = ana.run(ListConversations { query }).await.unwrap();
+    let open = ana.run(thread(id)).await;
+    let reply = ana.run(reply(id, "Mine now", "conversational")).await;
 
-    assert_eq!(list["rows"].as_array().unwrap().len(), 0);
-    assert_eq!(open.status(), StatusCode::NOT_FOUND);
-    assert_eq!(reply.status(), StatusCode::NOT_FOUND);
+    assert_eq!(list.rows.len(), 0);
+    assert_eq!(open.map(|_| ()), Err(AppError::NotFound));
+    assert_eq!(reply, Err(AppError::NotFound));
     assert_eq!(
         count(
             &pool,
@@ -99,26 +85,19 @@ async fn another_organisation_cannot_see_or_answer_the_conversation(pool: PgPool
     let (app, id) = inbox(&pool).await;
     let mut south = app.signed_in("boss@south.example").await;
 
-    let open = south.call("get_thread", &[("id", &id.to_string())]).await;
+    let open = south.run(thread(id)).await.map(|_| ());
     let reply = south
-        .call(
-            "send_reply",
-            &[
-                ("id", &id.to_string()),
-                ("body", "Hello"),
-                ("category", "conversational"),
-            ],
-        )
-        .await;
-    let resolve = south
-        .call(
-            "set_conversation_status",
-            &[("id", &id.to_string()), ("status", "resolved")],
-        )
-        .await;
+        .run(reply(id, "Hello", "conversational"))
+        .await
+        .map(|_| ());
+    let resolve = SetConversationStatus {
+        id,
+        status: "resolved".into(),
+    };
+    let resolve = south.run(resolve).await;
 
-    for response in [open, reply, resolve] {
-        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    for result in [open, reply, resolve] {
+        assert_eq!(result, Err(AppError::NotFound));
     }
     assert_eq!(
         count(
@@ -135,20 +114,11 @@ async fn a_reply_is_queued_and_the_unassigned_conversation_becomes_the_agents(po
     let (app, id) = inbox(&pool).await;
     let mut ana = app.signed_in("ana@north.example").await;
 
-    let response = ana
-        .call(
-            "send_reply",
-            &[
-                ("id", &id.to_string()),
-                ("body", "Yes! Want to come by?"),
-                ("category", "conversational"),
-            ],
-        )
+    let blocked = ana
+        .run(reply(id, "Yes! Want to come by?", "conversational"))
         .await;
 
-    assert_eq!(response.status(), StatusCode::OK);
-    let blocked: Option<String> = response.json().await.unwrap();
-    assert_eq!(blocked, None);
+    assert_eq!(blocked, Ok(None));
     assert_eq!(count(&pool, "SELECT count(*) FROM outbox").await, 1);
     // A conversation's assignee is its lead's.
     let assignee: String = sqlx::query_scalar(
@@ -167,18 +137,11 @@ async fn a_send_without_consent_is_stored_as_blocked_with_the_reason_and_never_q
     let (app, id) = inbox(&pool).await;
     let mut manager = app.signed_in("boss@north.example").await;
 
-    let response = manager
-        .call(
-            "send_reply",
-            &[
-                ("id", &id.to_string()),
-                ("body", "20% off this weekend!"),
-                ("category", "promotional"),
-            ],
-        )
-        .await;
+    let blocked = manager
+        .run(reply(id, "20% off this weekend!", "promotional"))
+        .await
+        .unwrap();
 
-    let blocked: Option<String> = response.json().await.unwrap();
     assert!(blocked.unwrap().contains("written consent"));
     let (status, reason): (String, Option<String>) = sqlx::query_as(
         "SELECT status::text, status_reason FROM messages WHERE direction = 'outbound'",
@@ -196,23 +159,11 @@ async fn compliance_officers_read_conversations_but_never_send(pool: PgPool) {
     let (app, id) = inbox(&pool).await;
     let mut compliance = app.signed_in("comp@north.example").await;
 
-    let open = compliance
-        .call("get_thread", &[("id", &id.to_string())])
-        .await;
-    let reply = compliance
-        .call(
-            "send_reply",
-            &[
-                ("id", &id.to_string()),
-                ("body", "Hi"),
-                ("category", "conversational"),
-            ],
-        )
-        .await;
+    let open = compliance.run(thread(id)).await;
+    let reply = compliance.run(reply(id, "Hi", "conversational")).await;
 
-    assert_eq!(open.status(), StatusCode::OK);
-    assert_eq!(reply.status(), StatusCode::FORBIDDEN);
-    assert_eq!(error_of(reply).await, AppError::Forbidden);
+    assert!(open.is_ok(), "{open:?}");
+    assert_eq!(reply, Err(AppError::Forbidden));
 }
 
 #[sqlx::test]
@@ -220,24 +171,17 @@ async fn opening_a_thread_marks_it_read_and_is_audited(pool: PgPool) {
     let (app, id) = inbox(&pool).await;
     let mut manager = app.signed_in("boss@north.example").await;
 
-    let thread: Value = manager
-        .call("get_thread", &[("id", &id.to_string())])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let opened = manager.run(thread(id)).await.unwrap();
 
-    assert_eq!(thread["messages"][0]["body"], "Hi, is the F-150 in stock?");
+    assert_eq!(opened.messages[0].body, "Hi, is the F-150 in stock?");
     assert_eq!(
         count(&pool, "SELECT unread_count::bigint FROM conversations").await,
         0
     );
     // The page refetches as messages arrive: one view is recorded, not one per refresh.
-    manager.call("get_thread", &[("id", &id.to_string())]).await;
+    manager.run(thread(id)).await.unwrap();
     let mut compliance = app.signed_in("comp@north.example").await;
-    compliance
-        .call("get_thread", &[("id", &id.to_string())])
-        .await;
+    compliance.run(thread(id)).await.unwrap();
     let viewers: Vec<(String,)> = sqlx::query_as(
         "SELECT u.email FROM audit_events a JOIN users u ON u.id = a.actor_id
          WHERE a.action = 'conversation.viewed' ORDER BY a.id",
@@ -258,6 +202,7 @@ async fn opening_a_thread_marks_it_read_and_is_audited(pool: PgPool) {
 async fn a_web_chat_visitor_and_an_agent_exchange_messages(pool: PgPool) {
     let (app, _) = inbox(&pool).await;
     let mut visitor = app.client();
+    // The chat cookie is the visitor's only key: sent raw, to read it.
     let started = visitor
         .call(
             "start_chat",
@@ -282,84 +227,46 @@ async fn a_web_chat_visitor_and_an_agent_exchange_messages(pool: PgPool) {
         .contains("HttpOnly"));
     visitor.cookie = Some(cookie);
 
-    visitor
-        .call(
-            "chat_send",
-            &[("org", "north"), ("body", "Do you have winter tyres?")],
-        )
-        .await;
+    let said = ChatSend {
+        org: "north".into(),
+        body: "Do you have winter tyres?".into(),
+    };
+    visitor.run(said).await.unwrap();
     let chat: Uuid = sqlx::query_scalar("SELECT id FROM conversations WHERE channel = 'chat'")
         .fetch_one(&pool)
         .await
         .unwrap();
     let mut ana = app.signed_in("ana@north.example").await;
-    let reply = ana
-        .call(
-            "send_reply",
-            &[
-                ("id", &chat.to_string()),
-                ("body", "We do, from $89."),
-                ("category", "conversational"),
-            ],
-        )
+    let answered = ana
+        .run(reply(chat, "We do, from $89.", "conversational"))
         .await;
-    let view: Option<Value> = visitor
-        .call("chat_lines", &[("org", "north")])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let view: Option<ChatView> = visitor.run(chat_lines()).await.unwrap();
 
-    assert_eq!(reply.status(), StatusCode::OK);
-    let lines = view.unwrap()["lines"].as_array().unwrap().clone();
-    let bodies: Vec<&str> = lines.iter().map(|l| l["body"].as_str().unwrap()).collect();
+    assert!(answered.is_ok(), "{answered:?}");
+    let lines = view.unwrap().lines;
+    let bodies: Vec<&str> = lines.iter().map(|l| l.body.as_str()).collect();
     assert_eq!(bodies, ["Do you have winter tyres?", "We do, from $89."]);
-    assert_eq!(lines[0]["from_visitor"], true);
+    assert!(lines[0].from_visitor);
 
     // Someone else claiming the same e-mail starts afresh and sees none of it.
-    let mut impostor = app.client();
-    let started = impostor
-        .call(
-            "start_chat",
-            &[
-                ("org", "north"),
-                ("name", "Not Vera"),
-                ("contact", "vera@x.example"),
-            ],
-        )
-        .await;
-    impostor.cookie = Some(
-        started.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string(),
-    );
-    let seen: Option<Value> = impostor
-        .call("chat_lines", &[("org", "north")])
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(seen.unwrap()["lines"].as_array().unwrap().len(), 0);
+    let mut impostor = chat_visitor(&app, "north", "Not Vera", "vera@x.example").await;
+    let seen = impostor.run(chat_lines()).await.unwrap();
+    assert_eq!(seen.unwrap().lines.len(), 0);
 }
 
 #[sqlx::test]
 async fn a_chat_needs_a_name_and_a_way_to_answer(pool: PgPool) {
     let (app, _) = inbox(&pool).await;
 
-    let response = app
-        .client()
-        .call(
-            "start_chat",
-            &[("org", "north"), ("name", ""), ("contact", "")],
-        )
-        .await;
+    let start = StartChat {
+        org: "north".into(),
+        name: "".into(),
+        contact: "".into(),
+    };
+    let result = app.client().run(start).await;
 
-    let AppError::Validation(fields) = error_of(response).await else {
-        panic!("not a validation error")
+    let Err(AppError::Validation(fields)) = result else {
+        panic!("not a validation error: {result:?}")
     };
     assert!(fields.get("name").is_some() && fields.get("contact").is_some());
 }
@@ -408,26 +315,25 @@ async fn an_inbound_message_is_pushed_to_open_pages_of_the_organisation(pool: Pg
 }
 
 /// Lists the inbox the way the page does, following every "next page" link.
-async fn whole_inbox(client: &mut Client, view: &str, status: &str, channel: &str) -> Vec<Value> {
+async fn whole_inbox(
+    client: &mut Client,
+    view: &str,
+    status: &str,
+    channel: &str,
+) -> Vec<ConversationRow> {
     let mut rows = Vec::new();
     let mut cursor = String::new();
     loop {
-        let response = client
-            .call(
-                "list_conversations",
-                &[
-                    ("query[view]", view),
-                    ("query[status]", status),
-                    ("query[channel]", channel),
-                    ("query[cursor]", &cursor),
-                ],
-            )
-            .await;
-        assert_eq!(response.status(), StatusCode::OK);
-        let page: Value = response.json().await.unwrap();
-        rows.extend(page["rows"].as_array().unwrap().iter().cloned());
-        match page["next_cursor"].as_str() {
-            Some(next) => cursor = next.to_string(),
+        let query = InboxQuery {
+            view: view.into(),
+            status: status.into(),
+            channel: channel.into(),
+            cursor,
+        };
+        let page = client.run(ListConversations { query }).await.unwrap();
+        rows.extend(page.rows);
+        match page.next_cursor {
+            Some(next) => cursor = next,
             None => return rows,
         }
     }
@@ -462,18 +368,12 @@ async fn inbox_filters_and_keyset_pages_show_each_conversation_once(pool: PgPool
     let mine = whole_inbox(&mut agent, "mine", "", "").await;
     let agent_sees = whole_inbox(&mut agent, "", "", "").await;
 
-    let ids: std::collections::HashSet<&str> = everything
-        .iter()
-        .map(|r| r["id"].as_str().unwrap())
-        .collect();
+    let ids: std::collections::HashSet<Uuid> = everything.iter().map(|r| r.id).collect();
     assert_eq!(
         (everything.len(), ids.len()),
         (total as usize, total as usize)
     );
-    let times: Vec<&str> = everything
-        .iter()
-        .map(|r| r["last_activity_at"].as_str().unwrap())
-        .collect();
+    let times: Vec<_> = everything.iter().map(|r| r.last_activity_at).collect();
     assert!(
         times.windows(2).all(|w| w[0] >= w[1]),
         "newest activity first"
@@ -486,15 +386,17 @@ async fn inbox_filters_and_keyset_pages_show_each_conversation_once(pool: PgPool
         )
         .await
     );
-    assert!(unassigned.iter().all(|r| r["assigned_to"].is_null()));
+    assert!(unassigned.iter().all(|r| r.assigned_to.is_none()));
     assert_eq!(resolved.len(), 7);
-    assert!(resolved.iter().all(|r| r["status"] == "resolved"));
+    assert!(resolved
+        .iter()
+        .all(|r| r.status == ConversationStatus::Resolved));
     assert!(voice.is_empty());
     assert!(!mine.is_empty());
-    assert!(mine.iter().all(|r| r["assigned_to"] == ana.to_string()));
+    assert!(mine.iter().all(|r| r.assigned_to == Some(ana)));
     assert!(agent_sees
         .iter()
-        .all(|r| r["assigned_to"].is_null() || r["assigned_to"] == ana.to_string()));
+        .all(|r| r.assigned_to.is_none() || r.assigned_to == Some(ana)));
 }
 
 #[sqlx::test]
@@ -502,12 +404,10 @@ async fn a_thread_shows_replies_the_outbox_is_sending_or_lost_track_of(pool: PgP
     let (app, id) = inbox(&pool).await;
     let mut manager = app.signed_in("boss@north.example").await;
     for body in ["first", "second"] {
-        let reply = consentdesk::api::conversations::SendReply {
-            id,
-            body: body.into(),
-            category: "conversational".into(),
-        };
-        manager.run(reply).await.unwrap();
+        manager
+            .run(reply(id, body, "conversational"))
+            .await
+            .unwrap();
     }
     // What the outbox worker leaves behind: one in the carrier's hands, one lost track of.
     sqlx::query(
@@ -518,15 +418,9 @@ async fn a_thread_shows_replies_the_outbox_is_sending_or_lost_track_of(pool: PgP
     .await
     .unwrap();
 
-    let thread = manager
-        .run(consentdesk::api::conversations::GetThread {
-            id,
-            before: String::new(),
-        })
-        .await
-        .unwrap();
+    let shown = manager.run(thread(id)).await.unwrap();
 
-    let statuses: Vec<_> = thread.messages.iter().map(|m| m.status.as_str()).collect();
+    let statuses: Vec<_> = shown.messages.iter().map(|m| m.status.as_str()).collect();
     assert!(statuses.contains(&"sending"), "{statuses:?}");
     assert!(statuses.contains(&"unknown"), "{statuses:?}");
 }

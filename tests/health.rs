@@ -3,6 +3,7 @@
 mod common;
 
 use common::*;
+use consentdesk::api::conversations::SendReply;
 use consentdesk::model::Role;
 use reqwest::StatusCode;
 use sqlx::PgPool;
@@ -101,17 +102,13 @@ async fn metrics_count_the_backlog_an_operator_alerts_on(pool: PgPool) {
         .unwrap();
     let mut manager = app.signed_in("boss@north.example").await;
     for body in ["It is 21,000.", "Want a test drive?"] {
-        let response = manager
-            .call(
-                "send_reply",
-                &[
-                    ("id", &conversation.to_string()),
-                    ("body", body),
-                    ("category", "conversational"),
-                ],
-            )
-            .await;
-        assert_eq!(response.status(), StatusCode::OK);
+        let reply = SendReply {
+            id: conversation,
+            body: body.into(),
+            category: "conversational".into(),
+        };
+        let sent = manager.run(reply).await;
+        assert!(sent.is_ok(), "{sent:?}");
     }
     // One request overdue, one due next week, one completed late (not open, so not overdue).
     for (due, status) in [

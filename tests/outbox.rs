@@ -6,6 +6,7 @@ mod common;
 
 use axum::{extract::State, http::HeaderMap, routing::post, Form, Json, Router};
 use common::*;
+use consentdesk::api::conversations::SendReply;
 use consentdesk::model::Role;
 use consentdesk::server::messaging::outbox;
 use serde_json::{json, Value};
@@ -98,17 +99,13 @@ async fn conversation_with_replies(pool: &PgPool, api: Option<&str>, replies: us
         .unwrap();
     let mut manager = app.signed_in("boss@north.example").await;
     for i in 0..replies {
-        let response = manager
-            .call(
-                "send_reply",
-                &[
-                    ("id", &id.to_string()),
-                    ("body", &format!("Reply {i}")),
-                    ("category", "conversational"),
-                ],
-            )
-            .await;
-        assert_eq!(response.status(), reqwest::StatusCode::OK);
+        let reply = SendReply {
+            id,
+            body: format!("Reply {i}"),
+            category: "conversational".into(),
+        };
+        let sent = manager.run(reply).await;
+        assert!(sent.is_ok(), "{sent:?}");
     }
     app
 }

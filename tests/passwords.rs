@@ -5,8 +5,11 @@
 mod common;
 
 use common::*;
+use consentdesk::api::auth::{ChangePassword, ResetPassword, SendPasswordReset};
+use consentdesk::api::leads::ListLeads;
+use consentdesk::api::users::CreateUser;
 use consentdesk::error::AppError;
-use consentdesk::model::Role;
+use consentdesk::model::{LeadQuery, Role};
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
@@ -28,6 +31,21 @@ async fn proxied(pool: &PgPool) -> TestApp {
     org(pool, "north").await;
     user(pool, "north", "boss@north.example", Role::Manager).await;
     app
+}
+
+/// The lead list as it first opens: the page every signed-in person lands on.
+fn leads() -> ListLeads {
+    ListLeads {
+        query: LeadQuery::default(),
+    }
+}
+
+fn change(current_password: &str, new_password: &str) -> ChangePassword {
+    ChangePassword {
+        current_password: current_password.into(),
+        new_password: new_password.into(),
+        confirm: new_password.into(),
+    }
 }
 
 #[sqlx::test]
@@ -94,61 +112,38 @@ async fn fifty_parallel_guesses_get_five_tries_and_the_rest_wait(pool: PgPool) {
 async fn a_new_account_must_choose_its_own_password_before_anything_else(pool: PgPool) {
     let app = two_stores(&pool).await;
     let mut manager = app.signed_in("boss@north.example").await;
-    manager
-        .call(
-            "create_user",
-            &[
-                ("name", "Nia Cole"),
-                ("email", "nia@north.example"),
-                ("role", "agent"),
-                ("password", "chosen-by-the-manager"),
-            ],
-        )
-        .await;
+    let nia_cole = CreateUser {
+        name: "Nia Cole".into(),
+        email: "nia@north.example".into(),
+        role: "agent".into(),
+        password: "chosen-by-the-manager".into(),
+    };
+    manager.run(nia_cole).await.unwrap();
     let mut nia = app.client();
 
+    // Raw, to read where the sign-in sends her.
     let first = nia
         .login("nia@north.example", "chosen-by-the-manager")
         .await;
-    let leads_before = nia.call("list_leads", &[("query[q]", "")]).await;
+    let leads_before = nia.run(leads()).await;
     let page_before = nia.get("/leads").await;
-    let weak = nia
-        .call(
-            "change_password",
-            &[
-                ("current_password", "chosen-by-the-manager"),
-                ("new_password", "short"),
-                ("confirm", "short"),
-            ],
-        )
-        .await;
+    let weak = nia.run(change("chosen-by-the-manager", "short")).await;
     let changed = nia
-        .call(
-            "change_password",
-            &[
-                ("current_password", "chosen-by-the-manager"),
-                ("new_password", "nias-own-long-password"),
-                ("confirm", "nias-own-long-password"),
-            ],
-        )
+        .run(change("chosen-by-the-manager", "nias-own-long-password"))
         .await;
-    let leads_after = nia.call("list_leads", &[("query[q]", "")]).await;
+    let leads_after = nia.run(leads()).await;
 
     assert_eq!(first.status(), StatusCode::OK);
     assert_eq!(first.headers()["location"], "/account/password");
-    assert_eq!(leads_before.status(), StatusCode::FORBIDDEN);
-    assert_eq!(
-        error_of(leads_before).await,
-        AppError::PasswordChangeRequired
-    );
+    assert_eq!(leads_before, Err(AppError::PasswordChangeRequired));
     assert!(
         page_before.status().is_redirection(),
         "{}",
         page_before.status()
     );
-    assert_eq!(weak.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(changed.status(), StatusCode::OK);
-    assert_eq!(leads_after.status(), StatusCode::OK);
+    assert!(matches!(weak, Err(AppError::Validation(_))), "{weak:?}");
+    assert_eq!(changed, Ok(()));
+    assert!(leads_after.is_ok(), "{leads_after:?}");
     assert_eq!(
         app.client()
             .login("nia@north.example", "chosen-by-the-manager")
@@ -174,42 +169,19 @@ async fn changing_ones_password_needs_the_current_one_and_ends_other_sessions(po
     let mut phone = app.signed_in("ana@north.example").await;
 
     let wrong = laptop
-        .call(
-            "change_password",
-            &[
-                ("current_password", "not-my-password"),
-                ("new_password", "a-brand-new-password"),
-                ("confirm", "a-brand-new-password"),
-            ],
-        )
+        .run(change("not-my-password", "a-brand-new-password"))
         .await;
-    let right = laptop
-        .call(
-            "change_password",
-            &[
-                ("current_password", PASSWORD),
-                ("new_password", "a-brand-new-password"),
-                ("confirm", "a-brand-new-password"),
-            ],
-        )
-        .await;
+    let right = laptop.run(change(PASSWORD, "a-brand-new-password")).await;
 
-    let AppError::Validation(fields) = error_of(wrong).await else {
-        panic!("a field error")
+    let Err(AppError::Validation(fields)) = wrong else {
+        panic!("a field error: {wrong:?}")
     };
     assert!(fields.get("current_password").is_some());
-    assert_eq!(right.status(), StatusCode::OK);
+    assert_eq!(right, Ok(()));
+    assert!(laptop.run(leads()).await.is_ok(), "this session carries on");
     assert_eq!(
-        laptop
-            .call("list_leads", &[("query[q]", "")])
-            .await
-            .status(),
-        StatusCode::OK,
-        "this session carries on"
-    );
-    assert_eq!(
-        phone.call("list_leads", &[("query[q]", "")]).await.status(),
-        StatusCode::UNAUTHORIZED,
+        phone.run(leads()).await,
+        Err(AppError::Unauthenticated),
         "the other one ends"
     );
 }
@@ -230,16 +202,9 @@ async fn a_reset_link_goes_to_the_person_works_once_and_the_manager_never_sees_i
     let mut manager = app.signed_in("boss@north.example").await;
     let mut agent = app.signed_in("bo@north.example").await;
 
-    let by_agent = agent
-        .call("send_password_reset", &[("user_id", &ana.to_string())])
-        .await;
-    let other_org = manager
-        .call("send_password_reset", &[("user_id", &sam.to_string())])
-        .await;
-    let sent = manager
-        .call("send_password_reset", &[("user_id", &ana.to_string())])
-        .await;
-    let answer = sent.text().await.unwrap();
+    let by_agent = agent.run(SendPasswordReset { user_id: ana }).await;
+    let other_org = manager.run(SendPasswordReset { user_id: sam }).await;
+    let sent = manager.run(SendPasswordReset { user_id: ana }).await;
     let shown_mail: String =
         sqlx::query_scalar("SELECT body FROM outbound_mail WHERE recipient = 'ana@north.example'")
             .fetch_one(&pool)
@@ -255,32 +220,22 @@ async fn a_reset_link_goes_to_the_person_works_once_and_the_manager_never_sees_i
         .unwrap()
         .to_string();
 
-    assert_eq!(by_agent.status(), StatusCode::FORBIDDEN);
-    assert_eq!(other_org.status(), StatusCode::NOT_FOUND);
-    assert!(!answer.contains(&token) && !shown_mail.contains(&token));
-    let reset = |password: &'static str| {
-        let token = token.clone();
-        let client = app.client();
-        async move {
-            let mut client = client;
-            client
-                .call(
-                    "reset_password",
-                    &[
-                        ("token", token.as_str()),
-                        ("new_password", password),
-                        ("confirm", password),
-                    ],
-                )
-                .await
-                .status()
-        }
+    assert_eq!(by_agent, Err(AppError::Forbidden));
+    assert_eq!(other_org, Err(AppError::NotFound));
+    // The answer is `null` (the typed `()`): it carries no token.
+    assert_eq!(sent, Ok(()), "the manager's answer holds nothing");
+    assert!(!shown_mail.contains(&token));
+    let reset = |password: &str| ResetPassword {
+        token: token.clone(),
+        new_password: password.into(),
+        confirm: password.into(),
     };
-    assert_eq!(reset("anas-chosen-password").await, StatusCode::OK);
-    assert_eq!(
-        reset("someone-elses-password").await,
-        StatusCode::CONFLICT,
-        "used once"
+    let first = app.client().run(reset("anas-chosen-password")).await;
+    assert_eq!(first, Ok(()));
+    let again = app.client().run(reset("someone-elses-password")).await;
+    assert!(
+        matches!(again, Err(AppError::Conflict(_))),
+        "used once: {again:?}"
     );
     assert_eq!(
         app.client()
@@ -325,8 +280,9 @@ async fn an_expired_reset_link_does_nothing(pool: PgPool) {
             .unwrap();
     let mut manager = app.signed_in("boss@north.example").await;
     manager
-        .call("send_password_reset", &[("user_id", &ana.to_string())])
-        .await;
+        .run(SendPasswordReset { user_id: ana })
+        .await
+        .unwrap();
     let received = mail_received(&pool, "ana@north.example", "token=").await;
     let token = received
         .split("token=")
@@ -341,19 +297,14 @@ async fn an_expired_reset_link_does_nothing(pool: PgPool) {
         .await
         .unwrap();
 
-    let late = app
-        .client()
-        .call(
-            "reset_password",
-            &[
-                ("token", &token),
-                ("new_password", "too-late-password"),
-                ("confirm", "too-late-password"),
-            ],
-        )
-        .await;
+    let late = ResetPassword {
+        token,
+        new_password: "too-late-password".into(),
+        confirm: "too-late-password".into(),
+    };
+    let late = app.client().run(late).await;
 
-    assert_eq!(late.status(), StatusCode::CONFLICT);
+    assert!(matches!(late, Err(AppError::Conflict(_))), "{late:?}");
     assert_eq!(
         app.client()
             .login("ana@north.example", PASSWORD)

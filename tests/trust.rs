@@ -7,8 +7,17 @@
 mod common;
 
 use common::*;
+use consentdesk::api::auth::{Logout, SignedInUser};
+use consentdesk::api::consent::{GetNumberConsent, VerifyConsentLedger};
+use consentdesk::api::conversations::{
+    AssignConversation, GetThread, ListConversations, SendReply, SetConversationStatus,
+};
+use consentdesk::api::leads::{AssignLead, GetLead};
+use consentdesk::api::settings::SaveMessagingSettings;
+use consentdesk::api::users::CreateUser;
+use consentdesk::error::AppError;
+use consentdesk::model::{InboxQuery, SettingsInput};
 use reqwest::StatusCode;
-use serde_json::Value;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -32,11 +41,18 @@ async fn sms_conversation(pool: &PgPool) -> Uuid {
     .unwrap()
 }
 
+fn thread(id: Uuid) -> GetThread {
+    GetThread {
+        id,
+        before: String::new(),
+    }
+}
+
 #[sqlx::test]
 async fn a_lead_assigned_to_another_agent_hides_its_conversations_everywhere(pool: PgPool) {
     let app = two_stores(&pool).await;
     text_north(&app, "SM1", ANA, "Is the Civic still there?").await;
-    let conversation = sms_conversation(&pool).await;
+    let id = sms_conversation(&pool).await;
     let lead: Uuid = sqlx::query_scalar("SELECT id FROM leads WHERE phone = $1")
         .bind(ANA)
         .fetch_one(&pool)
@@ -45,59 +61,41 @@ async fn a_lead_assigned_to_another_agent_hides_its_conversations_everywhere(poo
     let bo = user_id(&pool, "bo@north.example").await;
     let mut manager = app.signed_in("boss@north.example").await;
     // The lead, not the conversation, is assigned: its conversations go with it.
-    let assigned = manager
-        .call(
-            "assign_lead",
-            &[("id", &lead.to_string()), ("assignee", &bo.to_string())],
-        )
-        .await;
-    assert_eq!(assigned.status(), StatusCode::OK);
+    let to_bo = AssignLead {
+        id: lead,
+        assignee: bo.to_string(),
+    };
+    let assigned = manager.run(to_bo).await;
+    assert_eq!(assigned, Ok(()));
     let mut ana = app.signed_in("ana@north.example").await;
-    let id = conversation.to_string();
 
-    let inbox: Value = ana
-        .call(
-            "list_conversations",
-            &[
-                ("query[view]", ""),
-                ("query[status]", ""),
-                ("query[channel]", ""),
-                ("query[cursor]", ""),
-            ],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let thread = ana.call("get_thread", &[("id", &id)]).await;
-    let reply = ana
-        .call(
-            "send_reply",
-            &[
-                ("id", &id),
-                ("body", "Mine now"),
-                ("category", "conversational"),
-            ],
-        )
-        .await;
-    let status = ana
-        .call(
-            "set_conversation_status",
-            &[("id", &id), ("status", "resolved")],
-        )
-        .await;
-    let lead_page = ana.call("get_lead", &[("id", &lead.to_string())]).await;
-    let number = ana.call("get_number_consent", &[("phone", ANA)]).await;
+    let query = InboxQuery::default();
+    let inbox = ana.run(ListConversations { query }).await.unwrap();
+    let opened = ana.run(thread(id)).await.map(|_| ());
+    let reply = SendReply {
+        id,
+        body: "Mine now".into(),
+        category: "conversational".into(),
+    };
+    let reply = ana.run(reply).await.map(|_| ());
+    let status = SetConversationStatus {
+        id,
+        status: "resolved".into(),
+    };
+    let status = ana.run(status).await;
+    let lead_page = ana.run(GetLead { id: lead }).await.map(|_| ());
+    let number = GetNumberConsent { phone: ANA.into() };
+    let number = ana.run(number).await.map(|_| ());
 
-    assert!(inbox["rows"].as_array().unwrap().is_empty(), "{inbox}");
-    for (what, response) in [
-        ("thread", thread),
+    assert!(inbox.rows.is_empty(), "{inbox:?}");
+    for (what, result) in [
+        ("thread", opened),
         ("reply", reply),
         ("status", status),
         ("lead", lead_page),
         ("consent page", number),
     ] {
-        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{what}");
+        assert_eq!(result, Err(AppError::NotFound), "{what}");
     }
     assert_eq!(
         count(
@@ -109,10 +107,7 @@ async fn a_lead_assigned_to_another_agent_hides_its_conversations_everywhere(poo
     );
     // Bo, whose lead it is, sees and answers it.
     let mut bo_client = app.signed_in("bo@north.example").await;
-    assert_eq!(
-        bo_client.call("get_thread", &[("id", &id)]).await.status(),
-        StatusCode::OK
-    );
+    assert!(bo_client.run(thread(id)).await.is_ok());
 }
 
 #[sqlx::test]
@@ -142,15 +137,11 @@ async fn assigning_a_conversation_assigns_its_lead_and_the_agents_events_follow(
         .await
         .unwrap();
 
-    manager
-        .call(
-            "assign_conversation",
-            &[
-                ("id", &conversation.to_string()),
-                ("assignee", &bo.to_string()),
-            ],
-        )
-        .await;
+    let to_bo = AssignConversation {
+        id: conversation,
+        assignee: bo.to_string(),
+    };
+    manager.run(to_bo).await.unwrap();
     text_north(&app, "SM2", ANA, "Anyone there?").await;
     text_north(&app, "SM3", "+14155550111", "Someone new").await;
 
@@ -174,11 +165,8 @@ async fn assigning_a_conversation_assigns_its_lead_and_the_agents_events_follow(
     .unwrap();
     let mut agent = app.signed_in("ana@north.example").await;
     assert_eq!(
-        agent
-            .call("get_thread", &[("id", &voice.to_string())])
-            .await
-            .status(),
-        StatusCode::NOT_FOUND,
+        agent.run(thread(voice)).await.map(|_| ()),
+        Err(AppError::NotFound),
         "the lead's call went to Bo too"
     );
     let newcomer: Uuid = sqlx::query_scalar(
@@ -217,7 +205,7 @@ async fn a_live_stream_ends_soon_after_its_session_does(pool: PgPool) {
         .unwrap();
     assert_eq!(events.status(), StatusCode::OK);
 
-    ana.call("logout", &[]).await;
+    ana.run(Logout {}).await.unwrap();
 
     // The test server checks every second; production every minute.
     let ended = tokio::time::timeout(std::time::Duration::from_secs(10), async {
@@ -265,15 +253,13 @@ async fn the_ledger_keeps_the_keyword_not_the_words_and_survives_their_erasure(p
         .execute(&pool)
         .await
         .unwrap();
-    let verified: Value = app
+    let verified = app
         .signed_in("comp@north.example")
         .await
-        .call("verify_consent_ledger", &[])
-        .await
-        .json()
+        .run(VerifyConsentLedger {})
         .await
         .unwrap();
-    assert!(verified["first_broken"].is_null(), "{verified}");
+    assert!(verified.first_broken.is_none(), "{verified:?}");
 }
 
 #[sqlx::test]
@@ -322,37 +308,28 @@ async fn the_carrier_secret_goes_only_to_a_carrier_host(pool: PgPool) {
     )
     .await;
     let mut manager = app.signed_in("boss@north.example").await;
-    let form = |url: &'static str| {
-        vec![
-            ("input[provider]", "twilio"),
-            ("input[account_sid]", "AC123"),
-            ("input[auth_token]", "secret-token"),
-            ("input[api_base_url]", url),
-            ("input[phone_numbers]", "+13125550199"),
-        ]
+    let form = |url: &str| SaveMessagingSettings {
+        input: SettingsInput {
+            provider: "twilio".into(),
+            account_sid: "AC123".into(),
+            auth_token: "secret-token".into(),
+            api_base_url: url.into(),
+            phone_numbers: "+13125550199".into(),
+            ..SettingsInput::default()
+        },
     };
 
-    let evil = manager
-        .call(
-            "save_messaging_settings",
-            &form("https://collector.example"),
-        )
-        .await;
-    let plain_http = manager
-        .call("save_messaging_settings", &form("http://api.twilio.com"))
-        .await;
-    let twilio = manager
-        .call("save_messaging_settings", &form("https://api.twilio.com"))
-        .await;
+    let evil = manager.run(form("https://collector.example")).await;
+    let plain_http = manager.run(form("http://api.twilio.com")).await;
+    let twilio = manager.run(form("https://api.twilio.com")).await;
 
-    for response in [evil, plain_http] {
-        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        let consentdesk::error::AppError::Validation(fields) = error_of(response).await else {
-            panic!("a field error")
+    for result in [evil, plain_http] {
+        let Err(AppError::Validation(fields)) = result else {
+            panic!("a field error: {result:?}")
         };
         assert!(fields.get("api_base_url").is_some());
     }
-    assert_eq!(twilio.status(), StatusCode::OK);
+    assert_eq!(twilio, Ok(()));
 
     // A setting stored before the rule (or by hand) still never receives the secret.
     let (stub, hits) = carrier_stub().await;
@@ -491,32 +468,18 @@ async fn an_address_used_in_another_organisation_reveals_nothing_and_can_be_used
     let app = two_stores(&pool).await;
     let mut manager = app.signed_in("boss@north.example").await;
 
-    let created = manager
-        .call(
-            "create_user",
-            &[
-                ("name", "Sam Again"),
-                ("email", "comp@south.example"),
-                ("role", "agent"),
-                ("password", "a-long-first-password"),
-            ],
-        )
-        .await;
-    let twice = manager
-        .call(
-            "create_user",
-            &[
-                ("name", "Sam Again"),
-                ("email", "comp@south.example"),
-                ("role", "agent"),
-                ("password", "a-long-first-password"),
-            ],
-        )
-        .await;
+    let sam = || CreateUser {
+        name: "Sam Again".into(),
+        email: "comp@south.example".into(),
+        role: "agent".into(),
+        password: "a-long-first-password".into(),
+    };
+    let created = manager.run(sam()).await;
+    let twice = manager.run(sam()).await;
 
-    assert_eq!(created.status(), StatusCode::OK);
-    let consentdesk::error::AppError::Validation(fields) = error_of(twice).await else {
-        panic!("a field error")
+    assert_eq!(created, Ok(()));
+    let Err(AppError::Validation(fields)) = twice else {
+        panic!("a field error: {twice:?}")
     };
     assert!(
         !fields.get("email").unwrap().contains("south"),
@@ -525,8 +488,12 @@ async fn an_address_used_in_another_organisation_reveals_nothing_and_can_be_used
     // Each account signs in with its own password, to its own organisation.
     let mut south = app.client();
     south.login("comp@south.example", PASSWORD).await;
-    let me: Value = south.call("current_user", &[]).await.json().await.unwrap();
-    assert_eq!(me["org_name"], "Org south");
+    let me = south
+        .run(SignedInUser {})
+        .await
+        .unwrap()
+        .expect("signed in");
+    assert_eq!(me.org_name, "Org south");
 }
 
 #[sqlx::test]
