@@ -5,11 +5,12 @@
 mod common;
 
 use common::*;
+use consentdesk::api::chat::{ChatConfirmCode, ChatSend, ChatSendCode};
+use consentdesk::api::conversations::{GetThread, ReviewConsent, SendReply};
 use consentdesk::model::Role;
 use consentdesk::model::{ChannelFamily as Family, ConsentMedium as Medium};
 use consentdesk::rules::consent::ConsentLevel;
 use consentdesk::server::consent::{self, NewEvent};
-use reqwest::StatusCode;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -30,20 +31,7 @@ async fn setup(pool: &PgPool) -> (TestApp, Client, Uuid) {
 }
 
 async fn text(app: &TestApp, sid: &str, body: &str) {
-    let response = app
-        .twilio(
-            "north",
-            "sms",
-            "tok",
-            &[
-                ("MessageSid", sid),
-                ("From", PHONE),
-                ("To", "+13125550199"),
-                ("Body", body),
-            ],
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
+    text_north(app, sid, PHONE, body).await;
 }
 
 async fn grant(pool: &PgPool, org_slug: &str, level: ConsentLevel) {
@@ -74,19 +62,22 @@ async fn grant(pool: &PgPool, org_slug: &str, level: ConsentLevel) {
     consent::append(&mut conn, &event).await.unwrap();
 }
 
+/// Sends "Hello" as `category`; what blocked it, if anything.
 async fn reply(manager: &mut Client, conversation: Uuid, category: &str) -> Option<String> {
-    let response = manager
-        .call(
-            "send_reply",
-            &[
-                ("id", &conversation.to_string()),
-                ("body", "Hello"),
-                ("category", category),
-            ],
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    response.json().await.unwrap()
+    let reply = SendReply {
+        id: conversation,
+        body: "Hello".into(),
+        category: category.into(),
+    };
+    manager.run(reply).await.unwrap()
+}
+
+/// A person decides whether the conversation's unclear text was an opt-out.
+fn review(conversation: Uuid, opt_out: &str) -> ReviewConsent {
+    ReviewConsent {
+        id: conversation,
+        opt_out: opt_out.into(),
+    }
 }
 
 async fn confirmations(pool: &PgPool) -> i64 {
@@ -405,31 +396,27 @@ async fn a_repeated_start_is_confirmed_once(pool: PgPool) {
 async fn an_unclear_text_holds_promotions_until_a_person_decides(pool: PgPool) {
     let (app, mut manager, conversation) = setup(&pool).await;
     grant(&pool, "north", ConsentLevel::ExpressWritten).await;
-    let id = conversation.to_string();
 
     text(&app, "SM1", "stop what?").await;
     let held = reply(&mut manager, conversation, "promotional").await;
-    let thread: serde_json::Value = manager
-        .call("get_thread", &[("id", &id)])
-        .await
-        .json()
+    let thread = manager
+        .run(GetThread {
+            id: conversation,
+            before: String::new(),
+        })
         .await
         .unwrap();
-    let not_it = manager
-        .call("review_consent", &[("id", &id), ("opt_out", "no")])
-        .await;
+    let not_it = manager.run(review(conversation, "no")).await;
     let released = reply(&mut manager, conversation, "promotional").await;
     text(&app, "SM2", "I might cancel").await;
-    let it_was = manager
-        .call("review_consent", &[("id", &id), ("opt_out", "yes")])
-        .await;
+    let it_was = manager.run(review(conversation, "yes")).await;
     let after = reply(&mut manager, conversation, "conversational").await;
 
     assert!(held.unwrap().contains("review"));
-    assert_eq!(thread["consent_review"], true);
-    assert_eq!(not_it.status(), StatusCode::OK);
+    assert!(thread.consent_review);
+    assert_eq!(not_it, Ok(()));
     assert_eq!(released, None, "a person said it was not an opt-out");
-    assert_eq!(it_was.status(), StatusCode::OK);
+    assert_eq!(it_was, Ok(()));
     assert!(after.unwrap().contains("opted out"));
     assert_eq!(confirmations(&pool).await, 1);
     assert_eq!(
@@ -453,42 +440,21 @@ async fn an_unclear_text_holds_promotions_until_a_person_decides(pool: PgPool) {
 #[sqlx::test]
 async fn a_request_to_stop_typed_in_a_proven_web_chat_opts_the_phone_out(pool: PgPool) {
     let (app, _manager, _) = setup(&pool).await;
-    let mut visitor = app.client();
-    let started = visitor
-        .call(
-            "start_chat",
-            &[
-                ("org", "north"),
-                ("name", "Vera"),
-                ("contact", "(415) 555-0177"),
-            ],
-        )
-        .await;
-    visitor.cookie = Some(
-        started.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string(),
-    );
+    let mut visitor = chat_visitor(&app, "north", "Vera", "(415) 555-0177").await;
 
     // Only once the visitor proved the number (a code texted to it) do their words count
     // for it; an unproven chat's STOP only ends the chat (tests/chat_claims.rs).
-    visitor.call("chat_send_code", &[("org", "north")]).await;
+    let org = || "north".to_string();
+    visitor.run(ChatSendCode { org: org() }).await.unwrap();
     let code = code_in(&text_received(&pool, "chat_code").await);
-    let confirmed = visitor
-        .call("chat_confirm_code", &[("org", "north"), ("code", &code)])
-        .await;
-    assert_eq!(confirmed.status(), StatusCode::OK);
+    let confirmed = visitor.run(ChatConfirmCode { org: org(), code }).await;
+    assert_eq!(confirmed, Ok(()));
 
-    visitor
-        .call(
-            "chat_send",
-            &[("org", "north"), ("body", "Please stop texting me")],
-        )
-        .await;
+    let stop = ChatSend {
+        org: org(),
+        body: "Please stop texting me".into(),
+    };
+    visitor.run(stop).await.unwrap();
 
     assert_eq!(
         count(&pool, "SELECT count(*) FROM consent_events WHERE phone = '+14155550177' AND kind = 'revoke' AND medium = 'chat_message'").await,

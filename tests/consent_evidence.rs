@@ -6,12 +6,22 @@
 mod common;
 
 use common::*;
+use consentdesk::api::consent::{
+    BlockedSends, GetEvidencePacket, GetNumberConsent, GetPublicConsentForm, GiveConsent,
+    RecordConsent, RecordOptOut, SaveConsentWording, SearchConsent, VerifyConsentLedger,
+};
+use consentdesk::api::conversations::SendReply;
+use consentdesk::error::AppError;
+use consentdesk::model::{
+    ConsentMedium, EvidencePacket, MessageCategory, PublicConsentInput, RecordConsentInput,
+    RecordOptOutInput,
+};
 use reqwest::StatusCode;
-use serde_json::Value;
 use sqlx::PgPool;
 use uuid::Uuid;
 
 const PHONE: &str = "+14155550100";
+const BROWSER: &str = "Mozilla/5.0 (Test; consent form)";
 
 async fn shop(pool: &PgPool) -> TestApp {
     two_stores(pool).await
@@ -33,31 +43,82 @@ async fn shown_sha(pool: &PgPool, category: &str) -> String {
         .sha256
 }
 
-async fn submit_form(app: &TestApp, fields: &[(&str, &str)]) -> reqwest::Response {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .post(format!("{}/api/give_consent", app.base))
-        .header("user-agent", "Mozilla/5.0 (Test; consent form)")
-        .header("accept", "application/json")
-        .header("sec-fetch-site", "same-origin")
-        .form(fields)
-        .send()
+/// Ana Diaz fills in north's public form with `phone`, ticking nothing yet.
+fn form(phone: &str) -> PublicConsentInput {
+    PublicConsentInput {
+        org: "north".into(),
+        name: "Ana Diaz".into(),
+        phone: phone.into(),
+        ..Default::default()
+    }
+}
+
+/// The form with the informational box ticked under the wording of `sha256`.
+fn informational_box(input: PublicConsentInput, sha256: &str) -> PublicConsentInput {
+    PublicConsentInput {
+        informational: Some("yes".into()),
+        informational_sha256: sha256.into(),
+        ..input
+    }
+}
+
+/// The form with the promotional box ticked under the wording of `sha256`.
+fn promotional_box(input: PublicConsentInput, sha256: &str) -> PublicConsentInput {
+    PublicConsentInput {
+        promotional: Some("yes".into()),
+        promotional_sha256: sha256.into(),
+        ..input
+    }
+}
+
+/// Submits the public form from a browser, whose user agent is part of the evidence.
+async fn submit_form(app: &TestApp, input: PublicConsentInput) -> Result<(), AppError> {
+    app.client()
+        .run_with(GiveConsent { input }, &[("user-agent", BROWSER)])
         .await
-        .unwrap()
 }
 
 async fn text(app: &TestApp, sid: &str, body: &str) {
     text_north(app, sid, PHONE, body).await;
 }
 
-async fn conversation(pool: &PgPool) -> String {
-    sqlx::query_scalar::<_, Uuid>("SELECT id FROM conversations")
+async fn conversation(pool: &PgPool) -> Uuid {
+    sqlx::query_scalar("SELECT id FROM conversations")
         .fetch_one(pool)
         .await
         .unwrap()
-        .to_string()
+}
+
+/// Sends a reply of `category`; what blocked it, if anything.
+async fn reply(
+    manager: &mut Client,
+    conversation: Uuid,
+    body: &str,
+    category: &str,
+) -> Option<String> {
+    let reply = SendReply {
+        id: conversation,
+        body: body.into(),
+        category: category.into(),
+    };
+    manager.run(reply).await.unwrap()
+}
+
+fn number(phone: &str) -> GetNumberConsent {
+    GetNumberConsent {
+        phone: phone.into(),
+    }
+}
+
+fn search(q: &str) -> SearchConsent {
+    SearchConsent { q: q.into() }
+}
+
+fn wording(category: &str, text: &str) -> SaveConsentWording {
+    SaveConsentWording {
+        category: category.into(),
+        text: text.into(),
+    }
 }
 
 #[sqlx::test]
@@ -68,21 +129,16 @@ async fn the_public_form_records_the_exact_wording_address_and_browser_of_each_t
     let informational = shown_sha(&pool, "informational").await;
     let promotional = shown_sha(&pool, "promotional").await;
 
-    let response = submit_form(
-        &app,
-        &[
-            ("input[org]", "north"),
-            ("input[name]", "Ana Diaz"),
-            ("input[phone]", "(415) 555-0100"),
-            ("input[email]", "ana@example.com"),
-            ("input[informational]", "yes"),
-            ("input[informational_sha256]", &informational),
-            ("input[promotional_sha256]", &promotional),
-        ],
-    )
-    .await;
+    let input = PublicConsentInput {
+        email: "ana@example.com".into(),
+        // Shown but not ticked.
+        promotional_sha256: promotional,
+        ..form("(415) 555-0100")
+    };
 
-    assert!(response.status().is_success() || response.status().is_redirection());
+    let submitted = submit_form(&app, informational_box(input, &informational)).await;
+
+    assert_eq!(submitted, Ok(()));
     // A typed number proves nothing: the grant waits for the number's own YES.
     assert_eq!(count(&pool, "SELECT count(*) FROM consent_events").await, 0);
     text(&app, "SMyes", "Yes").await;
@@ -111,7 +167,7 @@ async fn the_public_form_records_the_exact_wording_address_and_browser_of_each_t
     assert_eq!(ip.as_deref(), Some("127.0.0.1"));
     let hex: String = sha.unwrap().iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(hex, informational, "the text stored is the text shown");
-    assert_eq!(agent.as_deref(), Some("Mozilla/5.0 (Test; consent form)"));
+    assert_eq!(agent.as_deref(), Some(BROWSER));
     assert_eq!(person.as_deref(), Some("Ana Diaz"));
     let source = source.unwrap();
     assert!(
@@ -138,42 +194,28 @@ async fn the_public_form_records_the_exact_wording_address_and_browser_of_each_t
 async fn the_public_form_requires_nothing_and_records_nothing_it_cannot_prove(pool: PgPool) {
     let app = shop(&pool).await;
     let promotional = shown_sha(&pool, "promotional").await;
-    let base = [
-        ("input[org]", "north"),
-        ("input[name]", "Ana Diaz"),
-        ("input[phone]", "(415) 555-0100"),
-    ];
+    let base = form("(415) 555-0100");
 
-    let nothing_ticked = submit_form(&app, &base).await;
-    let mut stale = base.to_vec();
-    stale.extend([
-        ("input[promotional]", "yes"),
-        ("input[promotional_sha256]", "0000"),
-    ]);
-    let stale_wording = submit_form(&app, &stale).await;
-    let mut bad_phone = base.to_vec();
-    bad_phone[2] = ("input[phone]", "12");
-    bad_phone.extend([
-        ("input[promotional]", "yes"),
-        ("input[promotional_sha256]", &promotional),
-    ]);
-    let bad_phone = submit_form(&app, &bad_phone).await;
-    let mut elsewhere = base.to_vec();
-    elsewhere[0] = ("input[org]", "nowhere");
-    let unknown_org = submit_form(&app, &elsewhere).await;
+    let nothing_ticked = submit_form(&app, base.clone()).await;
+    let stale_wording = submit_form(&app, promotional_box(base.clone(), "0000")).await;
+    let bad_phone = submit_form(&app, promotional_box(form("12"), &promotional)).await;
+    let elsewhere = PublicConsentInput {
+        org: "nowhere".into(),
+        ..base
+    };
+    let unknown_org = submit_form(&app, elsewhere).await;
 
-    for (response, field) in [
+    for (result, field) in [
         (nothing_ticked, "informational"),
         (stale_wording, "promotional"),
         (bad_phone, "phone"),
     ] {
-        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        let consentdesk::error::AppError::Validation(errors) = error_of(response).await else {
-            panic!("a field error for {field}");
+        let Err(AppError::Validation(errors)) = result else {
+            panic!("a field error for {field}: {result:?}");
         };
         assert!(errors.get(field).is_some(), "{field}: {errors:?}");
     }
-    assert_eq!(unknown_org.status(), StatusCode::NOT_FOUND);
+    assert_eq!(unknown_org, Err(AppError::NotFound));
     assert_eq!(count(&pool, "SELECT count(*) FROM consent_events").await, 0);
     assert_eq!(
         count(&pool, "SELECT count(*) FROM leads").await,
@@ -190,30 +232,25 @@ async fn written_consent_recorded_by_staff_allows_promotions_and_a_spoken_one_ca
     text(&app, "SM1", "Hi there").await;
     let conversation = conversation(&pool).await;
     let mut compliance = app.signed_in("comp@north.example").await;
-    let form = |medium: &'static str, level: &'static str| {
-        vec![
-            ("input[phone]", PHONE),
-            ("input[family]", "texts"),
-            ("input[level]", level),
-            ("input[medium]", medium),
-            (
-                "input[language]",
-                "I agree to receive offers by text from North. Not a condition of purchase.",
-            ),
-            ("input[person_name]", "Ana Diaz"),
-            ("input[source_ref]", "paper form #42"),
-        ]
+    let written_consent_by = |medium: &str| RecordConsent {
+        input: RecordConsentInput {
+            phone: PHONE.into(),
+            family: "texts".into(),
+            level: "express_written".into(),
+            medium: medium.into(),
+            language: "I agree to receive offers by text from North. Not a condition of purchase."
+                .into(),
+            person_name: "Ana Diaz".into(),
+            source_ref: "paper form #42".into(),
+            ..Default::default()
+        },
     };
 
-    let spoken = compliance
-        .call("record_consent", &form("verbal_call", "express_written"))
-        .await;
-    let paper = compliance
-        .call("record_consent", &form("paper_form", "express_written"))
-        .await;
+    let spoken = compliance.run(written_consent_by("verbal_call")).await;
+    let paper = compliance.run(written_consent_by("paper_form")).await;
 
-    assert_eq!(spoken.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(paper.status(), StatusCode::OK);
+    assert!(matches!(spoken, Err(AppError::Validation(_))), "{spoken:?}");
+    assert!(paper.is_ok(), "{paper:?}");
     let (captured_by, source): (Option<Uuid>, Option<String>) =
         sqlx::query_as("SELECT captured_by, source_ref FROM consent_events")
             .fetch_one(&pool)
@@ -222,17 +259,13 @@ async fn written_consent_recorded_by_staff_allows_promotions_and_a_spoken_one_ca
     assert!(captured_by.is_some(), "who captured it is evidence too");
     assert_eq!(source.as_deref(), Some("paper form #42"));
     let mut manager = app.signed_in("boss@north.example").await;
-    let sent = manager
-        .call(
-            "send_reply",
-            &[
-                ("id", &conversation),
-                ("body", "20% off this weekend"),
-                ("category", "promotional"),
-            ],
-        )
-        .await;
-    let blocked: Option<String> = sent.json().await.unwrap();
+    let blocked = reply(
+        &mut manager,
+        conversation,
+        "20% off this weekend",
+        "promotional",
+    )
+    .await;
     assert_eq!(blocked, None, "promotional is allowed by written consent");
 }
 
@@ -243,20 +276,18 @@ async fn an_opt_out_staff_record_blocks_every_later_send_without_a_text_confirma
     let conversation = conversation(&pool).await;
     let mut agent = app.signed_in("bo@north.example").await;
 
-    let recorded = agent
-        .call(
-            "record_opt_out",
-            &[
-                ("input[phone]", "415 555 0100"),
-                ("input[family]", "all"),
-                ("input[scope]", "all"),
-                ("input[medium]", "email"),
-                ("input[language]", "Please stop texting me."),
-            ],
-        )
-        .await;
+    let opt_out = RecordOptOutInput {
+        phone: "415 555 0100".into(),
+        family: "all".into(),
+        scope: "all".into(),
+        medium: "email".into(),
+        language: "Please stop texting me.".into(),
+        ..Default::default()
+    };
 
-    assert_eq!(recorded.status(), StatusCode::OK);
+    let recorded = agent.run(RecordOptOut { input: opt_out }).await;
+
+    assert!(recorded.is_ok(), "{recorded:?}");
     assert_eq!(
         count(
             &pool,
@@ -267,19 +298,7 @@ async fn an_opt_out_staff_record_blocks_every_later_send_without_a_text_confirma
     );
     let mut manager = app.signed_in("boss@north.example").await;
     for category in ["conversational", "informational", "promotional"] {
-        let blocked: Option<String> = manager
-            .call(
-                "send_reply",
-                &[
-                    ("id", &conversation),
-                    ("body", "Hello"),
-                    ("category", category),
-                ],
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
+        let blocked = reply(&mut manager, conversation, "Hello", category).await;
         assert!(
             blocked.unwrap_or_default().contains("opted out"),
             "{category}"
@@ -308,86 +327,53 @@ async fn agents_reach_only_numbers_of_their_leads_and_nobody_reaches_another_org
     let mut south = app.signed_in("comp@south.example").await;
     let mut compliance = app.signed_in("comp@north.example").await;
 
-    let other_agents = ana
-        .call("get_number_consent", &[("phone", "14155550100")])
-        .await;
-    let grant_for_others = ana
-        .call(
-            "record_consent",
-            &[
-                ("input[phone]", PHONE),
-                ("input[family]", "texts"),
-                ("input[level]", "express"),
-                ("input[medium]", "in_person"),
-                (
-                    "input[language]",
-                    "Yes, you may text me reminders about my appointment.",
-                ),
-                ("input[person_name]", "Ana Diaz"),
-            ],
-        )
-        .await;
-    let own = bo
-        .call("get_number_consent", &[("phone", "14155550100")])
-        .await;
-    let other_org = south
-        .call("get_number_consent", &[("phone", "14155550100")])
-        .await;
-    let agent_search: Value = ana
-        .call("search_consent", &[("q", "555")])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let reminders = RecordConsentInput {
+        phone: PHONE.into(),
+        family: "texts".into(),
+        level: "express".into(),
+        medium: "in_person".into(),
+        language: "Yes, you may text me reminders about my appointment.".into(),
+        person_name: "Ana Diaz".into(),
+        ..Default::default()
+    };
+
+    let other_agents = ana.run(number("14155550100")).await.map(|_| ());
+    let grant_for_others = ana.run(RecordConsent { input: reminders }).await;
+    let own = bo.run(number("14155550100")).await;
+    let other_org = south.run(number("14155550100")).await;
+    let agent_search = ana.run(search("555")).await.unwrap();
     let agent_packet = bo
-        .call("get_evidence_packet", &[("phone", "14155550100")])
-        .await;
-    let agent_report = bo.call("blocked_sends", &[("cursor", "")]).await;
-    let agent_ledger = bo.call("verify_consent_ledger", &[]).await;
-    let agent_wording = bo
-        .call(
-            "save_consent_wording",
-            &[("category", "promotional"), ("text", "")],
-        )
-        .await;
+        .run(GetEvidencePacket {
+            phone: "14155550100".into(),
+        })
+        .await
+        .map(|_| ());
+    let agent_report = bo
+        .run(BlockedSends {
+            cursor: String::new(),
+        })
+        .await
+        .map(|_| ());
+    let agent_ledger = bo.run(VerifyConsentLedger {}).await.map(|_| ());
+    let agent_wording = bo.run(wording("promotional", "")).await;
     let agent_download = bo.get("/consent/number/14155550100/packet.json").await;
 
-    assert_eq!(other_agents.status(), StatusCode::NOT_FOUND);
-    assert_eq!(grant_for_others.status(), StatusCode::NOT_FOUND);
-    assert_eq!(own.status(), StatusCode::OK);
-    assert_eq!(
-        other_org.status(),
-        StatusCode::OK,
-        "a number is only a number"
-    );
-    let other_org: Value = south
-        .call("get_number_consent", &[("phone", "14155550100")])
-        .await
-        .json()
-        .await
-        .unwrap();
+    assert_eq!(other_agents, Err(AppError::NotFound));
+    assert_eq!(grant_for_others, Err(AppError::NotFound));
+    assert!(own.is_ok(), "{own:?}");
+    let other_org = other_org.expect("a number is only a number");
     assert!(
-        other_org["leads"].as_array().unwrap().is_empty(),
+        other_org.leads.is_empty(),
         "south sees none of north's leads"
     );
-    assert!(other_org["events"].as_array().unwrap().is_empty());
-    assert!(agent_search.as_array().unwrap().is_empty());
-    for response in [
-        agent_packet,
-        agent_report,
-        agent_ledger,
-        agent_wording,
-        agent_download,
-    ] {
-        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(other_org.events.is_empty());
+    assert!(agent_search.is_empty());
+    for result in [agent_packet, agent_report, agent_ledger, agent_wording] {
+        assert_eq!(result, Err(AppError::Forbidden));
     }
-    let found: Value = compliance
-        .call("search_consent", &[("q", "555 0100")])
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(found[0]["phone"], PHONE);
+    assert_eq!(agent_download.status(), StatusCode::FORBIDDEN);
+    let found = compliance.run(search("555 0100")).await.unwrap();
+    assert_eq!(found[0].phone, PHONE);
     assert_eq!(count(&pool, "SELECT count(*) FROM consent_events").await, 0);
 }
 
@@ -397,32 +383,15 @@ async fn the_evidence_packet_holds_the_opt_in_every_message_each_opt_out_and_its
 ) {
     let app = shop(&pool).await;
     let informational = shown_sha(&pool, "informational").await;
-    submit_form(
-        &app,
-        &[
-            ("input[org]", "north"),
-            ("input[name]", "Ana Diaz"),
-            ("input[phone]", PHONE),
-            ("input[informational]", "yes"),
-            ("input[informational_sha256]", &informational),
-        ],
-    )
-    .await;
+    submit_form(&app, informational_box(form(PHONE), &informational))
+        .await
+        .unwrap();
     // The number confirms the form with its own YES.
     text(&app, "SMyes", "YES").await;
     text(&app, "SM1", "When is my service?").await;
     let conversation = conversation(&pool).await;
     let mut manager = app.signed_in("boss@north.example").await;
-    manager
-        .call(
-            "send_reply",
-            &[
-                ("id", &conversation),
-                ("body", "Tuesday at 9"),
-                ("category", "informational"),
-            ],
-        )
-        .await;
+    reply(&mut manager, conversation, "Tuesday at 9", "informational").await;
     text(&app, "SM2", "STOP").await;
     run_outbox(&pool, &reqwest::Client::new(), 10).await;
     let mut compliance = app.signed_in("comp@north.example").await;
@@ -439,36 +408,28 @@ async fn the_evidence_packet_holds_the_opt_in_every_message_each_opt_out_and_its
         .to_str()
         .unwrap()
         .contains("consent-evidence-14155550100"));
-    let packet: Value = json.json().await.unwrap();
-    let events = packet["events"].as_array().unwrap();
+    let packet: EvidencePacket = json.json().await.unwrap();
+    let events = &packet.events;
     assert_eq!(
         events.len(),
         4,
         "the web opt-in, and the STOP on each channel family"
     );
-    assert_eq!(events[0]["medium"], "web_form");
-    assert_eq!(events[0]["ip"], "127.0.0.1");
-    assert!(events[0]["language"]
-        .as_str()
-        .unwrap()
-        .contains("Org north"));
-    assert_eq!(events[1]["level"], Value::Null);
-    let opt_out = &packet["opt_outs"][0];
-    assert_eq!(opt_out["seq"], events[1]["seq"]);
+    assert_eq!(events[0].medium, ConsentMedium::WebForm);
+    assert_eq!(events[0].ip.as_deref(), Some("127.0.0.1"));
+    assert!(events[0].language.as_deref().unwrap().contains("Org north"));
+    assert_eq!(events[1].level, None);
+    let opt_out = &packet.opt_outs[0];
+    assert_eq!(opt_out.seq, events[1].seq);
     assert!(
-        opt_out["confirmation_sent_at"].is_string(),
-        "the one confirmation was sent: {opt_out}"
+        opt_out.confirmation_sent_at.is_some(),
+        "the one confirmation was sent: {opt_out:?}"
     );
-    let bodies: Vec<&str> = packet["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["body"].as_str().unwrap())
-        .collect();
+    let bodies: Vec<&str> = packet.messages.iter().map(|m| m.body.as_str()).collect();
     assert!(bodies.contains(&"Tuesday at 9"));
     assert!(bodies.iter().any(|b| b.contains("unsubscribed")));
-    assert_eq!(packet["verification"]["first_broken"], Value::Null);
-    assert_eq!(packet["verification"]["checked"], 4);
+    assert_eq!(packet.verification.first_broken, None);
+    assert_eq!(packet.verification.checked, 4);
     let csv = csv.text().await.unwrap();
     assert!(csv.starts_with("record,at,seq"));
     assert_eq!(
@@ -500,12 +461,7 @@ async fn verification_through_the_page_names_the_event_edited_by_hand(pool: PgPo
     text(&app, "SM2", "START").await;
     text(&app, "SM3", "STOP").await;
     let mut compliance = app.signed_in("comp@north.example").await;
-    let intact: Value = compliance
-        .call("verify_consent_ledger", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let intact = compliance.run(VerifyConsentLedger {}).await.unwrap();
 
     let mut tx = pool.begin().await.unwrap();
     sqlx::query("ALTER TABLE consent_events DISABLE TRIGGER consent_events_append_only")
@@ -521,19 +477,12 @@ async fn verification_through_the_page_names_the_event_edited_by_hand(pool: PgPo
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    let broken: Value = compliance
-        .call("verify_consent_ledger", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let broken = compliance.run(VerifyConsentLedger {}).await.unwrap();
 
-    assert_eq!(
-        (intact["checked"].as_i64(), &intact["first_broken"]),
-        (Some(7), &Value::Null)
-    );
-    assert_eq!(broken["first_broken"]["seq"], 2);
-    assert_eq!(broken["first_broken"]["phone"], PHONE);
+    assert_eq!((intact.checked, intact.first_broken), (7, None));
+    let broken = broken.first_broken.expect("the edited event is named");
+    assert_eq!(broken.seq, 2);
+    assert_eq!(broken.phone, PHONE);
     assert_eq!(
         count(
             &pool,
@@ -550,30 +499,22 @@ async fn the_blocked_sends_report_lists_each_refusal_with_its_rule(pool: PgPool)
     text(&app, "SM1", "STOP").await;
     let conversation = conversation(&pool).await;
     let mut manager = app.signed_in("boss@north.example").await;
-    manager
-        .call(
-            "send_reply",
-            &[
-                ("id", &conversation),
-                ("body", "But wait!"),
-                ("category", "promotional"),
-            ],
-        )
-        .await;
+    reply(&mut manager, conversation, "But wait!", "promotional").await;
 
-    let report: Value = manager
-        .call("blocked_sends", &[("cursor", "")])
-        .await
-        .json()
+    let report = manager
+        .run(BlockedSends {
+            cursor: String::new(),
+        })
         .await
         .unwrap();
 
-    assert_eq!(report["rows"].as_array().unwrap().len(), 1);
-    assert!(report["rows"][0]["reason"]
-        .as_str()
+    assert_eq!(report.rows.len(), 1);
+    assert!(report.rows[0]
+        .reason
+        .as_deref()
         .unwrap()
         .contains("opted out"));
-    assert_eq!(report["rows"][0]["phone"], PHONE);
+    assert_eq!(report.rows[0].phone.as_deref(), Some(PHONE));
 }
 
 /// A zone where it is now `hour` o'clock (the Etc/GMT zones cover every offset).
@@ -589,25 +530,13 @@ fn zone_at_hour(hour: u32) -> String {
     }
 }
 
-async fn send_promotion(pool: &PgPool, manager: &mut Client, conversation: &str, zone: String) {
+async fn send_promotion(pool: &PgPool, manager: &mut Client, conversation: Uuid, zone: String) {
     sqlx::query("UPDATE leads SET time_zone = $1")
         .bind(zone)
         .execute(pool)
         .await
         .unwrap();
-    let blocked: Option<String> = manager
-        .call(
-            "send_reply",
-            &[
-                ("id", conversation),
-                ("body", "Weekend deal"),
-                ("category", "promotional"),
-            ],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let blocked = reply(manager, conversation, "Weekend deal", "promotional").await;
     assert_eq!(blocked, None, "quiet hours delay, they do not block");
 }
 
@@ -640,7 +569,7 @@ async fn promotions_wait_out_the_customers_quiet_hours_and_are_never_dropped(poo
         .await
         .unwrap();
     let mut manager = app.signed_in("boss@north.example").await;
-    send_promotion(&pool, &mut manager, &conversation, zone_at_hour(3)).await;
+    send_promotion(&pool, &mut manager, conversation, zone_at_hour(3)).await;
     run_outbox(&pool, &reqwest::Client::new(), 10).await;
 
     let (status, reason, wait): (String, Option<String>, f64) = sqlx::query_as(
@@ -665,7 +594,7 @@ async fn promotions_wait_out_the_customers_quiet_hours_and_are_never_dropped(poo
         .execute(&pool)
         .await
         .unwrap();
-    send_promotion(&pool, &mut manager, &conversation, zone_at_hour(14)).await;
+    send_promotion(&pool, &mut manager, conversation, zone_at_hour(14)).await;
     run_outbox(&pool, &reqwest::Client::new(), 10).await;
     assert_eq!(
         count(
@@ -682,72 +611,42 @@ async fn promotions_wait_out_the_customers_quiet_hours_and_are_never_dropped(poo
 async fn custom_wording_is_what_the_form_shows_and_what_the_ledger_keeps(pool: PgPool) {
     let app = shop(&pool).await;
     let mut compliance = app.signed_in("comp@north.example").await;
-    let wording = "North may text me its offers and deals. This is not a condition of any purchase. Reply STOP to end.";
+    let custom = "North may text me its offers and deals. This is not a condition of any purchase. Reply STOP to end.";
 
-    let saved = compliance
-        .call(
-            "save_consent_wording",
-            &[("category", "promotional"), ("text", wording)],
-        )
-        .await;
-    let too_short = compliance
-        .call(
-            "save_consent_wording",
-            &[("category", "promotional"), ("text", "ok")],
-        )
-        .await;
+    let saved = compliance.run(wording("promotional", custom)).await;
+    let too_short = compliance.run(wording("promotional", "ok")).await;
     let conditional = compliance
-        .call(
-            "save_consent_wording",
-            &[
-                ("category", "promotional"),
-                (
-                    "text",
-                    "Agree to our texts to get the discount price today.",
-                ),
-            ],
-        )
+        .run(wording(
+            "promotional",
+            "Agree to our texts to get the discount price today.",
+        ))
         .await;
-    let form: Value = reqwest::Client::new()
-        .post(format!("{}/api/get_public_consent_form", app.base))
-        .header("accept", "application/json")
-        .form(&[("org", "north")])
-        .send()
-        .await
-        .unwrap()
-        .json()
+    let public_form = app
+        .client()
+        .run(GetPublicConsentForm {
+            org: "north".into(),
+        })
         .await
         .unwrap();
 
-    assert_eq!(saved.status(), StatusCode::OK);
-    assert_eq!(too_short.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        conditional.status(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "consent is never a condition"
+    assert_eq!(saved, Ok(()));
+    assert!(
+        matches!(too_short, Err(AppError::Validation(_))),
+        "{too_short:?}"
     );
-    let shown = form["wordings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|w| w["category"] == "promotional")
-        .unwrap()
-        .clone();
-    assert_eq!(shown["text"], wording);
-    submit_form(
-        &app,
-        &[
-            ("input[org]", "north"),
-            ("input[name]", "Ana Diaz"),
-            ("input[phone]", PHONE),
-            ("input[promotional]", "yes"),
-            (
-                "input[promotional_sha256]",
-                shown["sha256"].as_str().unwrap(),
-            ),
-        ],
-    )
-    .await;
+    assert!(
+        matches!(conditional, Err(AppError::Validation(_))),
+        "consent is never a condition: {conditional:?}"
+    );
+    let shown = public_form
+        .wordings
+        .into_iter()
+        .find(|w| w.category == MessageCategory::Promotional)
+        .unwrap();
+    assert_eq!(shown.text, custom);
+    submit_form(&app, promotional_box(form(PHONE), &shown.sha256))
+        .await
+        .unwrap();
     text(&app, "SMyes", "YES").await;
     let (level, language): (String, String) =
         sqlx::query_as("SELECT level::text, language FROM consent_events")
@@ -756,6 +655,6 @@ async fn custom_wording_is_what_the_form_shows_and_what_the_ledger_keeps(pool: P
             .unwrap();
     assert_eq!(
         (level.as_str(), language.as_str()),
-        ("express_written", wording)
+        ("express_written", custom)
     );
 }

@@ -7,6 +7,11 @@
 mod common;
 
 use common::*;
+use consentdesk::api::consent::{CheckLedgerHead, GiveConsent, VerifyConsentLedger};
+use consentdesk::api::conversations::GetThread;
+use consentdesk::api::leads::DeleteLead;
+use consentdesk::error::AppError;
+use consentdesk::model::PublicConsentInput;
 use hmac::Mac;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -194,54 +199,29 @@ async fn a_rewrite_with_every_hash_recomputed_is_named_and_a_saved_head_proves_i
     let saved = compliance.get("/consent/ledger/head.json").await;
     assert_eq!(saved.status(), StatusCode::OK);
     let saved = saved.text().await.unwrap();
-    let before: Value = compliance
-        .call("check_ledger_head", &[("head", &saved)])
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert!(before.as_str().unwrap().contains("Genuine"), "{before}");
+    let check = |head: &str| CheckLedgerHead { head: head.into() };
+    let before = compliance.run(check(&saved)).await.unwrap();
+    assert!(before.contains("Genuine"), "{before}");
 
     rewrite_with_recomputed_hashes(&pool, 2).await;
 
-    let verdict: Value = compliance
-        .call("verify_consent_ledger", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(verdict["first_broken"]["seq"], 2, "{verdict}");
-    assert!(verdict["first_broken"]["why"]
-        .as_str()
-        .unwrap()
-        .contains("rewritten"));
-    let after = compliance
-        .call("check_ledger_head", &[("head", &saved)])
-        .await;
-    assert_eq!(after.status(), StatusCode::CONFLICT);
+    let verdict = compliance.run(VerifyConsentLedger {}).await.unwrap();
+    let broken = verdict.first_broken.expect("the rewrite is named");
+    assert_eq!(broken.seq, 2, "{broken:?}");
+    assert!(broken.why.contains("rewritten"), "{broken:?}");
+    let after = compliance.run(check(&saved)).await;
+    assert!(matches!(after, Err(AppError::Conflict(_))), "{after:?}");
     let forged = saved.replace("\"seq\": 4", "\"seq\": 3");
-    let forged = compliance
-        .call("check_ledger_head", &[("head", &forged)])
-        .await;
-    assert_eq!(
-        forged.status(),
-        StatusCode::CONFLICT,
-        "a head we did not sign"
+    let forged = compliance.run(check(&forged)).await;
+    assert!(
+        matches!(forged, Err(AppError::Conflict(_))),
+        "a head we did not sign: {forged:?}"
     );
 }
 
 #[sqlx::test]
 async fn an_address_postgresql_writes_differently_still_verifies(pool: PgPool) {
-    let app = spawn_app_with(pool.clone(), |c| c.trusted_proxies = 1).await;
-    org(&pool, "north").await;
-    user(
-        &pool,
-        "north",
-        "comp@north.example",
-        consentdesk::model::Role::Compliance,
-    )
-    .await;
-    configure_carrier(&pool, "north", "tok", None).await;
+    let app = store_behind_proxy(&pool).await;
     let mut conn = pool.acquire().await.unwrap();
     let org: Uuid = sqlx::query_scalar("SELECT id FROM organisations")
         .fetch_one(&mut *conn)
@@ -258,19 +238,16 @@ async fn an_address_postgresql_writes_differently_still_verifies(pool: PgPool) {
         .iter()
         .enumerate()
     {
-        reqwest::Client::new()
-            .post(format!("{}/api/give_consent", app.base))
-            .header("accept", "application/json")
-            .header("sec-fetch-site", "same-origin")
-            .header("x-forwarded-for", *address)
-            .form(&[
-                ("input[org]", "north"),
-                ("input[name]", "Ana Diaz"),
-                ("input[phone]", &format!("(415) 555-010{n}")),
-                ("input[informational]", "yes"),
-                ("input[informational_sha256]", &sha),
-            ])
-            .send()
+        let input = PublicConsentInput {
+            org: "north".into(),
+            name: "Ana Diaz".into(),
+            phone: format!("(415) 555-010{n}"),
+            informational: Some("yes".into()),
+            informational_sha256: sha.clone(),
+            ..Default::default()
+        };
+        app.client()
+            .run_with(GiveConsent { input }, &[("x-forwarded-for", *address)])
             .await
             .unwrap();
         text_north(
@@ -283,12 +260,7 @@ async fn an_address_postgresql_writes_differently_still_verifies(pool: PgPool) {
     }
     let mut compliance = app.signed_in("comp@north.example").await;
 
-    let verdict: Value = compliance
-        .call("verify_consent_ledger", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let verdict = compliance.run(VerifyConsentLedger {}).await.unwrap();
 
     assert_eq!(
         count(
@@ -298,7 +270,7 @@ async fn an_address_postgresql_writes_differently_still_verifies(pool: PgPool) {
         .await,
         3
     );
-    assert!(verdict["first_broken"].is_null(), "{verdict}");
+    assert_eq!(verdict.first_broken, None, "{verdict:?}");
 }
 
 #[sqlx::test]
@@ -506,19 +478,14 @@ async fn a_lead_whose_number_has_consent_records_is_not_deleted_with_its_evidenc
     let (stopped, plain) = (lead(ANA).await, lead("+14155550111").await);
     let mut manager = app.signed_in("boss@north.example").await;
 
-    let refused = manager
-        .call("delete_lead", &[("id", &stopped.to_string())])
-        .await;
-    let deleted = manager
-        .call("delete_lead", &[("id", &plain.to_string())])
-        .await;
+    let refused = manager.run(DeleteLead { id: stopped }).await;
+    let deleted = manager.run(DeleteLead { id: plain }).await;
 
-    assert_eq!(refused.status(), StatusCode::CONFLICT);
-    assert!(error_of(refused)
-        .await
-        .to_string()
-        .contains("deletion privacy request"));
-    assert!(deleted.status().is_success() || deleted.status().is_redirection());
+    let Err(AppError::Conflict(why)) = refused else {
+        panic!("not a conflict: {refused:?}")
+    };
+    assert!(why.contains("deletion privacy request"), "{why}");
+    assert_eq!(deleted, Ok(()));
     assert_eq!(
         count(
             &pool,
@@ -640,36 +607,22 @@ async fn a_long_thread_comes_a_page_at_a_time(pool: PgPool) {
         .unwrap();
     let mut manager = app.signed_in("boss@north.example").await;
 
-    let latest: Value = manager
-        .call("get_thread", &[("id", &id.to_string())])
-        .await
-        .json()
-        .await
-        .unwrap();
-    let cursor = latest["earlier"].as_str().unwrap().to_string();
-    let earlier: Value = manager
-        .call(
-            "get_thread",
-            &[("id", &id.to_string()), ("before", &cursor)],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let page = |before: String| GetThread { id, before };
+    let latest = manager.run(page(String::new())).await.unwrap();
+    let cursor = latest
+        .earlier
+        .clone()
+        .expect("older messages are a page away");
+    let earlier = manager.run(page(cursor)).await.unwrap();
 
-    let bodies = |t: &Value| -> Vec<String> {
-        t["messages"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| m["body"].as_str().unwrap().to_string())
-            .collect()
+    let bodies = |t: &consentdesk::model::Thread| -> Vec<String> {
+        t.messages.iter().map(|m| m.body.clone()).collect()
     };
     assert_eq!(bodies(&latest).len(), 200);
     assert_eq!(bodies(&latest).last().unwrap(), "line 249");
     assert_eq!(bodies(&earlier).len(), 50);
     assert_eq!(bodies(&earlier)[0], "first");
-    assert!(earlier["earlier"].is_null());
+    assert_eq!(earlier.earlier, None);
 }
 
 #[sqlx::test]

@@ -6,61 +6,48 @@
 mod common;
 
 use common::*;
+use consentdesk::api::privacy::{
+    FilePrivacyRequest, LogPrivacyRequest, RejectPrivacyRequest, SimulatedMail,
+};
+use consentdesk::error::AppError;
+use consentdesk::model::PrivacyRequestInput;
 use reqwest::StatusCode;
 use sqlx::PgPool;
 use uuid::Uuid;
 
 const ANA: &str = "+14155550100";
 
-async fn file(app: &TestApp, phone: &str, ip: &str) -> StatusCode {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .post(format!("{}/api/file_privacy_request", app.base))
-        .header("accept", "application/json")
-        .header("sec-fetch-site", "same-origin")
-        .header("x-forwarded-for", ip)
-        .form(&[
-            ("org", "north"),
-            ("input[kind]", "access"),
-            ("input[name]", "Mallory"),
-            ("input[phone]", phone),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .status()
+/// Someone files an access request on north's public page.
+fn access_request(name: &str, phone: &str, email: &str) -> FilePrivacyRequest {
+    FilePrivacyRequest {
+        org: "north".into(),
+        input: PrivacyRequestInput {
+            kind: "access".into(),
+            name: name.into(),
+            phone: phone.into(),
+            email: email.into(),
+            ..Default::default()
+        },
+    }
 }
 
-async fn store(pool: &PgPool) -> TestApp {
-    let app = spawn_app_with(pool.clone(), |c| c.trusted_proxies = 1).await;
-    org(pool, "north").await;
-    user(
-        pool,
-        "north",
-        "comp@north.example",
-        consentdesk::model::Role::Compliance,
-    )
-    .await;
-    user(
-        pool,
-        "north",
-        "boss@north.example",
-        consentdesk::model::Role::Manager,
-    )
-    .await;
-    configure_carrier(pool, "north", "tok", None).await;
-    app
+/// Mallory files a request for `phone` from the address `ip`.
+async fn file(app: &TestApp, phone: &str, ip: &str) -> Result<(), AppError> {
+    app.client()
+        .run_with(
+            access_request("Mallory", phone, ""),
+            &[("x-forwarded-for", ip)],
+        )
+        .await
 }
 
 #[sqlx::test]
 async fn a_request_for_an_unknown_number_stands_on_its_own_and_creates_no_lead(pool: PgPool) {
-    let app = store(&pool).await;
+    let app = store_behind_proxy(&pool).await;
 
-    let status = file(&app, "(415) 555-0100", "203.0.113.5").await;
+    let filed = file(&app, "(415) 555-0100", "203.0.113.5").await;
 
-    assert!(status.is_success() || status.is_redirection(), "{status}");
+    assert_eq!(filed, Ok(()));
     assert_eq!(
         count(&pool, "SELECT count(*) FROM privacy_requests").await,
         1
@@ -87,7 +74,7 @@ async fn a_request_for_an_unknown_number_stands_on_its_own_and_creates_no_lead(p
 async fn three_requests_for_a_number_that_said_stop_send_it_only_codes_within_the_cap(
     pool: PgPool,
 ) {
-    let app = store(&pool).await;
+    let app = store_behind_proxy(&pool).await;
     text_north(&app, "SM1", ANA, "STOP").await;
     let before = count(
         &pool,
@@ -96,7 +83,7 @@ async fn three_requests_for_a_number_that_said_stop_send_it_only_codes_within_th
     .await;
 
     for ip in ["203.0.113.5", "203.0.113.6", "203.0.113.7", "203.0.113.8"] {
-        file(&app, "(415) 555-0100", ip).await;
+        let _ = file(&app, "(415) 555-0100", ip).await;
     }
     run_outbox(&pool, &reqwest::Client::new(), 50).await;
 
@@ -130,11 +117,14 @@ async fn three_requests_for_a_number_that_said_stop_send_it_only_codes_within_th
 
 #[sqlx::test]
 async fn a_number_of_another_country_is_refused_on_the_public_page(pool: PgPool) {
-    let app = store(&pool).await;
+    let app = store_behind_proxy(&pool).await;
 
-    let status = file(&app, "+44 20 7946 0958", "203.0.113.5").await;
+    let refused = file(&app, "+44 20 7946 0958", "203.0.113.5").await;
 
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        matches!(refused, Err(AppError::Validation(_))),
+        "{refused:?}"
+    );
     assert_eq!(count(&pool, "SELECT count(*) FROM messages").await, 0);
     assert_eq!(
         count(&pool, "SELECT count(*) FROM privacy_requests").await,
@@ -145,37 +135,34 @@ async fn a_number_of_another_country_is_refused_on_the_public_page(pool: PgPool)
         .await
         .unwrap();
     let allowed = file(&app, "+44 20 7946 0958", "203.0.113.6").await;
-    assert!(allowed.is_success() || allowed.is_redirection());
+    assert_eq!(allowed, Ok(()));
 }
 
 #[sqlx::test]
 async fn a_rejection_says_one_of_the_fixed_texts_never_words_typed_by_staff(pool: PgPool) {
-    let app = store(&pool).await;
-    file(&app, "(415) 555-0100", "203.0.113.5").await;
+    let app = store_behind_proxy(&pool).await;
+    file(&app, "(415) 555-0100", "203.0.113.5").await.unwrap();
     let id: Uuid = sqlx::query_scalar("SELECT id FROM privacy_requests")
         .fetch_one(&pool)
         .await
         .unwrap();
     let mut compliance = app.signed_in("comp@north.example").await;
 
-    let free_text = compliance
-        .call(
-            "reject_privacy_request",
-            &[
-                ("id", &id.to_string()),
-                ("reason", "Your car's warranty is expiring, call 555-0199"),
-            ],
-        )
-        .await;
-    let template = compliance
-        .call(
-            "reject_privacy_request",
-            &[("id", &id.to_string()), ("reason", "not_verified")],
-        )
-        .await;
+    let reject = |reason: &str| RejectPrivacyRequest {
+        id,
+        reason: reason.into(),
+    };
 
-    assert_eq!(free_text.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(template.status(), StatusCode::OK);
+    let free_text = compliance
+        .run(reject("Your car's warranty is expiring, call 555-0199"))
+        .await;
+    let template = compliance.run(reject("not_verified")).await;
+
+    assert!(
+        matches!(free_text, Err(AppError::Validation(_))),
+        "{free_text:?}"
+    );
+    assert_eq!(template, Ok(()));
     let told = text_received(&pool, "privacy").await;
     assert!(
         told.contains("could not confirm that you are the person"),
@@ -186,29 +173,18 @@ async fn a_rejection_says_one_of_the_fixed_texts_never_words_typed_by_staff(pool
 
 #[sqlx::test]
 async fn fifty_parallel_filings_from_one_address_record_five(pool: PgPool) {
-    let app = store(&pool).await;
+    let app = store_behind_proxy(&pool).await;
 
     let filings = (0..50).map(|n| {
-        let base = app.base.clone();
+        let mut visitor = app.client();
+        let request = access_request("Mallory", "", &format!("m{n}@example.com"));
         tokio::spawn(async move {
-            reqwest::Client::new()
-                .post(format!("{base}/api/file_privacy_request"))
-                .header("accept", "application/json")
-                .header("sec-fetch-site", "same-origin")
-                .header("x-forwarded-for", "203.0.113.77")
-                .form(&[
-                    ("org", "north"),
-                    ("input[kind]", "access"),
-                    ("input[name]", "Mallory"),
-                    ("input[email]", &format!("m{n}@example.com")),
-                ])
-                .send()
+            visitor
+                .run_with(request, &[("x-forwarded-for", "203.0.113.77")])
                 .await
-                .unwrap()
-                .status()
         })
     });
-    let statuses: Vec<StatusCode> = futures_util::future::join_all(filings)
+    let results: Vec<Result<(), AppError>> = futures_util::future::join_all(filings)
         .await
         .into_iter()
         .map(Result::unwrap)
@@ -219,9 +195,9 @@ async fn fifty_parallel_filings_from_one_address_record_five(pool: PgPool) {
         5
     );
     assert_eq!(
-        statuses
+        results
             .iter()
-            .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+            .filter(|r| matches!(r, Err(AppError::RateLimited { .. })))
             .count(),
         45
     );
@@ -231,29 +207,16 @@ async fn fifty_parallel_filings_from_one_address_record_five(pool: PgPool) {
 async fn staff_read_mail_with_its_code_masked_and_the_recipient_gets_it_in_an_eml_file(
     pool: PgPool,
 ) {
-    let app = store(&pool).await;
-    reqwest::Client::new()
-        .post(format!("{}/api/file_privacy_request", app.base))
-        .header("accept", "application/json")
-        .header("sec-fetch-site", "same-origin")
-        .form(&[
-            ("org", "north"),
-            ("input[kind]", "access"),
-            ("input[name]", "Ana Diaz"),
-            ("input[email]", "ana@example.com"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let app = store_behind_proxy(&pool).await;
+    let filed = app
+        .client()
+        .run(access_request("Ana Diaz", "", "ana@example.com"))
+        .await;
+    assert_eq!(filed, Ok(()));
     let code = code_in(&mail_received(&pool, "ana@example.com", "your code").await);
     let mut compliance = app.signed_in("comp@north.example").await;
 
-    let page = compliance
-        .call("simulated_mail", &[])
-        .await
-        .text()
-        .await
-        .unwrap();
+    let mail = compliance.run(SimulatedMail {}).await.unwrap();
     let dir = std::env::temp_dir().join(format!("consentdesk-mail-{}", Uuid::new_v4()));
     let mailer =
         consentdesk::server::mail::Mailer::new(None, &dir, "Store <no-reply@store.example>")
@@ -262,7 +225,11 @@ async fn staff_read_mail_with_its_code_masked_and_the_recipient_gets_it_in_an_em
         .await
         .unwrap();
 
-    assert!(page.contains("••••••") && !page.contains(&code), "{page}");
+    let bodies: Vec<&str> = mail.iter().map(|(_, _, body, _)| body.as_str()).collect();
+    assert!(
+        bodies.iter().any(|b| b.contains("••••••")) && !bodies.iter().any(|b| b.contains(&code)),
+        "{bodies:?}"
+    );
     assert_eq!(delivered, 2, "the acknowledgement and the code");
     let files: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
@@ -335,20 +302,17 @@ async fn smtp_stub() -> (String, tokio::task::JoinHandle<String>) {
 
 #[sqlx::test]
 async fn mail_goes_out_over_smtp_when_configured(pool: PgPool) {
-    let app = store(&pool).await;
+    let app = store_behind_proxy(&pool).await;
     let (url, received) = smtp_stub().await;
     let mut compliance = app.signed_in("comp@north.example").await;
-    compliance
-        .call(
-            "log_privacy_request",
-            &[
-                ("input[kind]", "access"),
-                ("input[received_via]", "email"),
-                ("input[name]", "Ana Diaz"),
-                ("input[email]", "ana@example.com"),
-            ],
-        )
-        .await;
+    let input = PrivacyRequestInput {
+        kind: "access".into(),
+        received_via: "email".into(),
+        name: "Ana Diaz".into(),
+        email: "ana@example.com".into(),
+        ..Default::default()
+    };
+    compliance.run(LogPrivacyRequest { input }).await.unwrap();
     let mailer = consentdesk::server::mail::Mailer::new(
         Some(&url),
         std::path::Path::new("/nonexistent"),
@@ -382,8 +346,8 @@ async fn mail_goes_out_over_smtp_when_configured(pool: PgPool) {
 
 #[sqlx::test]
 async fn a_delivery_report_for_a_text_addressed_to_a_number_is_recorded(pool: PgPool) {
-    let app = store(&pool).await;
-    file(&app, "(415) 555-0100", "203.0.113.5").await;
+    let app = store_behind_proxy(&pool).await;
+    file(&app, "(415) 555-0100", "203.0.113.5").await.unwrap();
     run_outbox(&pool, &reqwest::Client::new(), 10).await;
     let sid: String = sqlx::query_scalar(
         "SELECT provider_message_id FROM messages WHERE purpose = 'privacy_code'",

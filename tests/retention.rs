@@ -4,6 +4,11 @@
 mod common;
 
 use common::*;
+use consentdesk::api::conversations::SendReply;
+use consentdesk::api::leads::{CreateLead, GetLead};
+use consentdesk::api::privacy::{GetPrivacySettings, ListAuditEvents, SavePrivacySettings};
+use consentdesk::error::AppError;
+use consentdesk::model::{AuditQuery, LeadInput, PrivacySettings};
 use consentdesk::server::privacy::retention;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -19,15 +24,11 @@ async fn shop(pool: &PgPool) -> (TestApp, Uuid) {
     (app, org_id)
 }
 
-async fn text(app: &TestApp, sid: &str, from: &str, body: &str) {
-    text_north(app, sid, from, body).await;
-}
-
 /// Old and new communications, an opt-out, and an account deactivated long ago.
 async fn history(app: &TestApp, pool: &PgPool) {
-    text(app, "SM1", "+14155550100", "An old question").await;
-    text(app, "SM2", "+14155550101", "STOP").await;
-    text(app, "SM3", "+14155550102", "A new question").await;
+    text_north(app, "SM1", "+14155550100", "An old question").await;
+    text_north(app, "SM2", "+14155550101", "STOP").await;
+    text_north(app, "SM3", "+14155550102", "A new question").await;
     sqlx::query("UPDATE messages SET created_at = now() - interval '400 days' WHERE provider_message_id IN ('SM1', 'SM2')")
         .execute(pool)
         .await
@@ -124,7 +125,7 @@ async fn a_dry_run_changes_nothing_and_a_run_purges_exactly_what_it_counted_keep
             .unwrap();
     assert_eq!(audited["messages"], 2);
     // Opted out before the purge, still opted out after: a reply is blocked.
-    text(&app, "SM4", "+14155550101", "hello again").await;
+    text_north(&app, "SM4", "+14155550101", "hello again").await;
     let conversation: Uuid = sqlx::query_scalar(
         "SELECT c.id FROM conversations c JOIN leads l ON l.id = c.lead_id WHERE l.phone = '+14155550101'",
     )
@@ -132,19 +133,12 @@ async fn a_dry_run_changes_nothing_and_a_run_purges_exactly_what_it_counted_keep
     .await
     .unwrap();
     let mut manager = app.signed_in("boss@north.example").await;
-    let blocked: Option<String> = manager
-        .call(
-            "send_reply",
-            &[
-                ("id", &conversation.to_string()),
-                ("body", "Hi"),
-                ("category", "conversational"),
-            ],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let reply = SendReply {
+        id: conversation,
+        body: "Hi".into(),
+        category: "conversational".into(),
+    };
+    let blocked = manager.run(reply).await.unwrap();
     assert!(blocked.unwrap_or_default().contains("opted out"));
 }
 
@@ -212,72 +206,37 @@ async fn the_retention_page_previews_and_only_compliance_changes_the_policy(pool
     let (app, _) = shop(&pool).await;
     let mut compliance = app.signed_in("comp@north.example").await;
     let mut manager = app.signed_in("boss@north.example").await;
-    let policy = [
-        ("input[deadline_kind]", "business"),
-        ("input[deadline_days]", "7"),
-        ("input[subscription_ends_on]", ""),
-        ("input[communications_max_age_days]", "730"),
-    ];
+    let save = |deadline_kind: &str, deadline_days: &str, max_age_days: &str| SavePrivacySettings {
+        input: PrivacySettings {
+            deadline_kind: deadline_kind.into(),
+            deadline_days: deadline_days.into(),
+            subscription_ends_on: String::new(),
+            communications_max_age_days: max_age_days.into(),
+        },
+    };
 
-    let bad = compliance
-        .call(
-            "save_privacy_settings",
-            &[
-                ("input[deadline_kind]", "lunar"),
-                ("input[deadline_days]", "0"),
-                ("input[communications_max_age_days]", "3"),
-            ],
-        )
-        .await;
-    let saved = compliance.call("save_privacy_settings", &policy).await;
-    let by_manager = manager.call("save_privacy_settings", &policy).await;
-    let page: Value = manager
-        .call("get_privacy_settings", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let bad = compliance.run(save("lunar", "0", "3")).await;
+    let saved = compliance.run(save("business", "7", "730")).await;
+    let by_manager = manager.run(save("business", "7", "730")).await;
+    let (settings, _preview) = manager.run(GetPrivacySettings {}).await.unwrap();
 
-    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let consentdesk::error::AppError::Validation(errors) = error_of(bad).await else {
-        panic!()
+    let Err(AppError::Validation(errors)) = bad else {
+        panic!("not a validation error: {bad:?}")
     };
     assert!(
         errors.get("deadline_days").is_some()
             && errors.get("communications_max_age_days").is_some()
     );
-    assert_eq!(saved.status(), StatusCode::OK);
-    assert_eq!(by_manager.status(), StatusCode::FORBIDDEN);
-    assert_eq!(page[0]["deadline_kind"], "business");
-    assert_eq!(page[0]["communications_max_age_days"], "730");
+    assert_eq!(saved, Ok(()));
+    assert_eq!(by_manager, Err(AppError::Forbidden));
+    assert_eq!(settings.deadline_kind, "business");
+    assert_eq!(settings.communications_max_age_days, "730");
 }
 
 /// The actions the audit page lists for these filters, newest first.
-async fn actions(client: &mut Client, filters: &[(&str, String)]) -> Vec<String> {
-    let form: Vec<(String, String)> = ["user", "action", "object", "from", "to", "cursor"]
-        .iter()
-        .map(|k| {
-            let value = filters
-                .iter()
-                .find(|(f, _)| f == k)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default();
-            (format!("query[{k}]"), value)
-        })
-        .collect();
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let page: Value = client
-        .call("list_audit_events", &pairs)
-        .await
-        .json()
-        .await
-        .unwrap();
-    page["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["action"].as_str().unwrap().to_string())
-        .collect()
+async fn actions(client: &mut Client, query: AuditQuery) -> Vec<String> {
+    let list = client.run(ListAuditEvents { query }).await.unwrap();
+    list.page.rows.into_iter().map(|r| r.action).collect()
 }
 
 #[sqlx::test]
@@ -286,29 +245,43 @@ async fn the_audit_log_filters_by_person_action_object_and_date_and_its_export_i
 ) {
     let (app, _) = shop(&pool).await;
     let mut manager = app.signed_in("boss@north.example").await;
-    let lead: Uuid = manager
-        .call(
-            "create_lead",
-            &[("input[name]", "Ana Diaz"), ("input[phone]", "4155550100")],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    manager.call("get_lead", &[("id", &lead.to_string())]).await;
+    let input = LeadInput {
+        name: "Ana Diaz".into(),
+        phone: "4155550100".into(),
+        ..Default::default()
+    };
+    let lead = manager.run(CreateLead { input }).await.unwrap();
+    manager.run(GetLead { id: lead }).await.unwrap();
     let mut compliance = app.signed_in("comp@north.example").await;
     let boss: Uuid = sqlx::query_scalar("SELECT id FROM users WHERE email = 'boss@north.example'")
         .fetch_one(&pool)
         .await
         .unwrap();
-    let by_boss = actions(&mut compliance, &[("user", boss.to_string())]).await;
-    let lead_actions = actions(&mut compliance, &[("action", "lead.".into())]).await;
-    let about_lead = actions(&mut compliance, &[("object", lead.to_string())]).await;
-    let tomorrow = (chrono::Utc::now().date_naive() + chrono::Duration::days(1)).to_string();
-    let future = actions(&mut compliance, &[("from", tomorrow)]).await;
+    let by_boss = AuditQuery {
+        user: boss.to_string(),
+        ..Default::default()
+    };
+    let lead_family = AuditQuery {
+        action: "lead.".into(),
+        ..Default::default()
+    };
+    let about_lead = AuditQuery {
+        object: lead.to_string(),
+        ..Default::default()
+    };
+    let tomorrow = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
+    let future = AuditQuery {
+        from: tomorrow.to_string(),
+        ..Default::default()
+    };
+
+    let by_boss = actions(&mut compliance, by_boss).await;
+    let lead_actions = actions(&mut compliance, lead_family).await;
+    let about_lead = actions(&mut compliance, about_lead).await;
+    let future = actions(&mut compliance, future).await;
     let export = compliance.get("/audit/export.csv?action=lead.").await;
     let mut south = app.signed_in("comp@south.example").await;
-    let other_org = actions(&mut south, &[]).await;
+    let other_org = actions(&mut south, AuditQuery::default()).await;
 
     assert!(
         by_boss.contains(&"auth.sign_in".to_string())

@@ -165,6 +165,20 @@ impl Client {
         F: leptos::server_fn::ServerFn + serde::Serialize,
         F::Output: serde::de::DeserializeOwned,
     {
+        self.run_with(call, &[]).await
+    }
+
+    /// `run` with more request headers, for what the server records of the request itself:
+    /// a browser's `user-agent`, an `x-forwarded-for` from a trusted proxy.
+    pub async fn run_with<F>(
+        &mut self,
+        call: F,
+        headers: &[(&str, &str)],
+    ) -> Result<F::Output, AppError>
+    where
+        F: leptos::server_fn::ServerFn + serde::Serialize,
+        F::Output: serde::de::DeserializeOwned,
+    {
         let body = serde_qs::to_string(&call).expect("the arguments encode as a form");
         let mut request = self
             .http
@@ -173,6 +187,9 @@ impl Client {
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header("sec-fetch-site", "same-origin")
             .body(body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
         if let Some(cookie) = &self.cookie {
             request = request.header(header::COOKIE, cookie);
         }
@@ -448,4 +465,15 @@ pub fn code_in(text: &str) -> String {
         .find(|w| w.len() == 6)
         .unwrap_or_else(|| panic!("no code in {text:?}"))
         .to_string()
+}
+
+/// Organisation "north" (a manager, a compliance officer, carrier token "tok") served behind
+/// one trusted proxy: a request comes from the address its `x-forwarded-for` names.
+pub async fn store_behind_proxy(pool: &PgPool) -> TestApp {
+    let app = spawn_app_with(pool.clone(), |c| c.trusted_proxies = 1).await;
+    org(pool, "north").await;
+    user(pool, "north", "boss@north.example", Role::Manager).await;
+    user(pool, "north", "comp@north.example", Role::Compliance).await;
+    configure_carrier(pool, "north", "tok", None).await;
+    app
 }
