@@ -1,7 +1,7 @@
 use crate::api::settings::{get_messaging_settings, SaveMessagingSettings};
 use crate::model::{CurrentUser, SettingsView};
 use crate::rules::authz::Capability;
-use crate::ui::components::{error_of, FieldError, FormMessage, Guard};
+use crate::ui::components::{error_of, FieldError, FormMessage, Guard, Loaded};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -22,14 +22,9 @@ fn MessagingSettings() -> AnyView {
     let settings = Resource::new(move || save.version().get(), |_| get_messaging_settings());
     view! {
         <h1>"Settings"</h1>
-        <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading settings…"</p> }>
-            {move || Suspend::new(async move {
-                match settings.await {
-                    Ok(current) => view! { <SettingsForm current save/> }.into_any(),
-                    Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=settings loading="Loading settings…" let:current>
+            <SettingsForm current save/>
+        </Loaded>
     }
     .into_any()
 }

@@ -2,7 +2,7 @@ use crate::api::auth::SendPasswordReset;
 use crate::api::users::{list_users, ChangeRole, CreateUser, SetUserActive};
 use crate::model::{CurrentUser, Role, UserSummary};
 use crate::rules::authz::Capability;
-use crate::ui::components::{when, FieldError, FormMessage, Guard, When};
+use crate::ui::components::{when, FieldError, FormMessage, Guard, Loaded, When};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -54,15 +54,9 @@ fn UsersAdmin() -> AnyView {
                 <Show when=reset_sent>
                     <p class="form-ok" role="status">"Reset link sent to the person's e-mail. You do not see it; it works once, for an hour."</p>
                 </Show>
-                <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading users…"</p> }>
-                    {move || Suspend::new(async move {
-                        match users.await {
-                            Ok(list) if list.is_empty() => view! { <p class="empty-state">"No users yet."</p> }.into_any(),
-                            Ok(list) => view! { <UserTable list me change_role set_active/> }.into_any(),
-                            Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                <Loaded resource=users loading="Loading users…" let:list>
+                    <UserTable list me change_role set_active/>
+                </Loaded>
             </section>
             <section class="panel" aria-labelledby="add-heading">
                 <h2 id="add-heading">"Add a user"</h2>
@@ -80,6 +74,9 @@ fn UserTable(
     change_role: ServerAction<ChangeRole>,
     set_active: ServerAction<SetUserActive>,
 ) -> AnyView {
+    if list.is_empty() {
+        return view! { <p class="empty-state">"No users yet."</p> }.into_any();
+    }
     let rows = list
         .into_iter()
         .map(|user| {

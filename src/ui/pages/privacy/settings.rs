@@ -6,7 +6,8 @@ use crate::api::privacy::{
 };
 use crate::model::{CurrentUser, PrivacySettings, RetentionCounts};
 use crate::rules::authz::Capability;
-use crate::ui::components::{error_of, when, FieldError, FormMessage, Guard, When};
+use crate::ui::components::{error_of, when, FieldError, FormMessage, Guard, Loaded, When};
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -24,14 +25,9 @@ pub fn PrivacySettingsPage() -> AnyView {
         <Guard capability=Capability::ViewPrivacyRequests>
             <p class="breadcrumb"><A href="/privacy-requests">"← Privacy requests"</A></p>
             <h1>"Deadline and retention"</h1>
-            <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match loaded.await {
-                        Ok((settings, preview)) => view! { <Policies settings preview save run/> }.into_any(),
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=loaded loading="Loading the policies…" let:loaded>
+                <Policies settings=loaded.0 preview=loaded.1 save run/>
+            </Loaded>
         </Guard>
     }
     .into_any()
@@ -165,24 +161,27 @@ pub fn SimulatedMailPage() -> AnyView {
             <p class="breadcrumb"><A href="/privacy-requests">"← Privacy requests"</A></p>
             <h1>"Sent mail"</h1>
             <p class="hint">"What requesters were sent, as staff may read it: codes and links are hidden, only the recipient sees them. Mail goes out by SMTP, or without an SMTP server is written to the server's mail folder."</p>
-            <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match mail.await {
-                        Ok(list) if list.is_empty() => view! { <p class="empty-state">"No mail yet."</p> }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="ledger" data-testid="mail">
-                                {list.into_iter().map(|(to, subject, body, at)| view! {
-                                    <li class="panel"><strong>{subject}</strong>
-                                        <p class="hint">{format!("to {to} · {}", when(at, When::Minute))}</p>
-                                        <p>{body}</p></li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=mail loading="Loading the mail…" let:list>
+                <MailList list/>
+            </Loaded>
         </Guard>
+    }
+    .into_any()
+}
+
+#[component]
+fn MailList(list: Vec<(String, String, String, DateTime<Utc>)>) -> AnyView {
+    if list.is_empty() {
+        return view! { <p class="empty-state">"No mail yet."</p> }.into_any();
+    }
+    view! {
+        <ul class="ledger" data-testid="mail">
+            {list.into_iter().map(|(to, subject, body, at)| view! {
+                <li class="panel"><strong>{subject}</strong>
+                    <p class="hint">{format!("to {to} · {}", when(at, When::Minute))}</p>
+                    <p>{body}</p></li>
+            }).collect_view()}
+        </ul>
     }
     .into_any()
 }
