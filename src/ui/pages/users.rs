@@ -2,7 +2,7 @@ use crate::api::auth::SendPasswordReset;
 use crate::api::users::{list_users, ChangeRole, CreateUser, SetUserActive};
 use crate::model::{CurrentUser, Role, UserSummary};
 use crate::rules::authz::Capability;
-use crate::ui::components::{when, FieldError, FormMessage, Guard, Loaded, When};
+use crate::ui::components::{when, DataTable, FieldError, FormMessage, Guard, Loaded, When};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -67,88 +67,84 @@ fn UsersAdmin() -> AnyView {
     .into_any()
 }
 
+const COLUMNS: &[&str] = &["Name", "Email", "Role", "Status", "Last sign-in", "Actions"];
+
 #[component]
 fn UserTable(
     list: Vec<UserSummary>,
     me: Option<uuid::Uuid>,
     change_role: ServerAction<ChangeRole>,
     set_active: ServerAction<SetUserActive>,
-) -> AnyView {
-    if list.is_empty() {
-        return view! { <p class="empty-state">"No users yet."</p> }.into_any();
-    }
-    let rows = list
-        .into_iter()
-        .map(|user| {
-            let is_me = Some(user.id) == me;
-            let id = user.id.to_string();
-            let last = user
-                .last_sign_in_at
-                .map(|t| when(t, When::MinuteAfterComma))
-                .unwrap_or_else(|| "never".into());
-            let status = if user.active { "Active" } else { "Deactivated" };
-            let name = user.name.clone();
-            let current_role = user.role;
-            let active = user.active;
-            let reset = expect_context::<ServerAction<SendPasswordReset>>();
-            let reset_id = id.clone();
-            let controls = (!is_me).then(move || {
-                let select_id = format!("role-{id}");
-                let label = format!("Role for {name}");
-                let toggle_id = id.clone();
-                view! {
-                    <ActionForm action=change_role attr:class="inline">
-                        <input type="hidden" name="user_id" value=id.clone()/>
-                        <label class="visually-hidden" for=select_id.clone()>{label}</label>
-                        <select name="role" id=select_id>
-                            {Role::ALL
-                                .into_iter()
-                                .map(|role| view! {
-                                    <option value=role.as_str() selected={role == current_role}>{role.label()}</option>
-                                })
-                                .collect_view()}
-                        </select>
-                        <button type="submit">"Save role"</button>
-                    </ActionForm>
-                    <ActiveToggle set_active id=toggle_id name=name.clone() active/>
-                    {active.then(|| view! {
-                        <ActionForm action=reset attr:class="inline">
-                            <input type="hidden" name="user_id" value=reset_id.clone()/>
-                            <button type="submit" title="E-mails the person a link to choose a new password">"Send reset link"</button>
-                        </ActionForm>
-                    })}
-                }
-            });
-            view! {
-                <tr class:inactive={!user.active}>
-                    <td>{user.name.clone()}{is_me.then_some(" (you)")}</td>
-                    <td>{user.email.clone()}</td>
-                    <td>{user.role.label()}</td>
-                    <td>{status}</td>
-                    <td class="nowrap">{last}</td>
-                    <td><div class="row-actions">{controls}</div></td>
-                </tr>
-            }
-        })
-        .collect_view();
+) -> impl IntoView {
     view! {
-        <div class="table-wrap">
-            <table>
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Email"</th>
-                        <th scope="col">"Role"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Last sign-in"</th>
-                        <th scope="col">"Actions"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable columns=COLUMNS rows=list empty="No users yet."
+            row=move |user| view! { <UserRow user me change_role set_active/> }/>
     }
-    .into_any()
+}
+
+#[component]
+fn UserRow(
+    user: UserSummary,
+    me: Option<uuid::Uuid>,
+    change_role: ServerAction<ChangeRole>,
+    set_active: ServerAction<SetUserActive>,
+) -> impl IntoView {
+    let is_me = Some(user.id) == me;
+    let last = user
+        .last_sign_in_at
+        .map(|t| when(t, When::MinuteAfterComma))
+        .unwrap_or_else(|| "never".into());
+    let status = if user.active { "Active" } else { "Deactivated" };
+    let controls =
+        (!is_me).then(|| view! { <UserControls user=user.clone() change_role set_active/> });
+    view! {
+        <tr class:inactive={!user.active}>
+            <td>{user.name.clone()}{is_me.then_some(" (you)")}</td>
+            <td>{user.email.clone()}</td>
+            <td>{user.role.label()}</td>
+            <td>{status}</td>
+            <td class="nowrap">{last}</td>
+            <td><div class="row-actions">{controls}</div></td>
+        </tr>
+    }
+}
+
+/// Another person's role, deactivation and password reset.
+#[component]
+fn UserControls(
+    user: UserSummary,
+    change_role: ServerAction<ChangeRole>,
+    set_active: ServerAction<SetUserActive>,
+) -> impl IntoView {
+    let reset = expect_context::<ServerAction<SendPasswordReset>>();
+    let id = user.id.to_string();
+    let select_id = format!("role-{id}");
+    let label = format!("Role for {}", user.name);
+    let current_role = user.role;
+    let active = user.active;
+    let (toggle_id, reset_id) = (id.clone(), id.clone());
+    view! {
+        <ActionForm action=change_role attr:class="inline">
+            <input type="hidden" name="user_id" value=id.clone()/>
+            <label class="visually-hidden" for=select_id.clone()>{label}</label>
+            <select name="role" id=select_id>
+                {Role::ALL
+                    .into_iter()
+                    .map(|role| view! {
+                        <option value=role.as_str() selected={role == current_role}>{role.label()}</option>
+                    })
+                    .collect_view()}
+            </select>
+            <button type="submit">"Save role"</button>
+        </ActionForm>
+        <ActiveToggle set_active id=toggle_id name=user.name.clone() active/>
+        {active.then(|| view! {
+            <ActionForm action=reset attr:class="inline">
+                <input type="hidden" name="user_id" value=reset_id.clone()/>
+                <button type="submit" title="E-mails the person a link to choose a new password">"Send reset link"</button>
+            </ActionForm>
+        })}
+    }
 }
 
 /// Deactivation asks for confirmation in place (works without JavaScript).
