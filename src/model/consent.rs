@@ -196,7 +196,7 @@ pub struct PacketMessage {
     pub category: Option<MessageCategory>,
     pub status: super::DeliveryStatus,
     pub status_reason: Option<String>,
-    pub purpose: Option<String>,
+    pub purpose: Option<super::Purpose>,
     pub body: String,
 }
 

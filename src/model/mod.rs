@@ -14,6 +14,7 @@ mod org;
 mod page;
 mod phone;
 mod privacy;
+mod purpose;
 mod role;
 mod settings;
 mod user;
@@ -48,6 +49,7 @@ pub use privacy::{
     PrivacyRequestRow, PrivacyRequestStatus, PrivacyRequestView, PrivacySettings, RejectionReason,
     RequestStep, RetentionCounts, DUE_SOON_DAYS,
 };
+pub use purpose::Purpose;
 pub use role::Role;
 pub use settings::{ChatLine, ChatView, SettingsInput, SettingsView};
 pub use user::{CurrentUser, UserSummary};

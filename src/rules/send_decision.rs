@@ -6,8 +6,9 @@
 //! Whether a message may go at all is `send_policy`'s question; this module only builds
 //! on its answer.
 
+use crate::model::Purpose;
 use crate::model::{Channel, DeliveryStatus, MessageCategory, SendCheck};
-use crate::rules::send_policy::{may_send, may_send_answer, Purpose, SendFacts};
+use crate::rules::send_policy::{may_send, may_send_answer, SendFacts};
 use chrono::{DateTime, Utc};
 
 /// Attempts at the carrier before a message that keeps failing is given up.

@@ -3,7 +3,7 @@
 //! The consent ledger decides (`rules::consent`); calls cannot take texts; a recent text
 //! that may have been an opt-out holds promotions until a person has looked at it.
 
-use crate::model::{Channel, MessageCategory};
+use crate::model::{Channel, MessageCategory, Purpose};
 use crate::rules::consent::{allows, Event};
 use crate::rules::limits::{
     Limit, KEYWORD_ANSWERS_NUMBER, KEYWORD_ANSWERS_ORG, REQUESTED_TEXTS_NUMBER, REQUESTED_TEXTS_ORG,
@@ -48,71 +48,19 @@ pub fn may_send(facts: &SendFacts, category: MessageCategory) -> Result<(), Stri
     allows(&facts.ledger, category, facts.customer_initiated)
 }
 
-/// Why the system sends a text of its own (`messages.purpose`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
-    /// The one confirmation of an opt-out (SPEC §3.4).
-    OptOutConfirmation,
-    /// The answer to START (§3.6).
-    OptInConfirmation,
-    /// The answer to HELP (§3.7).
-    Help,
-    /// A privacy request's acknowledgement or outcome.
-    PrivacyNotice,
-    /// A privacy request's one-time code.
-    PrivacyCode,
-    /// The consent form's "reply YES to confirm".
-    OptInRequest,
-    /// The code that proves a web-chat visitor holds the number they typed.
-    ChatCode,
-}
-
-impl Purpose {
-    pub const ALL: [Purpose; 7] = [
-        Purpose::OptOutConfirmation,
-        Purpose::OptInConfirmation,
-        Purpose::Help,
-        Purpose::PrivacyNotice,
-        Purpose::PrivacyCode,
-        Purpose::OptInRequest,
-        Purpose::ChatCode,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Purpose::OptOutConfirmation => "opt_out_confirmation",
-            Purpose::OptInConfirmation => "opt_in_confirmation",
-            Purpose::Help => "help",
-            Purpose::PrivacyNotice => "privacy",
-            Purpose::PrivacyCode => "privacy_code",
-            Purpose::OptInRequest => "opt_in_request",
-            Purpose::ChatCode => "chat_code",
+/// The daily caps (per number, per organisation) a system text of this purpose counts
+/// against (SPEC §3.12); none for the one confirmation of an opt-out, which happens once
+/// per opt-out and must go.
+pub fn caps(purpose: Purpose) -> Option<(Limit, Limit)> {
+    match purpose {
+        Purpose::OptOutConfirmation => None,
+        Purpose::Help | Purpose::OptInConfirmation => {
+            Some((KEYWORD_ANSWERS_NUMBER, KEYWORD_ANSWERS_ORG))
         }
-    }
-
-    pub fn parse(value: &str) -> Option<Purpose> {
-        Purpose::ALL.into_iter().find(|p| p.as_str() == value)
-    }
-
-    /// The daily caps (per number, per organisation) a text of this purpose counts
-    /// against (SPEC §3.12); none for the one confirmation of an opt-out, which happens
-    /// once per opt-out and must go.
-    pub fn caps(self) -> Option<(Limit, Limit)> {
-        match self {
-            Purpose::OptOutConfirmation => None,
-            Purpose::Help | Purpose::OptInConfirmation => {
-                Some((KEYWORD_ANSWERS_NUMBER, KEYWORD_ANSWERS_ORG))
-            }
-            Purpose::PrivacyNotice
-            | Purpose::PrivacyCode
-            | Purpose::OptInRequest
-            | Purpose::ChatCode => Some((REQUESTED_TEXTS_NUMBER, REQUESTED_TEXTS_ORG)),
-        }
-    }
-
-    /// The text carries a one-time code: staff see it masked.
-    pub fn carries_code(self) -> bool {
-        matches!(self, Purpose::PrivacyCode | Purpose::ChatCode)
+        Purpose::PrivacyNotice
+        | Purpose::PrivacyCode
+        | Purpose::OptInRequest
+        | Purpose::ChatCode => Some((REQUESTED_TEXTS_NUMBER, REQUESTED_TEXTS_ORG)),
     }
 }
 
@@ -205,12 +153,12 @@ mod tests {
         for purpose in Purpose::ALL {
             assert_eq!(Purpose::parse(purpose.as_str()), Some(purpose));
             assert_eq!(
-                purpose.caps().is_none(),
+                caps(purpose).is_none(),
                 purpose == Purpose::OptOutConfirmation
             );
         }
         // What strangers can ask for never uses up the answers to a number's own keywords.
-        assert_ne!(Purpose::ChatCode.caps(), Purpose::Help.caps());
+        assert_ne!(caps(Purpose::ChatCode), caps(Purpose::Help));
         assert_eq!(Purpose::parse("marketing"), None);
     }
 

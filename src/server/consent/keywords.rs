@@ -2,12 +2,12 @@
 //! text: the opt-out is committed with the message, so nothing queued can slip out after.
 
 use super::{append, events_for, NewEvent};
+use crate::model::Purpose;
 use crate::model::{
     Channel, ChannelFamily, ConsentMedium, DeliveryStatus, MessageCategory, Sender,
 };
 use crate::rules::consent::{standing, ConsentLevel, Standing};
 use crate::rules::intent::{classify, Intent};
-use crate::rules::send_policy::Purpose;
 use crate::server::messaging::queue::{queue_outbound, Outbound};
 use crate::server::messaging::system_text::{self, SystemText};
 use sqlx::PgConnection;

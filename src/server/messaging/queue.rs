@@ -1,8 +1,8 @@
 //! Storing an outgoing message: one insert for a person's reply, a system text and a
 //! web-chat line alike, and the outbox row when the message waits for the worker.
 
+use crate::model::Purpose;
 use crate::model::{DeliveryStatus, MessageCategory, Sender};
-use crate::rules::send_policy::Purpose;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -78,7 +78,7 @@ pub async fn queue_outbound(
     .bind(m.category)
     .bind(m.status)
     .bind(m.status_reason)
-    .bind(m.purpose.map(Purpose::as_str))
+    .bind(m.purpose)
     .bind(m.consent_event_id)
     .fetch_one(&mut *conn)
     .await?;

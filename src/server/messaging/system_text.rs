@@ -5,8 +5,9 @@
 //! masked; only the outbox row, which leaves when the text does, holds the real one.
 
 use super::queue::{queue_outbound, Outbound};
+use crate::model::Purpose;
 use crate::model::{DeliveryStatus, MessageCategory, Sender};
-use crate::rules::send_policy::{mask_codes, Purpose};
+use crate::rules::send_policy::mask_codes;
 use crate::server::rate_limit;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -32,7 +33,7 @@ pub enum Queued {
 }
 
 pub async fn queue(conn: &mut PgConnection, text: &SystemText<'_>) -> Result<Queued, sqlx::Error> {
-    if let Some((per_number, per_org)) = text.purpose.caps() {
+    if let Some((per_number, per_org)) = crate::rules::send_policy::caps(text.purpose) {
         // Both counts or neither: a text the organisation's cap refuses must not use up
         // the number's allowance.
         sqlx::query("SAVEPOINT system_text_caps")

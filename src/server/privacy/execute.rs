@@ -11,10 +11,10 @@ use super::restrict::restrict;
 use super::revoke::opt_out;
 use super::store::{load, step, By, Stored};
 use crate::error::AppError;
+use crate::model::Purpose;
 use crate::model::{
     AuditAction, CorrectionInput, ExecutionReport, PrivacyRequestKind, PrivacyRequestStatus,
 };
-use crate::rules::send_policy::Purpose;
 use crate::server::auth::Caller;
 use crate::server::db;
 use serde_json::json;

@@ -4,6 +4,7 @@
 use super::notify;
 use super::store::{policy, step, By};
 use crate::error::AppError;
+use crate::model::Purpose;
 use crate::model::{
     AuditAction, Email, FieldErrors, PrivacyRequestInput, PrivacyRequestKind, E164,
 };
@@ -11,7 +12,6 @@ use crate::rules::account::person_name;
 use crate::rules::deadlines::due_date;
 use crate::rules::limits::{PRIVACY_FORM_CONTACT, PRIVACY_FORM_IP};
 use crate::rules::privacy_request::ReceivedVia;
-use crate::rules::send_policy::Purpose;
 use crate::server::{db, rate_limit};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;

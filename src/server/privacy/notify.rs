@@ -5,10 +5,11 @@
 //! organisation's country unless it allows others, daily caps per number and organisation,
 //! and to a number that opted out of everything only the code the requester asked for.
 
+use crate::model::Purpose;
 use crate::model::{ChannelFamily, MessageCategory, E164};
 use crate::rules::consent::{standing, Standing};
 use crate::rules::privacy_request::Contact;
-use crate::rules::send_policy::{mask_codes, Purpose};
+use crate::rules::send_policy::mask_codes;
 use crate::server::messaging::system_text::{self, Queued, SystemText};
 use crate::server::{consent, db, mail};
 use sqlx::PgConnection;

@@ -6,6 +6,7 @@ use super::notify;
 use super::records::records;
 use super::store::{load, policy, step, By};
 use crate::error::AppError;
+use crate::model::Purpose;
 use crate::model::{
     AuditAction, AuditObject, DueState, Page, PrivacyQuery, PrivacyRequestKind, PrivacyRequestList,
     PrivacyRequestRow, PrivacyRequestStatus, PrivacyRequestView, RejectionReason, RequestStep,
@@ -14,7 +15,6 @@ use crate::model::{
 use crate::rules::authz::Capability;
 use crate::rules::deadlines;
 use crate::rules::lead_query::{Cursor, CursorKey};
-use crate::rules::send_policy::Purpose;
 use crate::server::auth::Caller;
 use crate::server::db::{self, audit::AuditEvent};
 use chrono::{DateTime, NaiveDate, Utc};

@@ -5,8 +5,8 @@
 use super::notify;
 use super::store::{load, step, By};
 use crate::error::AppError;
+use crate::model::Purpose;
 use crate::model::{AuditAction, PrivacyRequestStatus};
-use crate::rules::send_policy::Purpose;
 use crate::server::db;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;

@@ -2,6 +2,7 @@
 //! confirms with YES, then recorded with the form's evidence.
 
 use crate::error::AppError;
+use crate::model::Purpose;
 use crate::model::{
     AuditAction, AuditObject, ChannelFamily, ConsentLevel, ConsentMedium, ConsentWording, Email,
     FieldErrors, MessageCategory, PublicConsentInput, E164,
@@ -12,7 +13,6 @@ use crate::rules::consent_capture::{
     form_boxes, form_choice, FormRefusal, NOTHING_TICKED, WORDING_CHANGED,
 };
 use crate::rules::limits::{CONSENT_FORM_IP, CONSENT_FORM_NUMBER};
-use crate::rules::send_policy::Purpose;
 use crate::server::consent::{append, events_for, wording, NewEvent};
 use crate::server::db::{self, audit::Actor, audit::AuditEvent, orgs::OrgProfile};
 use crate::server::messaging::system_text::{self, Queued, SystemText};

@@ -4,9 +4,9 @@
 use super::link::{link, Proof};
 use super::visitor::{visitor, Claim, Visitor};
 use crate::error::AppError;
+use crate::model::Purpose;
 use crate::model::{Email, E164};
 use crate::rules::limits::{CHAT_CODES, CHAT_CODE_TRIES};
-use crate::rules::send_policy::Purpose;
 use crate::server::db::{self, orgs::OrgProfile};
 use crate::server::mail;
 use crate::server::messaging::system_text::{self, Queued, SystemText};
