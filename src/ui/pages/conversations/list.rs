@@ -29,7 +29,8 @@ fn Inbox() -> AnyView {
     );
     view! {
         <div class="page-head"><h1>"Conversations"</h1></div>
-        <InboxFilters query=query.get_untracked()/>
+        // Rebuilt from the URL, so "Clear" and the back button reset the selects too.
+        {move || view! { <InboxFilters query=query.get()/> }}
         <Loaded resource=page loading="Loading conversations…" let:page>
             <InboxList rows=page.rows/>
             <Pager path="/conversations" query=query.get_untracked() next=page.next_cursor/>

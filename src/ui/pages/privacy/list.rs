@@ -43,10 +43,13 @@ pub fn PrivacyRequestsPage() -> AnyView {
                     })}
                 </div>
             </div>
-            <FilterBar clear="/privacy-requests">
-                <FilterSelect name="show" label="Show" options=shows() selected=query.get_untracked().show/>
-                <FilterSelect name="kind" label="Kind" options=choices(PrivacyRequestKind::ALL) selected=query.get_untracked().kind any="Any"/>
-            </FilterBar>
+            // Rebuilt from the URL, so "Clear" and the back button reset the selects too.
+            {move || view! {
+                <FilterBar clear="/privacy-requests">
+                    <FilterSelect name="show" label="Show" options=shows() selected=query.get().show/>
+                    <FilterSelect name="kind" label="Kind" options=choices(PrivacyRequestKind::ALL) selected=query.get().kind any="Any"/>
+                </FilterBar>
+            }}
             <Loaded resource=page loading="Loading requests…" let:page>
                 <p class="hint">{format!("Requests are due {} after they arrive.", page.policy)}</p>
                 <DataTable columns=COLUMNS rows=page.page.rows row=|row| view! { <RequestRow row/> } testid="privacy-requests"
