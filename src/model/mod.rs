@@ -8,6 +8,7 @@ mod conversation;
 mod email;
 mod form;
 mod import;
+mod insight;
 mod lead;
 mod lead_view;
 mod org;
@@ -36,6 +37,7 @@ pub use conversation::{
 pub use email::Email;
 pub use form::FieldErrors;
 pub use import::{ImportPreview, ImportReport, PreviewRow, RejectedRow, RowOutcome};
+pub use insight::{AiProvider, Draft, Facts, Handoff, Insight, LeadIntent, ScoreReason};
 pub use lead::{
     Assignee, Lead, LeadInput, LeadList, LeadNote, LeadQuery, LeadRow, LeadSource, LeadStatus,
 };

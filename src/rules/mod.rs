@@ -1,6 +1,7 @@
 //! Pure domain rules: no I/O, heavily unit-tested.
 
 pub mod account;
+pub mod assistant;
 pub mod authz;
 pub mod consent;
 pub mod consent_capture;

@@ -2,6 +2,7 @@
 //! authentication, the HTTP router and the command line.
 
 pub mod assets;
+pub mod assistant;
 pub mod auth;
 pub mod backup;
 pub mod cli;
