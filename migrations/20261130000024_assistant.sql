@@ -27,6 +27,8 @@ CREATE TABLE ai_settings (
     closes_at               smallint NOT NULL DEFAULT 19 CHECK (closes_at BETWEEN 1 AND 24),
     -- Where the voice agent connects a caller to a person.
     transfer_number         text CHECK (transfer_number ~ '^\+[1-9][0-9]{6,14}$'),
+    -- Calls are recorded or transcribed: the voice agent says so when it answers.
+    calls_recorded          boolean NOT NULL DEFAULT false,
     -- Repeated provider failures switch the organisation to the built-in assistant.
     consecutive_failures    integer NOT NULL DEFAULT 0,
     fallback_reason         text,
@@ -54,7 +56,9 @@ ALTER TABLE conversations
     ADD COLUMN ai_handoff        ai_handoff,
     ADD COLUMN ai_handoff_at     timestamptz,
     -- Assistant answers since the insight last moved forward.
-    ADD COLUMN ai_stalled_turns  integer NOT NULL DEFAULT 0;
+    ADD COLUMN ai_stalled_turns  integer NOT NULL DEFAULT 0,
+    -- The insight when the assistant last answered, to tell progress from going round.
+    ADD COLUMN ai_last_insight   jsonb;
 
 -- Background work: one row per conversation and kind, so a burst of texts is one job.
 CREATE TABLE ai_jobs (

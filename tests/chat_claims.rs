@@ -66,6 +66,7 @@ fn confirm(code: &str) -> ChatConfirmCode {
 
 fn reply(id: Uuid, body: &str) -> SendReply {
     SendReply {
+        ai_assisted: Default::default(),
         id,
         body: body.into(),
         category: "conversational".into(),

@@ -65,6 +65,7 @@ async fn grant(pool: &PgPool, org_slug: &str, level: ConsentLevel) {
 /// Sends "Hello" as `category`; what blocked it, if anything.
 async fn reply(manager: &mut Client, conversation: Uuid, category: &str) -> Option<String> {
     let reply = SendReply {
+        ai_assisted: Default::default(),
         id: conversation,
         body: "Hello".into(),
         category: category.into(),

@@ -97,6 +97,7 @@ async fn reply(
     category: &str,
 ) -> Option<String> {
     let reply = SendReply {
+        ai_assisted: Default::default(),
         id: conversation,
         body: body.into(),
         category: category.into(),

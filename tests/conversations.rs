@@ -35,6 +35,7 @@ fn thread(id: Uuid) -> GetThread {
 
 fn reply(id: Uuid, body: &str, category: &str) -> SendReply {
     SendReply {
+        ai_assisted: Default::default(),
         id,
         body: body.into(),
         category: category.into(),

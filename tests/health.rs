@@ -103,6 +103,7 @@ async fn metrics_count_the_backlog_an_operator_alerts_on(pool: PgPool) {
     let mut manager = app.signed_in("boss@north.example").await;
     for body in ["It is 21,000.", "Want a test drive?"] {
         let reply = SendReply {
+            ai_assisted: Default::default(),
             id: conversation,
             body: body.into(),
             category: "conversational".into(),

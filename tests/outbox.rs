@@ -100,6 +100,7 @@ async fn conversation_with_replies(pool: &PgPool, api: Option<&str>, replies: us
     let mut manager = app.signed_in("boss@north.example").await;
     for i in 0..replies {
         let reply = SendReply {
+            ai_assisted: Default::default(),
             id,
             body: format!("Reply {i}"),
             category: "conversational".into(),

@@ -205,6 +205,7 @@ fn mentions(answer: &impl serde::Serialize, text: &str) -> bool {
 
 async fn reply(manager: &mut Client, conversation: Uuid, body: &str) -> Option<String> {
     let reply = SendReply {
+        ai_assisted: Default::default(),
         id: conversation,
         body: body.into(),
         category: "conversational".into(),

@@ -134,6 +134,7 @@ async fn a_dry_run_changes_nothing_and_a_run_purges_exactly_what_it_counted_keep
     .unwrap();
     let mut manager = app.signed_in("boss@north.example").await;
     let reply = SendReply {
+        ai_assisted: Default::default(),
         id: conversation,
         body: "Hi".into(),
         category: "conversational".into(),

@@ -73,6 +73,7 @@ async fn a_lead_assigned_to_another_agent_hides_its_conversations_everywhere(poo
     let inbox = ana.run(ListConversations { query }).await.unwrap();
     let opened = ana.run(thread(id)).await.map(|_| ());
     let reply = SendReply {
+        ai_assisted: Default::default(),
         id,
         body: "Mine now".into(),
         category: "conversational".into(),

@@ -29,18 +29,24 @@ pub async fn get_thread(id: Uuid, #[server(default)] before: String) -> Result<T
     .await
 }
 
-/// Sends a reply, or stores it as blocked and says why.
+/// Sends a reply, or stores it as blocked and says why. `ai_assisted` is "yes" when the
+/// text began as the assistant's suggestion: the thread and the audit log say so.
 #[server(prefix = "/api", endpoint = "send_reply")]
 pub async fn send_reply(
     id: Uuid,
     body: String,
     category: String,
+    #[server(default)] ai_assisted: String,
 ) -> Result<Option<String>, AppError> {
     use crate::{api::ctx, rules::authz::Capability::SendMessages, server};
     ctx::guarded(SendMessages, |who, state| async move {
+        let reply = server::messaging::outbound::Reply {
+            body: &body,
+            category: &category,
+            ai_assisted: ai_assisted == "yes",
+        };
         let outcome =
-            server::messaging::outbound::reply(&state.pool, who.caller, id, &body, &category)
-                .await?;
+            server::messaging::outbound::reply(&state.pool, who.caller, who.ip, id, reply).await?;
         Ok(outcome.blocked)
     })
     .await

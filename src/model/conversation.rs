@@ -107,6 +107,8 @@ pub struct MessageView {
     pub status: DeliveryStatus,
     pub status_reason: Option<String>,
     pub simulated: bool,
+    /// Written by the assistant, or drafted by it and sent by a person.
+    pub ai_assisted: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -151,6 +153,8 @@ pub struct Thread {
     pub chat: Option<ChatClaim>,
     /// A cursor to the messages before these, when there are more.
     pub earlier: Option<String>,
+    /// Why the assistant handed this conversation to a person, if it did.
+    pub ai_handoff: Option<super::Handoff>,
 }
 
 /// A web chat's claim: the phone or e-mail the visitor typed, which proves nothing until

@@ -1,5 +1,6 @@
 //! Types shared by the server and the browser. Nothing here does I/O.
 
+mod assistant;
 mod audit;
 mod choice;
 mod consent;
@@ -21,6 +22,9 @@ mod settings;
 mod user;
 mod vin;
 
+pub use assistant::{
+    AiActivity, AiSettingsInput, AiSettingsView, AiUsageRow, AutopilotEntry, InsightView,
+};
 pub use audit::{AuditAction, AuditFamily, AuditObject};
 pub use choice::Choice;
 pub use consent::{

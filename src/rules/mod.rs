@@ -3,6 +3,7 @@
 pub mod account;
 pub mod assistant;
 pub mod authz;
+pub mod business_hours;
 pub mod consent;
 pub mod consent_capture;
 pub mod consent_state;

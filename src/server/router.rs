@@ -105,6 +105,10 @@ fn hook_routes() -> Router<AppState> {
         .route("/twilio/{org}/status", post(hooks::twilio::status))
         .route("/twilio/{org}/voice", post(hooks::twilio::voice))
         .route(
+            "/twilio/{org}/voice/gather",
+            post(hooks::voice_agent::gather),
+        )
+        .route(
             "/twilio/{org}/transcription",
             post(hooks::twilio::transcription),
         )

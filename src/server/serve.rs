@@ -70,7 +70,7 @@ fn front_end_options() -> anyhow::Result<leptos::config::LeptosOptions> {
     Ok(leptos_options)
 }
 
-/// The outbox (texts), the mail queue and retention.
+/// The outbox (texts), the mail queue, retention and the AI assistant's jobs.
 fn spawn_workers(pool: &PgPool, config: &Config) -> anyhow::Result<()> {
     let mailer = super::mail::Mailer::new(
         config.smtp_url.as_deref(),
@@ -85,6 +85,7 @@ fn spawn_workers(pool: &PgPool, config: &Config) -> anyhow::Result<()> {
     );
     super::mail::spawn(pool.clone(), mailer);
     super::privacy::retention::spawn(pool.clone());
+    super::assistant::jobs::spawn(pool.clone(), config.data_key.clone());
     Ok(())
 }
 

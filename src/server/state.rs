@@ -14,6 +14,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Committed changes to conversations, from every app server (LISTEN/NOTIFY).
     pub events: broadcast::Sender<ConversationEvent>,
+    /// What the assistant needs when a request (a call, a suggested reply) asks it.
+    pub ai: Arc<super::assistant::jobs::Runtime>,
 }
 
 impl AppState {
@@ -24,7 +26,16 @@ impl AppState {
         }
         let (sender, _) = broadcast::channel(1024);
         events::spawn_listener(pool.clone(), sender.clone());
+        let ai = super::assistant::jobs::Runtime {
+            pool: pool.clone(),
+            key: config.data_key.clone(),
+            http: reqwest::Client::builder()
+                .user_agent(concat!("ConsentDesk/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .unwrap_or_default(),
+        };
         AppState {
+            ai: Arc::new(ai),
             pool,
             leptos_options,
             config: Arc::new(config),

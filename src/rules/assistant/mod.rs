@@ -55,7 +55,10 @@ pub fn read(turns: &[Turn]) -> Insight {
 pub fn draft(turns: &[Turn], insight: &Insight, store: &Store, first_name: Option<&str>) -> Draft {
     let _ = (turns, first_name);
     Draft {
-        body: format!("Thanks for your message. {} will get back to you.", store.name),
+        body: format!(
+            "Thanks for your message. {} will get back to you.",
+            store.name
+        ),
         handoff: handoff_rules(turns, insight),
         confidence: insight.confidence,
     }
@@ -73,4 +76,10 @@ pub fn handoff_rules(turns: &[Turn], insight: &Insight) -> Option<Handoff> {
 pub fn promotional(text: &str) -> bool {
     let _ = text;
     false
+}
+
+/// Whether the conversation moved forward since the assistant last answered.
+pub fn progressed(before: Option<&Insight>, after: &Insight) -> bool {
+    let _ = (before, after);
+    true
 }

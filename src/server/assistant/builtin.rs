@@ -23,7 +23,11 @@ impl Assistant for Builtin {
         Ok(answered(assistant::read(&context.turns)))
     }
 
-    async fn reply(&self, context: &Context, insight: &Insight) -> Result<Answered<Draft>, AiError> {
+    async fn reply(
+        &self,
+        context: &Context,
+        insight: &Insight,
+    ) -> Result<Answered<Draft>, AiError> {
         let draft = assistant::draft(
             &context.turns,
             insight,

@@ -15,11 +15,22 @@ use std::future::Future;
 use std::time::Duration;
 use uuid::Uuid;
 
+pub mod accept;
+pub mod activity;
 pub mod anthropic;
+pub mod autopilot;
 pub mod builtin;
+pub mod context;
+pub mod events;
 mod http;
+pub mod insight;
+pub mod jobs;
 pub mod openai;
 mod prompt;
+pub mod run;
+pub mod settings;
+pub mod suggest;
+pub mod voice;
 
 /// Everything a provider is given about one conversation: no more.
 #[derive(Debug, Clone)]

@@ -23,6 +23,17 @@ impl Caller {
         crate::rules::scope::Scope::of(self.org_id, self.user_id, self.role)
     }
 
+    /// The assistant acting in its own organisation: it sees what a manager sees there and
+    /// nothing more, has no session, and never signs the audit log as a person (its lines
+    /// are the system's). Only the autopilot and the voice agent use it.
+    pub fn assistant(org_id: Uuid) -> Caller {
+        Caller {
+            user_id: Uuid::nil(),
+            org_id,
+            role: Role::Manager,
+        }
+    }
+
     pub fn may(self, capability: Capability) -> Result<Caller, AppError> {
         if self.role.may(capability) {
             Ok(self)

@@ -4,6 +4,7 @@
 pub mod form;
 pub mod signature;
 pub mod twilio;
+pub mod voice_agent;
 pub mod whatsapp;
 
 use axum::http::StatusCode;

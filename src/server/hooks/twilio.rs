@@ -14,22 +14,24 @@ use uuid::Uuid;
 const EMPTY_TWIML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>";
 
 fn twiml() -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
-        EMPTY_TWIML,
-    )
-        .into_response()
+    xml(EMPTY_TWIML.to_string())
 }
 
-struct Verified {
-    org_id: Uuid,
+pub(super) fn xml(twiml: String) -> Response {
+    ([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], twiml).into_response()
+}
+
+pub(super) struct Verified {
+    pub org_id: Uuid,
     country: String,
-    fields: Vec<(String, String)>,
+    pub fields: Vec<(String, String)>,
+    /// The public address the carrier calls us at (for the voice agent's next turn).
+    pub base: String,
 }
 
 /// Finds the organisation, reads the form and checks `X-Twilio-Signature` over the public
 /// URL the carrier called (the original URI: nesting strips the `/hooks` prefix).
-async fn verify(
+pub(super) async fn verify(
     state: &AppState,
     slug: &str,
     uri: &Uri,
@@ -67,10 +69,14 @@ async fn verify(
         org_id,
         country,
         fields,
+        base,
     })
 }
 
-fn required<'a>(fields: &'a [(String, String)], names: &[&str]) -> Result<&'a str, HookError> {
+pub(super) fn required<'a>(
+    fields: &'a [(String, String)],
+    names: &[&str],
+) -> Result<&'a str, HookError> {
     names
         .iter()
         .find_map(|name| form::get(fields, name).filter(|v| !v.is_empty()))
@@ -204,6 +210,11 @@ pub async fn voice(
     inbound::touch(&mut tx, conversation, inbound::Activity::Other).await?;
     events::notify(&mut tx, v.org_id, conversation).await?;
     tx.commit().await?;
+    if !outbound && status == "ringing" {
+        if let Some(answer) = super::voice_agent::answer(&state, &v, &slug, conversation).await? {
+            return Ok(xml(answer));
+        }
+    }
     Ok(twiml())
 }
 

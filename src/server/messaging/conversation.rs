@@ -53,6 +53,10 @@ pub async fn thread(
         _ => None,
     };
     let quiet = quiet_wait(&mut conn, caller, id).await?;
+    let ai_handoff = sqlx::query_scalar("SELECT ai_handoff FROM conversations WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
     Ok(Thread {
         conversation,
         lead_phone: lead.0,
@@ -68,6 +72,7 @@ pub async fn thread(
         assignees,
         chat,
         earlier,
+        ai_handoff,
     })
 }
 
@@ -107,7 +112,7 @@ async fn messages_page(
     };
     let mut messages: Vec<MessageView> = sqlx::query_as(
         "SELECT m.id, m.direction, m.body, m.media_count, m.sender, u.name AS sender_name, m.category,
-                m.status, m.status_reason, m.simulated, m.created_at
+                m.status, m.status_reason, m.simulated, m.ai_assisted, m.created_at
          FROM messages m LEFT JOIN users u ON u.id = m.sender_user_id
          WHERE m.conversation_id = $1 AND m.org_id = $2
            AND ($3::timestamptz IS NULL OR (m.created_at, m.id) < ($3, $4))

@@ -87,6 +87,13 @@ async fn receive_once(
         body: message.body,
     };
     crate::server::consent::keywords::apply(&mut tx, &keywords).await?;
+    crate::server::assistant::jobs::after_inbound(
+        &mut tx,
+        message.org_id,
+        conversation,
+        message.channel,
+    )
+    .await?;
     events::notify(&mut tx, message.org_id, conversation).await?;
     tx.commit().await?;
     Ok(Some(conversation))

@@ -6,12 +6,15 @@ use super::inbound::{touch, Activity};
 use super::queue::{queue_outbound, Outbound};
 use super::send_facts::{quiet_wait, send_facts};
 use crate::error::AppError;
-use crate::model::{MessageCategory, Role, Sender};
+use crate::model::{AuditAction, AuditObject, MessageCategory, Role, Sender};
 use crate::rules::send_decision::{quiet_hours_apply, ReplyPlan};
 use crate::rules::send_policy::may_send;
 use crate::server::auth::Caller;
+use crate::server::db::{self, audit::AuditEvent};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use sqlx::{PgConnection, PgPool};
+use std::net::IpAddr;
 use uuid::Uuid;
 
 pub const MAX_BODY: usize = 1600;
@@ -23,20 +26,35 @@ pub struct ReplyOutcome {
     pub blocked: Option<String>,
 }
 
+/// A reply as typed.
+pub struct Reply<'a> {
+    pub body: &'a str,
+    pub category: &'a str,
+    /// The text began as the assistant's suggestion.
+    pub ai_assisted: bool,
+}
+
 #[tracing::instrument(skip_all, fields(org = %caller.org_id, %conversation))]
 pub async fn reply(
     pool: &PgPool,
     caller: Caller,
+    ip: Option<IpAddr>,
     conversation: Uuid,
-    body: &str,
-    category: &str,
+    reply: Reply<'_>,
 ) -> Result<ReplyOutcome, AppError> {
-    let (body, category) = parse_reply(body, category)?;
+    let (body, category) = parse_reply(reply.body, reply.category)?;
+    if reply.ai_assisted && category != MessageCategory::Conversational {
+        return Err(AppError::field(
+            "category",
+            "A suggested reply goes as a conversational reply only.",
+        ));
+    }
     let mut tx = pool.begin().await?;
     let plan = decide_reply(&mut tx, caller, conversation, category).await?;
     let reason = plan.reason();
     let message = Outbound {
         sender_user_id: Some(caller.user_id),
+        ai_assisted: reply.ai_assisted,
         status_reason: reason.as_deref(),
         not_before: match &plan {
             ReplyPlan::Queued { not_before } => *not_before,
@@ -55,6 +73,12 @@ pub async fn reply(
     touch(&mut tx, conversation, Activity::Reply).await?;
     if caller.role == Role::Agent {
         take_unassigned_lead(&mut tx, caller, conversation).await?;
+    }
+    if reply.ai_assisted {
+        let object = (AuditObject::Conversation, conversation.to_string());
+        let detail = json!({ "message": message_id, "blocked": reason });
+        let event = AuditEvent::by(caller, ip, AuditAction::AiAssistedReply, object, detail);
+        db::audit::record(&mut *tx, event).await?;
     }
     events::notify(&mut tx, caller.org_id, conversation).await?;
     tx.commit().await?;

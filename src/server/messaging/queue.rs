@@ -28,6 +28,8 @@ pub struct Outbound<'a> {
     pub secret_body: Option<&'a str>,
     /// A promotion held for quiet hours; none to go as soon as the worker can.
     pub not_before: Option<DateTime<Utc>>,
+    /// Written by the assistant, or drafted by it and sent by a person.
+    pub ai_assisted: bool,
 }
 
 impl<'a> Outbound<'a> {
@@ -54,6 +56,7 @@ impl<'a> Outbound<'a> {
             consent_event_id: None,
             secret_body: None,
             not_before: None,
+            ai_assisted: false,
         }
     }
 }
@@ -66,8 +69,8 @@ pub async fn queue_outbound(
 ) -> Result<Uuid, sqlx::Error> {
     let id: Uuid = sqlx::query_scalar(
         "INSERT INTO messages (org_id, conversation_id, to_phone, direction, body, sender, sender_user_id,
-                               category, status, status_reason, purpose, consent_event_id)
-         VALUES ($1, $2, $3, 'outbound', $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                               category, status, status_reason, purpose, consent_event_id, ai_assisted)
+         VALUES ($1, $2, $3, 'outbound', $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(m.org_id)
     .bind(m.conversation)
@@ -80,6 +83,7 @@ pub async fn queue_outbound(
     .bind(m.status_reason)
     .bind(m.purpose)
     .bind(m.consent_event_id)
+    .bind(m.ai_assisted)
     .fetch_one(&mut *conn)
     .await?;
     if m.status == DeliveryStatus::Queued {

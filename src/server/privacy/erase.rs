@@ -127,7 +127,7 @@ async fn calls_and_chats(
     .await?
     .rows_affected();
     sqlx::query(
-        "UPDATE conversations SET visitor_token_hash = NULL WHERE org_id = $1 AND lead_id = ANY($2)",
+        "UPDATE conversations SET visitor_token_hash = NULL, ai_last_insight = NULL WHERE org_id = $1 AND lead_id = ANY($2)",
     )
     .bind(org_id)
     .bind(ids)
@@ -142,6 +142,8 @@ async fn leads(tx: &mut PgConnection, org_id: Uuid, ids: &[Uuid]) -> Result<u64,
              interest_year = NULL, interest_make = NULL, interest_model = NULL, interest_vin = NULL,
              owned_year = NULL, owned_make = NULL, owned_model = NULL, owned_vin = NULL,
              budget_min = NULL, budget_max = NULL, locations = NULL, property_type = NULL, timeline = NULL,
+             ai_score = NULL, ai_intent = NULL, ai_reasons = NULL, ai_summary = NULL, ai_facts = NULL,
+             ai_confidence = NULL, ai_updated_at = NULL,
              erased_at = now(), updated_at = now()
          WHERE org_id = $1 AND id = ANY($2)",
     )

@@ -174,6 +174,7 @@ pub async fn send(
         None if classify(body) == Intent::OptOut => end(&mut tx, &v).await?,
         None => {}
     }
+    crate::server::assistant::jobs::after_inbound(&mut tx, v.org_id, v.id, Channel::Chat).await?;
     events::notify(&mut tx, v.org_id, v.id).await?;
     tx.commit().await?;
     Ok(())

@@ -110,6 +110,7 @@ fn ThreadView(thread: Thread, actions: Actions, draft: Draft) -> AnyView {
         assignees,
         chat,
         earlier,
+        ai_handoff: _,
     } = thread;
     let chat_panel =
         chat.map(|claim| view! { <ChatClaimPanel id=conversation.id claim action=actions.link/> });

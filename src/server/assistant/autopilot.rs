@@ -1,0 +1,233 @@
+//! The autopilot (issue 14, SPEC §9): where an organisation turns it on for a channel, the
+//! assistant answers a customer-initiated conversation by itself when no person has within
+//! N minutes, or at once outside business hours. It never does what a person in the same
+//! seat could not: every message goes through `may_send` (again by the outbox worker when
+//! it leaves), its first message says it is automated, and it hands the conversation to a
+//! person — and stops — on an opt-out or complaint, a request for a person, a price or
+//! finance commitment, low confidence, a provider failure, a promotional answer, or three
+//! turns without progress. A restricted or erased person is never sent to a provider.
+
+use super::jobs::Runtime;
+use super::run::{logged, CallPurpose, Configured};
+use super::settings::AiConfig;
+use super::{context, insight, settings, Remote};
+use crate::model::{Channel, Draft, Handoff, Insight};
+use crate::rules::assistant::{self as rules, MAX_TURNS_WITHOUT_PROGRESS};
+use crate::rules::business_hours::BusinessHours;
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use sqlx::types::Json;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+mod act;
+
+pub use act::{hand_off, HANDOFF_NOTE};
+
+/// Where a conversation stands for the autopilot.
+#[derive(Debug, sqlx::FromRow)]
+struct Standing {
+    channel: Channel,
+    customer_initiated: bool,
+    handed_off: bool,
+    withheld: bool,
+    stalled_turns: i32,
+    last_insight: Option<Json<Insight>>,
+    /// The first customer message no one has answered yet; none when all are answered.
+    first_unanswered: Option<DateTime<Utc>>,
+    time_zone: String,
+}
+
+/// Takes the autopilot's turn in a conversation: none when done, or when to look again
+/// (the wait for a person has not passed yet).
+pub async fn turn(
+    rt: &Runtime,
+    org_id: Uuid,
+    conversation: Uuid,
+) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    let mut conn = rt.pool.acquire().await?;
+    let config = settings::load(&mut *conn, rt.key.as_ref(), org_id).await?;
+    let Some(s) = standing(&mut conn, org_id, conversation).await? else {
+        return Ok(None);
+    };
+    if !config.autopilot_on(s.channel) || s.handed_off || !s.customer_initiated {
+        return Ok(None);
+    }
+    let Some(first_unanswered) = s.first_unanswered else {
+        return Ok(None);
+    };
+    if s.withheld {
+        let mut tx = rt.pool.begin().await?;
+        act::hand_off(&mut tx, org_id, conversation, Handoff::Restricted, None).await?;
+        return tx.commit().await.map(|()| None);
+    }
+    if let Some(wait) = wait_for_person(&config, &s.time_zone, first_unanswered, Utc::now()) {
+        return Ok(Some(wait));
+    }
+    let Ok(context) = context::load(&mut conn, &config, org_id, conversation).await? else {
+        return Ok(None);
+    };
+    drop(conn);
+    let assistant = Configured::of(&config, &rt.http, Remote::TIMEOUT, Remote::RETRIES);
+    let answer = answer(rt, &assistant, &context).await;
+    let mut tx = rt.pool.begin().await?;
+    // Another worker, or a person, may have answered while the provider thought.
+    let Some(now) = standing_locked(&mut tx, org_id, conversation).await? else {
+        return Ok(None);
+    };
+    if now.handed_off || now.first_unanswered.is_none() {
+        return Ok(None);
+    }
+    match answer {
+        Ok((reading, draft)) => {
+            insight::store(&mut tx, org_id, conversation, &reading).await?;
+            let stalled = match rules::progressed(s.last_insight.as_ref().map(|j| &j.0), &reading) {
+                true => 0,
+                false => s.stalled_turns + 1,
+            };
+            match decide(&context.turns, &reading, &draft, stalled) {
+                Some(reason) => {
+                    act::hand_off(
+                        &mut tx,
+                        org_id,
+                        conversation,
+                        reason,
+                        Some(&context.store.name),
+                    )
+                    .await?
+                }
+                None => {
+                    act::send(
+                        &mut tx,
+                        org_id,
+                        conversation,
+                        &context.store.name,
+                        &draft.body,
+                        &reading,
+                        stalled,
+                    )
+                    .await?
+                }
+            }
+        }
+        Err(()) => {
+            act::hand_off(
+                &mut tx,
+                org_id,
+                conversation,
+                Handoff::ProviderFailure,
+                Some(&context.store.name),
+            )
+            .await?
+        }
+    }
+    tx.commit().await.map(|()| None)
+}
+
+/// The insight and the draft, or `Err` when the provider failed (each call logged).
+async fn answer(
+    rt: &Runtime,
+    assistant: &Configured,
+    context: &super::Context,
+) -> Result<(Insight, Draft), ()> {
+    let reading = logged(
+        &rt.pool,
+        assistant,
+        context,
+        CallPurpose::Autopilot,
+        assistant.insight(context),
+    )
+    .await
+    .map_err(|_| ())?;
+    let draft = logged(
+        &rt.pool,
+        assistant,
+        context,
+        CallPurpose::Autopilot,
+        assistant.reply(context, &reading),
+    )
+    .await
+    .map_err(|_| ())?;
+    Ok((reading, draft))
+}
+
+/// Whether a person must take over, and why: the rules every provider is held to first,
+/// then the provider's own call, then a promotional answer, then going round in circles.
+pub fn decide(
+    turns: &[rules::Turn],
+    reading: &Insight,
+    draft: &Draft,
+    stalled: i32,
+) -> Option<Handoff> {
+    rules::handoff_rules(turns, reading)
+        .or(draft.handoff)
+        .or_else(|| rules::promotional(&draft.body).then_some(Handoff::Promotional))
+        .or_else(|| {
+            draft
+                .body
+                .trim()
+                .is_empty()
+                .then_some(Handoff::LowConfidence)
+        })
+        .or_else(|| (stalled >= MAX_TURNS_WITHOUT_PROGRESS).then_some(Handoff::NoProgress))
+}
+
+/// When to look again if a person may still answer: during business hours the autopilot
+/// waits N minutes from the first unanswered message; outside them it answers at once.
+pub fn wait_for_person(
+    config: &AiConfig,
+    time_zone: &str,
+    first_unanswered: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let zone: chrono_tz::Tz = time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let local = now.with_timezone(&zone);
+    let hours = BusinessHours {
+        days: config.business_days.clone(),
+        opens_at: config.opens_at,
+        closes_at: config.closes_at,
+    };
+    let open = hours.open(
+        local.weekday().number_from_monday() as i16,
+        local.hour() as i16,
+    );
+    let due = first_unanswered + chrono::Duration::minutes(config.after_minutes.into());
+    (open && now < due).then_some(due)
+}
+
+const STANDING: &str = "SELECT c.channel, c.customer_initiated, c.ai_handoff IS NOT NULL AS handed_off,
+        (l.restricted_at IS NOT NULL OR l.erased_at IS NOT NULL) AS withheld,
+        c.ai_stalled_turns AS stalled_turns, c.ai_last_insight AS last_insight,
+        (SELECT min(m.created_at) FROM messages m
+          WHERE m.conversation_id = c.id AND m.direction = 'inbound'
+            AND m.created_at > coalesce((SELECT max(r.created_at) FROM messages r
+                  WHERE r.conversation_id = c.id AND r.direction = 'outbound'
+                    AND r.sender IN ('agent', 'ai') AND r.status <> 'blocked'), '-infinity')) AS first_unanswered,
+        o.time_zone
+     FROM conversations c JOIN leads l ON l.id = c.lead_id JOIN organisations o ON o.id = c.org_id
+     WHERE c.id = $1 AND c.org_id = $2";
+
+async fn standing(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    conversation: Uuid,
+) -> Result<Option<Standing>, sqlx::Error> {
+    sqlx::query_as(STANDING)
+        .bind(conversation)
+        .bind(org_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// The standing again, with the conversation locked until the transaction ends.
+async fn standing_locked(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    conversation: Uuid,
+) -> Result<Option<Standing>, sqlx::Error> {
+    sqlx::query("SELECT 1 FROM conversations WHERE id = $1 AND org_id = $2 FOR UPDATE")
+        .bind(conversation)
+        .bind(org_id)
+        .execute(&mut *conn)
+        .await?;
+    standing(conn, org_id, conversation).await
+}
