@@ -414,6 +414,16 @@ async fn after_a_deletion_nothing_finds_the_person_and_their_number_stays_suppre
     let app = shop(&pool).await;
     let lead = people(&app, &pool).await;
     let (mut compliance, id) = verified(&app, &pool, "deletion").await;
+    // What the assistant made of her conversation goes with it.
+    sqlx::query(
+        "UPDATE leads SET ai_score = 80, ai_summary = '{Asked if the Civic still there}',
+             ai_facts = '{\"vehicle\": \"Civic still there\"}', ai_reasons = '[]', ai_updated_at = now()
+         WHERE id = $1",
+    )
+    .bind(lead)
+    .execute(&pool)
+    .await
+    .unwrap();
 
     let report = compliance.run(execute(id)).await.unwrap();
 
@@ -511,6 +521,11 @@ async fn no_table_holds_ana_diaz(pool: &PgPool) {
         ("lead_notes", "body", "Saturdays"),
         ("calls", "coalesce(transcript, '')", "Ana Diaz"),
         ("leads", "coalesce(email, '') || name", "Diaz"),
+        (
+            "leads",
+            "coalesce(array_to_string(ai_summary, ' '), '') || coalesce(ai_facts::text, '')",
+            "Civic still there",
+        ),
     ] {
         let left = count(
             pool,

@@ -11,9 +11,12 @@ use super::jobs::Runtime;
 use super::run::{logged, CallPurpose, Configured};
 use super::settings::AiConfig;
 use super::{context, insight, settings, Remote};
-use crate::model::{Channel, Draft, Handoff, Insight};
+use crate::model::{Channel, Draft, Handoff, Insight, MessageCategory};
 use crate::rules::assistant::{self as rules, MAX_TURNS_WITHOUT_PROGRESS};
 use crate::rules::business_hours::BusinessHours;
+use crate::rules::send_policy::may_send;
+use crate::server::auth::Caller;
+use crate::server::messaging::send_facts::send_facts;
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use sqlx::types::Json;
 use sqlx::PgConnection;
@@ -62,6 +65,10 @@ pub async fn turn(
     }
     if let Some(wait) = wait_for_person(&config, &s.time_zone, first_unanswered, Utc::now()) {
         return Ok(Some(wait));
+    }
+    // What a person could not send, the assistant does not write (nor show a provider).
+    if !may_answer(&mut conn, org_id, conversation).await? {
+        return Ok(None);
     }
     let Ok(context) = context::load(&mut conn, &config, org_id, conversation).await? else {
         return Ok(None);
@@ -192,6 +199,16 @@ pub fn wait_for_person(
     );
     let due = first_unanswered + chrono::Duration::minutes(config.after_minutes.into());
     (open && now < due).then_some(due)
+}
+
+/// Whether a conversational reply may go to this conversation now (`may_send`).
+async fn may_answer(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    conversation: Uuid,
+) -> Result<bool, sqlx::Error> {
+    let facts = send_facts(conn, Caller::assistant(org_id), conversation, false).await?;
+    Ok(facts.is_some_and(|facts| may_send(&facts, MessageCategory::Conversational).is_ok()))
 }
 
 const STANDING: &str = "SELECT c.channel, c.customer_initiated, c.ai_handoff IS NOT NULL AS handed_off,
