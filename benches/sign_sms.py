@@ -1,12 +1,14 @@
 """Writes N signed Twilio SMS webhooks, one per line: signature TAB form body.
 
 Signed exactly as Twilio documents (URL + sorted name/value pairs, HMAC-SHA1, base64),
-so the server does the full check on every request. Usage: sign_sms.py N URL TOKEN
+so the server does the full check on every request. Usage: sign_sms.py N URL TOKEN [FIRST]
+(FIRST numbers the message ids from there, so several files never repeat one.)
 """
 import base64, hashlib, hmac, sys, urllib.parse
 
 count, url, token = int(sys.argv[1]), sys.argv[2], sys.argv[3].encode()
-for i in range(count):
+first = int(sys.argv[4]) if len(sys.argv) > 4 else 0
+for i in range(first, first + count):
     fields = {
         "MessageSid": f"SMbench{i:010d}",
         "AccountSid": "ACbench",
