@@ -15,17 +15,18 @@ export DATA_KEY="AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
 export LEDGER_KEY="dGVzdCBsZWRnZXIga2V5OiBuZXZlciB1c2VkIGluIHByb2R1Y3Rpb24="
 
 cargo build --release --features ssr --bin consentdesk
+bin="${CARGO_TARGET_DIR:-target}/release/consentdesk"
 pg_bench_database consentdesk_bench_ai
 db="$BENCH_SUPER_URL"
-DATABASE_URL="$DATABASE_OWNER_URL" target/release/consentdesk migrate >/dev/null
-APP_ENV=test target/release/consentdesk seed-demo >/dev/null
+DATABASE_URL="$DATABASE_OWNER_URL" "$bin" migrate >/dev/null
+APP_ENV=test "$bin" seed-demo >/dev/null
 org="$(psql "$db" -qtAc "SELECT id FROM organisations WHERE slug = 'maple-ridge-motors'")"
 
 port="$(free_port 3300)"
 path=/hooks/twilio/maple-ridge-motors/sms
 serve() {
   APP_ENV=test RUST_LOG=warn RUN_WORKER="$1" PUBLIC_BASE_URL="http://127.0.0.1:$port" \
-    LEPTOS_OUTPUT_NAME=consentdesk LEPTOS_SITE_ADDR="127.0.0.1:$port" target/release/consentdesk serve >"$out/assistant-server.log" 2>&1 &
+    LEPTOS_OUTPUT_NAME=consentdesk LEPTOS_SITE_ADDR="127.0.0.1:$port" "$bin" serve >"$out/assistant-server.log" 2>&1 &
   server=$!
   for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 }
