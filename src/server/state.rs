@@ -15,7 +15,7 @@ pub struct AppState {
     /// Committed changes to conversations, from every app server (LISTEN/NOTIFY).
     pub events: broadcast::Sender<ConversationEvent>,
     /// What the assistant needs when a request (a call, a suggested reply) asks it.
-    pub ai: Arc<super::assistant::jobs::Runtime>,
+    pub ai: Arc<super::assistant::runtime::Runtime>,
 }
 
 impl AppState {
@@ -26,7 +26,7 @@ impl AppState {
         }
         let (sender, _) = broadcast::channel(1024);
         events::spawn_listener(pool.clone(), sender.clone());
-        let ai = super::assistant::jobs::Runtime {
+        let ai = super::assistant::runtime::Runtime {
             pool: pool.clone(),
             key: config.data_key.clone(),
             http: reqwest::Client::builder()

@@ -7,8 +7,9 @@
 //! finance commitment, low confidence, a provider failure, a promotional answer, or three
 //! turns without progress. A restricted or erased person is never sent to a provider.
 
-use super::jobs::Runtime;
-use super::run::{logged, CallPurpose, Configured};
+use super::events::CallPurpose;
+use super::run::{logged, Configured};
+use super::runtime::Runtime;
 use super::settings::AiConfig;
 use super::{context, insight, settings, Remote};
 use crate::model::{Channel, Draft, Handoff, Insight, MessageCategory};
@@ -59,9 +60,7 @@ pub async fn turn(
         return Ok(None);
     };
     if s.withheld {
-        let mut tx = rt.pool.begin().await?;
-        act::hand_off(&mut tx, org_id, conversation, Handoff::Restricted, None).await?;
-        return tx.commit().await.map(|()| None);
+        return hand_off_now(rt, org_id, conversation, Handoff::Restricted).await;
     }
     if let Some(wait) = wait_for_person(&config, &s.time_zone, first_unanswered, Utc::now()) {
         return Ok(Some(wait));
@@ -74,60 +73,72 @@ pub async fn turn(
         return Ok(None);
     };
     drop(conn);
-    let assistant = Configured::of(&config, &rt.http, Remote::TIMEOUT, Remote::RETRIES);
-    let answer = answer(rt, &assistant, &context).await;
+    match keyword(&context.turns) {
+        Keyword::None => respond(rt, &config, &s, &context).await.map(|()| None),
+        Keyword::Answered => Ok(None),
+        Keyword::HandOff(reason) => hand_off_now(rt, org_id, conversation, reason).await,
+    }
+}
+
+async fn hand_off_now(
+    rt: &Runtime,
+    org_id: Uuid,
+    conversation: Uuid,
+    reason: Handoff,
+) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
     let mut tx = rt.pool.begin().await?;
-    // Another worker, or a person, may have answered while the provider thought.
+    act::hand_off(&mut tx, org_id, conversation, reason, None).await?;
+    tx.commit().await.map(|()| None)
+}
+
+/// Asks the provider, then answers or hands off — unless another worker or a person
+/// answered while it thought (the conversation is locked for the decision).
+async fn respond(
+    rt: &Runtime,
+    config: &AiConfig,
+    before: &Standing,
+    context: &super::Context,
+) -> Result<(), sqlx::Error> {
+    let (org_id, conversation) = (context.org_id, context.conversation_id);
+    let assistant = Configured::of(config, &rt.http, Remote::TIMEOUT, Remote::RETRIES);
+    let answer = answer(rt, &assistant, context).await;
+    let mut tx = rt.pool.begin().await?;
     let Some(now) = standing_locked(&mut tx, org_id, conversation).await? else {
-        return Ok(None);
+        return Ok(());
     };
     if now.handed_off || now.first_unanswered.is_none() {
-        return Ok(None);
+        return Ok(());
     }
-    match answer {
-        Ok((reading, draft)) => {
-            insight::store(&mut tx, org_id, conversation, &reading).await?;
-            let stalled = match rules::progressed(s.last_insight.as_ref().map(|j| &j.0), &reading) {
-                true => 0,
-                false => s.stalled_turns + 1,
+    let store = Some(context.store.name.as_str());
+    let Ok((reading, draft)) = answer else {
+        act::hand_off(
+            &mut tx,
+            org_id,
+            conversation,
+            Handoff::ProviderFailure,
+            store,
+        )
+        .await?;
+        return tx.commit().await;
+    };
+    insight::store(&mut tx, org_id, conversation, &reading).await?;
+    let last = before.last_insight.as_ref().map(|j| &j.0);
+    let stalled = match rules::progressed(last, &reading) {
+        true => 0,
+        false => before.stalled_turns + 1,
+    };
+    match decide(&context.turns, &reading, &draft, stalled) {
+        Some(reason) => act::hand_off(&mut tx, org_id, conversation, reason, store).await?,
+        None => {
+            let said = act::Said {
+                body: &draft.body,
+                reading: &reading,
+                stalled,
             };
-            match decide(&context.turns, &reading, &draft, stalled) {
-                Some(reason) => {
-                    act::hand_off(
-                        &mut tx,
-                        org_id,
-                        conversation,
-                        reason,
-                        Some(&context.store.name),
-                    )
-                    .await?
-                }
-                None => {
-                    act::send(
-                        &mut tx,
-                        org_id,
-                        conversation,
-                        &context.store.name,
-                        &draft.body,
-                        &reading,
-                        stalled,
-                    )
-                    .await?
-                }
-            }
-        }
-        Err(()) => {
-            act::hand_off(
-                &mut tx,
-                org_id,
-                conversation,
-                Handoff::ProviderFailure,
-                Some(&context.store.name),
-            )
-            .await?
+            act::send(&mut tx, org_id, conversation, &context.store.name, said).await?
         }
     }
-    tx.commit().await.map(|()| None)
+    tx.commit().await
 }
 
 /// The insight and the draft, or `Err` when the provider failed (each call logged).
@@ -155,6 +166,30 @@ async fn answer(
     .await
     .map_err(|_| ())?;
     Ok((reading, draft))
+}
+
+/// What the customer's last text was to the consent rules (`rules::intent`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keyword {
+    /// An ordinary text (or a YES, which is an answer unless the number opted out).
+    None,
+    /// START or HELP: the system's own text answered it.
+    Answered,
+    /// An opt-out, or a text that may be one (a person reviews it): a person takes over.
+    HandOff(Handoff),
+}
+
+pub fn keyword(turns: &[rules::Turn]) -> Keyword {
+    use crate::rules::intent::{classify, Intent};
+    let Some(last) = turns.iter().rev().find(|t| t.customer) else {
+        return Keyword::None;
+    };
+    match classify(&last.text) {
+        Intent::OptIn | Intent::Help => Keyword::Answered,
+        Intent::OptOut => Keyword::HandOff(Handoff::OptOut),
+        Intent::Unclear => Keyword::HandOff(Handoff::LowConfidence),
+        Intent::Yes | Intent::Other => Keyword::None,
+    }
 }
 
 /// Whether a person must take over, and why: the rules every provider is held to first,

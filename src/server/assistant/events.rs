@@ -1,11 +1,30 @@
 //! The AI event log: one row per call with its organisation, conversation, provider, model,
 //! purpose, tokens, latency and outcome — never what was said.
 
-use super::run::CallPurpose;
 use super::Context;
 use crate::model::{AiProvider, AiUsageRow};
 use sqlx::PgPool;
 use uuid::Uuid;
+
+/// What an AI call was for, as the usage page groups it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallPurpose {
+    Insight,
+    Draft,
+    Autopilot,
+    Voice,
+}
+
+impl CallPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallPurpose::Insight => "insight",
+            CallPurpose::Draft => "draft",
+            CallPurpose::Autopilot => "autopilot",
+            CallPurpose::Voice => "voice",
+        }
+    }
+}
 
 pub struct AiEvent {
     pub org_id: Uuid,

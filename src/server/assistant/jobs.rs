@@ -4,7 +4,9 @@
 //! taken job is leased, not deleted: a worker that dies mid-job leaves it to be taken again
 //! when the lease ends, and the autopilot's own checks make a second run answer nothing.
 
-use super::run::{logged, CallPurpose, Configured};
+use super::events::CallPurpose;
+use super::run::{logged, Configured};
+pub use super::runtime::Runtime;
 use super::{autopilot, context, insight, settings, Remote};
 use crate::model::Channel;
 use crate::server::crypto::DataKey;
@@ -52,13 +54,6 @@ struct Job {
     /// The lease: the job is finished only if nobody queued it again meanwhile.
     run_at: DateTime<Utc>,
     attempts: i32,
-}
-
-/// What the worker needs besides the database.
-pub struct Runtime {
-    pub pool: PgPool,
-    pub key: Option<DataKey>,
-    pub http: reqwest::Client,
 }
 
 /// Runs up to `batch` due jobs; returns how many it took.

@@ -28,6 +28,7 @@ pub mod jobs;
 pub mod openai;
 mod prompt;
 pub mod run;
+pub mod runtime;
 pub mod settings;
 pub mod suggest;
 pub mod voice;

@@ -3,9 +3,10 @@
 
 use super::anthropic::Anthropic;
 use super::builtin::Builtin;
+use super::events::{self, CallPurpose};
 use super::openai::OpenAi;
 use super::settings::{self, AiConfig};
-use super::{events, AiError, Answered, Assistant, Context, Remote};
+use super::{AiError, Answered, Assistant, Context, Remote};
 use crate::model::{AiProvider, Draft, Insight};
 use sqlx::PgPool;
 use std::time::{Duration, Instant};
@@ -15,26 +16,6 @@ pub enum Configured {
     Builtin(Builtin),
     Anthropic(Anthropic),
     OpenAi(OpenAi),
-}
-
-/// What an AI call was for, as the usage page groups it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CallPurpose {
-    Insight,
-    Draft,
-    Autopilot,
-    Voice,
-}
-
-impl CallPurpose {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CallPurpose::Insight => "insight",
-            CallPurpose::Draft => "draft",
-            CallPurpose::Autopilot => "autopilot",
-            CallPurpose::Voice => "voice",
-        }
-    }
 }
 
 impl Configured {

@@ -3,8 +3,9 @@
 //! only — a draft that reads as promotional is replaced by the built-in one.
 
 use super::context::{self, Withheld};
-use super::jobs::Runtime;
-use super::run::{logged, CallPurpose, Configured};
+use super::events::CallPurpose;
+use super::run::{logged, Configured};
+use super::runtime::Runtime;
 use super::{settings, Remote};
 use crate::error::AppError;
 use crate::model::Draft;

@@ -5,8 +5,9 @@
 //! handoff rule. Each turn is a line of the call's conversation.
 
 use super::autopilot::{decide, hand_off};
-use super::jobs::Runtime;
-use super::run::{logged, CallPurpose, Configured};
+use super::events::CallPurpose;
+use super::run::{logged, Configured};
+use super::runtime::Runtime;
 use super::settings::AiConfig;
 use super::{context, insight};
 use crate::model::{DeliveryStatus, Direction, Handoff, MessageCategory, Sender};

@@ -4,6 +4,7 @@
 pub mod form;
 pub mod signature;
 pub mod twilio;
+mod twilio_request;
 pub mod voice_agent;
 pub mod whatsapp;
 

@@ -2,7 +2,7 @@
 //! (from `twilio::voice`) and `POST /hooks/twilio/{org}/voice/gather`, each turn of speech.
 //! Every turn's signature is checked like any carrier request's.
 
-use super::twilio::{required, verify, xml, Verified};
+use super::twilio_request::{required, verify, xml, Verified};
 use super::HookError;
 use crate::server::assistant::{settings, voice};
 use crate::server::AppState;

@@ -20,23 +20,29 @@ use uuid::Uuid;
 pub const HANDOFF_NOTE: &str =
     "Thanks for your patience. I'm passing this to a member of our team, who will reply here shortly.";
 
+/// An answer of the assistant's, with the reading it came from and how many answers in a
+/// row made no progress.
+pub struct Said<'a> {
+    pub body: &'a str,
+    pub reading: &'a Insight,
+    pub stalled: i32,
+}
+
 /// Sends the assistant's answer (its first one in the conversation says it is automated).
 pub async fn send(
     tx: &mut PgConnection,
     org_id: Uuid,
     conversation: Uuid,
     store: &str,
-    body: &str,
-    reading: &Insight,
-    stalled: i32,
+    said: Said<'_>,
 ) -> Result<(), sqlx::Error> {
-    let message = say(tx, org_id, conversation, store, body).await?;
+    let message = say(tx, org_id, conversation, store, said.body).await?;
     sqlx::query(
         "UPDATE conversations SET ai_stalled_turns = $2, ai_last_insight = $3 WHERE id = $1",
     )
     .bind(conversation)
-    .bind(stalled)
-    .bind(Json(reading))
+    .bind(said.stalled)
+    .bind(Json(said.reading))
     .execute(&mut *tx)
     .await?;
     let detail = json!({ "message": message.0, "blocked": message.1 });
