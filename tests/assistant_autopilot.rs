@@ -278,6 +278,27 @@ async fn hands_off_when_asked_for_a_person(pool: PgPool) {
     text_north(&app, "SM2", FROM, "hello?").await;
     work(&pool).await;
     assert_eq!(ai_messages(&pool).await.len(), 1);
+
+    // Until a person who may reply gives the conversation back.
+    let resume = || consentdesk::api::assistant::ResumeAutopilot {
+        conversation: Uuid::nil(),
+    };
+    let id = conversation(&pool).await;
+    let mut compliance = app.signed_in("comp@north.example").await;
+    let refused = compliance
+        .run(consentdesk::api::assistant::ResumeAutopilot { conversation: id })
+        .await;
+    assert_eq!(refused, Err(consentdesk::error::AppError::Forbidden));
+    let mut agent = app.signed_in("ana@north.example").await;
+    assert_eq!(
+        agent.run(resume()).await,
+        Err(consentdesk::error::AppError::NotFound)
+    );
+    agent
+        .run(consentdesk::api::assistant::ResumeAutopilot { conversation: id })
+        .await
+        .unwrap();
+    assert_eq!(handoff(&pool).await, None);
 }
 
 #[sqlx::test]

@@ -80,3 +80,13 @@ pub async fn get_ai_activity() -> Result<AiActivity, AppError> {
     })
     .await
 }
+
+/// Gives a conversation the assistant handed to a person back to the autopilot.
+#[server(prefix = "/api", endpoint = "resume_autopilot")]
+pub async fn resume_autopilot(conversation: Uuid) -> Result<(), AppError> {
+    use crate::{api::ctx, rules::authz::Capability::SendMessages, server};
+    ctx::guarded(SendMessages, |who, state| async move {
+        server::assistant::autopilot::resume(&state.pool, who.caller, who.ip, conversation).await
+    })
+    .await
+}

@@ -47,6 +47,7 @@ audit_actions! {
     AiAssistedReply = "conversation.ai_assisted_reply",
     AutopilotReplied = "conversation.autopilot_replied",
     AutopilotHandedOff = "conversation.autopilot_handoff",
+    AutopilotResumed = "conversation.autopilot_resumed",
     ChatLinked = "chat.linked",
     ConsentViewed = "consent.viewed",
     ConsentRecorded = "consent.recorded",

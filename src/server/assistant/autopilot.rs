@@ -25,7 +25,7 @@ use uuid::Uuid;
 
 mod act;
 
-pub use act::{hand_off, HANDOFF_NOTE};
+pub use act::{hand_off, resume, HANDOFF_NOTE};
 
 /// Where a conversation stands for the autopilot.
 #[derive(Debug, sqlx::FromRow)]

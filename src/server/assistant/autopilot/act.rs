@@ -166,3 +166,30 @@ async fn audit(
     let object = (AuditObject::Conversation, conversation.to_string());
     db::audit::record(&mut *tx, AuditEvent::system(org_id, action, object, detail)).await
 }
+
+/// A person gives the conversation back to the autopilot after a handoff.
+pub async fn resume(
+    pool: &sqlx::PgPool,
+    caller: Caller,
+    ip: Option<std::net::IpAddr>,
+    conversation: Uuid,
+) -> Result<(), crate::error::AppError> {
+    let mut tx = pool.begin().await?;
+    crate::server::messaging::scope::row(&mut tx, caller, conversation)
+        .await?
+        .ok_or(crate::error::AppError::NotFound)?;
+    sqlx::query(
+        "UPDATE conversations SET ai_handoff = NULL, ai_handoff_at = NULL, ai_stalled_turns = 0
+         WHERE id = $1 AND org_id = $2",
+    )
+    .bind(conversation)
+    .bind(caller.org_id)
+    .execute(&mut *tx)
+    .await?;
+    let object = (AuditObject::Conversation, conversation.to_string());
+    let event = AuditEvent::by(caller, ip, AuditAction::AutopilotResumed, object, json!({}));
+    db::audit::record(&mut *tx, event).await?;
+    events::notify(&mut tx, caller.org_id, conversation).await?;
+    tx.commit().await?;
+    Ok(())
+}
