@@ -289,12 +289,12 @@ async fn hands_off_when_asked_for_a_person(pool: PgPool) {
         .run(consentdesk::api::assistant::ResumeAutopilot { conversation: id })
         .await;
     assert_eq!(refused, Err(consentdesk::error::AppError::Forbidden));
-    let mut agent = app.signed_in("ana@north.example").await;
+    let mut manager = app.signed_in("boss@north.example").await;
     assert_eq!(
-        agent.run(resume()).await,
+        manager.run(resume()).await,
         Err(consentdesk::error::AppError::NotFound)
     );
-    agent
+    manager
         .run(consentdesk::api::assistant::ResumeAutopilot { conversation: id })
         .await
         .unwrap();
