@@ -111,8 +111,8 @@ pub trait Assistant {
     ) -> impl Future<Output = Result<Answered<Draft>, AiError>> + Send;
 }
 
-/// How to reach a remote provider.
-#[derive(Debug, Clone)]
+/// How to reach a remote provider. `Debug` is written by hand: the key never shows.
+#[derive(Clone)]
 pub struct Remote {
     /// `https://api.anthropic.com`, `https://api.openai.com/v1`, or a compatible server.
     pub base_url: String,
@@ -124,6 +124,19 @@ pub struct Remote {
     pub retries: u32,
     /// The longest pause between attempts, whatever `retry-after` asks for.
     pub max_backoff: Duration,
+}
+
+impl std::fmt::Debug for Remote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Remote")
+            .field("base_url", &self.base_url)
+            .field("api_key", &"[redacted]")
+            .field("model", &self.model)
+            .field("timeout", &self.timeout)
+            .field("retries", &self.retries)
+            .field("max_backoff", &self.max_backoff)
+            .finish()
+    }
 }
 
 impl Remote {
