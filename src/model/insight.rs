@@ -29,7 +29,8 @@ text_enum!(
     [
         Builtin = "builtin" / "Built-in (offline)",
         Anthropic = "anthropic" / "Anthropic",
-        OpenAi = "openai" / "OpenAI-compatible",
+        // Not `OpenAi`: the database names the value by the variant in snake case.
+        Openai = "openai" / "OpenAI-compatible",
     ]
 );
 

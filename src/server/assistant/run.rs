@@ -48,7 +48,7 @@ impl Configured {
                 remote: remote(super::anthropic::BASE_URL, super::anthropic::MODEL),
                 http: http.clone(),
             }),
-            AiProvider::OpenAi => Configured::OpenAi(OpenAi {
+            AiProvider::Openai => Configured::OpenAi(OpenAi {
                 remote: remote(super::openai::BASE_URL, super::openai::MODEL),
                 http: http.clone(),
             }),
@@ -59,7 +59,7 @@ impl Configured {
         match self {
             Configured::Builtin(_) => AiProvider::Builtin,
             Configured::Anthropic(_) => AiProvider::Anthropic,
-            Configured::OpenAi(_) => AiProvider::OpenAi,
+            Configured::OpenAi(_) => AiProvider::Openai,
         }
     }
 
