@@ -122,7 +122,7 @@ async fn answers_after_the_wait_when_no_person_has_and_says_it_is_automated(pool
     assert!(
         sent[0]
             .0
-            .starts_with("This is north's automated assistant."),
+            .starts_with("This is Org north's automated assistant."),
         "{}",
         sent[0].0
     );
@@ -266,7 +266,7 @@ async fn hands_off_when_asked_for_a_person(pool: PgPool) {
     assert!(sent[0].0.contains("passing this to a member of our team"));
     assert!(sent[0]
         .0
-        .starts_with("This is north's automated assistant."));
+        .starts_with("This is Org north's automated assistant."));
     let assigned: Option<Uuid> =
         sqlx::query_scalar("SELECT assigned_to FROM leads WHERE phone = $1")
             .bind(FROM)

@@ -37,6 +37,13 @@ impl BusinessHours {
             }
         }
         let name = |d: i16| DAY_NAMES[(d - 1) as usize];
+        let hours = match (self.opens_at, self.closes_at) {
+            (0, 24) => "24 hours".to_string(),
+            (opens, closes) => format!("{}–{}", clock(opens), clock(closes)),
+        };
+        if runs == [(1, 7)] {
+            return format!("every day, {hours}");
+        }
         let days = runs
             .iter()
             .map(|&(a, b)| match b - a {
@@ -46,7 +53,7 @@ impl BusinessHours {
             })
             .collect::<Vec<_>>()
             .join(", ");
-        format!("{days} {}–{}", clock(self.opens_at), clock(self.closes_at))
+        format!("{days} {hours}")
     }
 }
 
@@ -83,6 +90,10 @@ mod tests {
             "Mon, Wed–Fri 8 am–midnight"
         );
         assert_eq!(hours(&[], 9, 17).describe(), "by appointment");
+        assert_eq!(
+            hours(&[1, 2, 3, 4, 5, 6, 7], 0, 24).describe(),
+            "every day, 24 hours"
+        );
     }
 
     #[test]
