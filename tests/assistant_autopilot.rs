@@ -2,6 +2,7 @@
 //! minutes with no human reply, says it is automated, never answers a restricted lead or
 //! an opted-out number, never sends a promotion, and hands off on a request for a person,
 //! a provider failure, and three turns without progress.
+#![cfg(feature = "ssr")]
 
 mod common;
 mod stub;

@@ -2,6 +2,7 @@
 //! background after an inbound text, suggested replies marked AI-assisted, facts a person
 //! accepts into the lead, and the voice agent's TwiML turns through signed webhooks. Each
 //! rule is also tried by someone who may not: another organisation, a role without it.
+#![cfg(feature = "ssr")]
 
 mod common;
 
