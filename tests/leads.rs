@@ -537,3 +537,124 @@ async fn rendering_a_lead_page_reads_and_audits_it_once(pool: PgPool) {
         "the page is built twice on the server; its data is read once"
     );
 }
+
+/// Gives north's leads assistant scores in tens (0, 10 … 90, many ties), and none to every
+/// third lead, as the assistant's readings would.
+async fn score_leads(pool: &PgPool) {
+    sqlx::query(
+        "WITH n AS (SELECT id, row_number() OVER (ORDER BY created_at, id) AS i FROM leads)
+         UPDATE leads SET ai_score = CASE WHEN n.i % 3 = 0 THEN NULL ELSE (n.i % 10) * 10 END
+         FROM n WHERE leads.id = n.id",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+/// Every page of a query, in order.
+async fn every_page(client: &mut Client, query: LeadQuery) -> Vec<consentdesk::model::LeadRow> {
+    let mut rows = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page = list(
+            client,
+            LeadQuery {
+                cursor,
+                ..query.clone()
+            },
+        )
+        .await;
+        rows.extend(page.page.rows);
+        match page.page.next_cursor {
+            Some(next) => cursor = next,
+            None => return rows,
+        }
+    }
+}
+
+#[sqlx::test]
+async fn sorting_by_score_pages_highest_first_with_unscored_leads_last(pool: PgPool) {
+    let mut cast = cast(&pool).await;
+    consentdesk::server::seed::seed_bulk(&pool, "north", 120)
+        .await
+        .unwrap();
+    score_leads(&pool).await;
+
+    let rows = every_page(&mut cast.manager, sorted_by("score")).await;
+
+    let seen: Vec<(Option<i16>, Uuid)> = rows.iter().map(|r| (r.ai_score, r.id)).collect();
+    let mut expected = seen.clone();
+    // Highest first, ties newest id first, no score last: the index's order.
+    expected.sort_by(|a, b| match (a.0, b.0) {
+        (Some(x), Some(y)) => y.cmp(&x).then(b.1.cmp(&a.1)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => b.1.cmp(&a.1),
+    });
+    let unique: std::collections::HashSet<_> = seen.iter().map(|(_, id)| id).collect();
+    assert_eq!((seen.len(), unique.len()), (120, 120), "every lead once");
+    assert_eq!(seen, expected);
+    assert_eq!(seen.iter().filter(|(s, _)| s.is_none()).count(), 40);
+    assert_eq!(seen[0].0, Some(90));
+}
+
+#[sqlx::test]
+async fn score_at_least_lists_only_leads_scored_that_high(pool: PgPool) {
+    let mut cast = cast(&pool).await;
+    consentdesk::server::seed::seed_bulk(&pool, "north", 120)
+        .await
+        .unwrap();
+    score_leads(&pool).await;
+    let query = LeadQuery {
+        score: "70".into(),
+        ..sorted_by("newest")
+    };
+
+    let first = list(&mut cast.manager, query.clone()).await;
+    let rows = every_page(&mut cast.manager, query).await;
+
+    let expected = count(&pool, "SELECT count(*) FROM leads WHERE ai_score >= 70").await;
+    assert!(expected > 0);
+    assert_eq!(first.total, expected);
+    assert_eq!(rows.len() as i64, expected);
+    assert!(rows.iter().all(|r| r.ai_score.is_some_and(|s| s >= 70)));
+}
+
+#[sqlx::test]
+async fn an_agent_sorting_and_filtering_by_score_still_sees_only_their_leads(pool: PgPool) {
+    let mut cast = cast(&pool).await;
+    let other_agent = user(&pool, "north", "bo@north.example", Role::Agent).await;
+    let manager = &mut cast.manager;
+    let mine = create(manager, "Mine", "4155550101").await;
+    let theirs = create(manager, "Theirs", "4155550102").await;
+    let nobodys = create(manager, "Nobody's", "4155550103").await;
+    create(manager, "Unscored", "4155550104").await;
+    manager
+        .run(assign(mine, &cast.agent_id.to_string()))
+        .await
+        .unwrap();
+    manager
+        .run(assign(theirs, &other_agent.to_string()))
+        .await
+        .unwrap();
+    for (id, score) in [(mine, Some(60)), (theirs, Some(95)), (nobodys, Some(80))] {
+        sqlx::query("UPDATE leads SET ai_score = $2 WHERE id = $1")
+            .bind(id)
+            .bind(score)
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    let agent = &mut cast.agent;
+
+    let sorted = list(agent, sorted_by("score")).await;
+    let filtered = LeadQuery {
+        score: "50".into(),
+        ..sorted_by("score")
+    };
+    let filtered = list(agent, filtered).await;
+
+    assert_eq!(names(&sorted), ["Nobody's", "Mine", "Unscored"]);
+    assert_eq!(names(&filtered), ["Nobody's", "Mine"]);
+    assert_eq!(filtered.total, 2);
+}

@@ -76,6 +76,8 @@ pub struct LeadRow {
     pub tags: Vec<String>,
     pub vehicle: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// The assistant's score, 0–100; none before its first reading.
+    pub ai_score: Option<i16>,
 }
 
 /// Everything about one lead.
@@ -189,6 +191,8 @@ pub struct LeadQuery {
     pub source: String,
     pub assigned: String,
     pub tag: String,
+    /// "Score at least": 0–100.
+    pub score: String,
     pub sort: String,
     pub cursor: String,
 }

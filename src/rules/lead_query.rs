@@ -39,14 +39,17 @@ pub enum Sort {
     Oldest,
     Updated,
     Name,
+    /// The assistant's score, highest first; leads it has not read yet come last.
+    Score,
 }
 
 impl Sort {
-    pub const ALL: [(Sort, &'static str, &'static str); 4] = [
+    pub const ALL: [(Sort, &'static str, &'static str); 5] = [
         (Sort::Newest, "newest", "Newest first"),
         (Sort::Oldest, "oldest", "Oldest first"),
         (Sort::Updated, "updated", "Recently updated"),
         (Sort::Name, "name", "Name A–Z"),
+        (Sort::Score, "score", "Score (highest first)"),
     ];
 
     fn parse(value: &str) -> Sort {
@@ -61,6 +64,8 @@ impl Sort {
 pub enum CursorKey {
     Time(DateTime<Utc>),
     Name(String),
+    /// None: the last row shown had no score, so only unscored leads follow.
+    Score(Option<i16>),
 }
 
 /// Where the next page starts: the sort key and id of the last row shown.
@@ -75,6 +80,8 @@ impl Cursor {
         match &self.key {
             CursorKey::Time(at) => format!("t{}~{}", at.timestamp_micros(), self.id),
             CursorKey::Name(name) => format!("n{name}~{}", self.id),
+            CursorKey::Score(Some(score)) => format!("s{score}~{}", self.id),
+            CursorKey::Score(None) => format!("s~{}", self.id),
         }
     }
 
@@ -86,10 +93,19 @@ impl Cursor {
                 CursorKey::Time(DateTime::from_timestamp_micros(micros.parse().ok()?)?)
             }
             ("n", name) => CursorKey::Name(name.to_string()),
+            ("s", "") => CursorKey::Score(None),
+            ("s", score) => CursorKey::Score(Some(score.parse().ok().filter(valid_score)?)),
             _ => return None,
         };
         Some(Cursor { key, id })
     }
+}
+
+/// The "Score at least" choices of the list's filter (any score 0–100 in a link works).
+pub const SCORE_FLOORS: [i16; 4] = [30, 50, 70, 90];
+
+fn valid_score(score: &i16) -> bool {
+    (0..=100).contains(score)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -99,6 +115,8 @@ pub struct LeadFilter {
     pub source: Option<LeadSource>,
     pub assigned: Option<Assigned>,
     pub tag: Option<String>,
+    /// Only leads the assistant scored at least this (so none it has not read yet).
+    pub min_score: Option<i16>,
     pub sort: Sort,
     pub cursor: Option<Cursor>,
 }
@@ -122,6 +140,7 @@ impl LeadFilter {
                 matches!(
                     (&c.key, sort),
                     (CursorKey::Name(_), Sort::Name)
+                        | (CursorKey::Score(_), Sort::Score)
                         | (
                             CursorKey::Time(_),
                             Sort::Newest | Sort::Oldest | Sort::Updated
@@ -138,6 +157,9 @@ impl LeadFilter {
                 other => other.parse().ok().map(Assigned::User),
             }),
             tag: given(&query.tag).map(|t| t.to_lowercase()),
+            min_score: given(&query.score)
+                .and_then(|s| s.parse().ok())
+                .filter(valid_score),
             sort,
             cursor,
         }
@@ -216,176 +238,5 @@ pub fn like_escape(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_lists_without_a_search_are_prepared_statements() {
-        let with = |q: &str, status: &str| {
-            LeadFilter::parse(&LeadQuery {
-                q: q.into(),
-                status: status.into(),
-                ..LeadQuery::default()
-            })
-        };
-        assert!(with("", "").may_prepare(), "the first page");
-        assert!(
-            with("", "qualified").may_prepare(),
-            "a filter without search"
-        );
-        for q in ["garcia", "312200", "1HGCM82633A004352", "ana@example.com"] {
-            assert!(
-                !with(q, "").may_prepare(),
-                "{q}: planned with the typed text"
-            );
-        }
-    }
-
-    #[test]
-    fn digits_in_any_format_search_the_phone() {
-        for input in ["(415) 555-01", "415.555", "+1 415", "555 0100"] {
-            assert!(
-                matches!(classify(input), Some(Search::PhoneDigits(_))),
-                "{input}"
-            );
-        }
-        assert_eq!(
-            classify("(415) 555-0100"),
-            Some(Search::PhoneDigits("4155550100".into()))
-        );
-        assert_eq!(
-            classify("020 7946 0958"),
-            Some(Search::PhoneDigits("2079460958".into())),
-            "the national trunk 0 is not part of +44 20 7946 0958"
-        );
-        assert_eq!(
-            classify("0958"),
-            Some(Search::PhoneDigits("0958".into())),
-            "a short fragment keeps its zero"
-        );
-    }
-
-    fn words(list: &[&str], anywhere: &str) -> Option<Search> {
-        Some(Search::Words {
-            words: list.iter().map(|w| w.to_string()).collect(),
-            anywhere: anywhere.into(),
-        })
-    }
-
-    #[test]
-    fn words_search_names_and_emails() {
-        assert_eq!(
-            classify("  Ana López "),
-            words(&["ana", "lópez"], "ana lópez")
-        );
-        assert_eq!(
-            classify("maria.garcia12@example"),
-            words(&["maria", "garcia12", "example"], "maria.garcia12@example")
-        );
-        assert_eq!(
-            classify("12"),
-            words(&["12"], "12"),
-            "too few digits for a phone search"
-        );
-    }
-
-    #[test]
-    fn query_syntax_typed_in_the_box_is_only_a_separator() {
-        let Some(Search::Words { words, .. }) = classify("o'brien & !(x:* | y)") else {
-            panic!("a word search");
-        };
-        assert_eq!(Search::tsquery(&words), "o:* & brien:* & x:* & y:*");
-    }
-
-    #[test]
-    fn punctuation_alone_searches_anywhere() {
-        assert_eq!(classify("@_%"), Some(Search::Anywhere("@\\_\\%".into())));
-    }
-
-    #[test]
-    fn a_word_search_loosens_to_a_search_anywhere() {
-        let filter = LeadFilter {
-            search: classify("arci"),
-            status: Some(LeadStatus::New),
-            ..Default::default()
-        };
-        let loose = filter.loosened().unwrap();
-        assert_eq!(loose.search, Some(Search::Anywhere("arci".into())));
-        assert_eq!(loose.status, Some(LeadStatus::New));
-        assert_eq!(loose.loosened(), None);
-    }
-
-    #[test]
-    fn a_whole_vin_searches_vehicles() {
-        assert_eq!(
-            classify("1hgcm82633a004352"),
-            Some(Search::Vin("1HGCM82633A004352".into()))
-        );
-    }
-
-    #[test]
-    fn wildcards_are_escaped() {
-        assert_eq!(like_escape("50%_off\\"), "50\\%\\_off\\\\");
-    }
-
-    #[test]
-    fn blank_search_is_no_search() {
-        assert_eq!(classify("   "), None);
-    }
-
-    #[test]
-    fn cursors_round_trip() {
-        let id = Uuid::from_u128(0x5eed);
-        let at = DateTime::from_timestamp_micros(1_800_000_000_123_456).unwrap();
-        for key in [CursorKey::Time(at), CursorKey::Name("o'brien~jr".into())] {
-            let cursor = Cursor { key, id };
-            assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
-        }
-    }
-
-    #[test]
-    fn garbage_cursors_and_filters_are_ignored() {
-        let query = LeadQuery {
-            cursor: "x123~nope".into(),
-            status: "bogus".into(),
-            sort: "sideways".into(),
-            assigned: "someone".into(),
-            ..Default::default()
-        };
-        assert_eq!(LeadFilter::parse(&query), LeadFilter::default());
-    }
-
-    #[test]
-    fn a_cursor_from_another_order_is_dropped() {
-        let cursor = Cursor {
-            key: CursorKey::Name("ana".into()),
-            id: Uuid::from_u128(0x5eed),
-        }
-        .encode();
-        let query = LeadQuery {
-            cursor,
-            sort: "newest".into(),
-            ..Default::default()
-        };
-        assert_eq!(LeadFilter::parse(&query).cursor, None);
-    }
-
-    #[test]
-    fn filters_parse_when_valid() {
-        let id = Uuid::from_u128(0x5eed);
-        let query = LeadQuery {
-            status: "qualified".into(),
-            source: "sms".into(),
-            assigned: id.to_string(),
-            tag: "Trade-In".into(),
-            sort: "name".into(),
-            ..Default::default()
-        };
-        let filter = LeadFilter::parse(&query);
-        assert_eq!(filter.status, Some(LeadStatus::Qualified));
-        assert_eq!(filter.source, Some(LeadSource::Sms));
-        assert_eq!(filter.assigned, Some(Assigned::User(id)));
-        assert_eq!(filter.tag.as_deref(), Some("trade-in"));
-        assert_eq!(filter.sort, Sort::Name);
-    }
-}
+#[path = "lead_query_tests.rs"]
+mod tests;

@@ -281,7 +281,7 @@ pub async fn blocked(
 ) -> Result<Page<BlockedSend>, AppError> {
     let after = Cursor::decode(cursor).and_then(|c| match c.key {
         CursorKey::Time(at) => Some((at, c.id)),
-        CursorKey::Name(_) => None,
+        CursorKey::Name(_) | CursorKey::Score(_) => None,
     });
     let rows = sqlx::query_as(
         "SELECT m.id, m.created_at, m.conversation_id,

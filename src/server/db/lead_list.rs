@@ -11,7 +11,8 @@ use crate::rules::scope::Scope;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
 const ROW_COLUMNS: &str = "l.id, l.name, l.email, l.phone, l.source, l.status, u.name AS assignee, l.tags,
-    nullif(concat_ws(' ', l.interest_year::text, l.interest_make, l.interest_model), '') AS vehicle, l.created_at";
+    nullif(concat_ws(' ', l.interest_year::text, l.interest_make, l.interest_model), '') AS vehicle, l.created_at,
+    l.ai_score";
 
 fn filtered(qb: &mut QueryBuilder<'_, Postgres>, scope: Scope, filter: &LeadFilter) {
     scoped(qb, scope);
@@ -62,6 +63,9 @@ fn filtered(qb: &mut QueryBuilder<'_, Postgres>, scope: Scope, filter: &LeadFilt
             .push_bind(tag.clone())
             .push("]::text[]");
     }
+    if let Some(score) = filter.min_score {
+        qb.push(" AND l.ai_score >= ").push_bind(score);
+    }
 }
 
 fn ordered(qb: &mut QueryBuilder<'_, Postgres>, filter: &LeadFilter) {
@@ -70,6 +74,7 @@ fn ordered(qb: &mut QueryBuilder<'_, Postgres>, filter: &LeadFilter) {
         Sort::Oldest => ("l.created_at", "ASC", ">"),
         Sort::Updated => ("l.updated_at", "DESC", "<"),
         Sort::Name => ("lower(l.name)", "ASC", ">"),
+        Sort::Score => return by_score(qb, filter),
     };
     if let Some(Cursor {
         key: cursor_key,
@@ -80,10 +85,62 @@ fn ordered(qb: &mut QueryBuilder<'_, Postgres>, filter: &LeadFilter) {
         match cursor_key {
             CursorKey::Time(at) => qb.push_bind(*at),
             CursorKey::Name(name) => qb.push_bind(name.clone()),
+            // Never kept for these orders (`LeadFilter::parse`).
+            CursorKey::Score(score) => qb.push_bind(*score),
         };
         qb.push(", ").push_bind(*id).push(")");
     }
     qb.push(format!(" ORDER BY {key} {dir}, l.id {dir}"));
+}
+
+/// `leads_org_score_idx`'s order: highest score first, unscored leads last. After an
+/// unscored lead only unscored leads follow; the page after a scored lead is `after_score`'s
+/// (`page` takes that route).
+fn by_score(qb: &mut QueryBuilder<'_, Postgres>, filter: &LeadFilter) {
+    if let Some(Cursor {
+        key: CursorKey::Score(None),
+        id,
+    }) = &filter.cursor
+    {
+        qb.push(" AND l.ai_score IS NULL AND l.id < ")
+            .push_bind(*id);
+    }
+    qb.push(" ORDER BY l.ai_score DESC NULLS LAST, l.id DESC");
+}
+
+fn page_select(qb: &mut QueryBuilder<'_, Postgres>, scope: Scope, filter: &LeadFilter) {
+    qb.push(format!(
+        "SELECT {ROW_COLUMNS}, l.updated_at, lower(l.name) AS sort_name FROM leads l LEFT JOIN users u ON u.id = l.assigned_to"
+    ));
+    filtered(qb, scope, filter);
+}
+
+/// The page after a scored lead: the lower scores, then the unscored leads. Two index range
+/// scans merged; one condition with `OR ai_score IS NULL` reads the index from its start
+/// (200,000 leads, a page halfway down: 132 ms against 6 ms).
+fn after_score(
+    qb: &mut QueryBuilder<'_, Postgres>,
+    scope: Scope,
+    filter: &LeadFilter,
+    score: i16,
+    id: uuid::Uuid,
+) {
+    let fetch = Page::<LeadRow>::FETCH;
+    qb.push("SELECT * FROM ((");
+    page_select(qb, scope, filter);
+    qb.push(" AND (l.ai_score, l.id) < (")
+        .push_bind(score)
+        .push(", ")
+        .push_bind(id)
+        .push(") ORDER BY l.ai_score DESC NULLS LAST, l.id DESC LIMIT ")
+        .push_bind(fetch);
+    qb.push(") UNION ALL (");
+    page_select(qb, scope, filter);
+    // The same order as above (all NULL here), so that the score index serves it too.
+    qb.push(" AND l.ai_score IS NULL ORDER BY l.ai_score DESC NULLS LAST, l.id DESC LIMIT ")
+        .push_bind(fetch);
+    qb.push(")) rest ORDER BY ai_score DESC NULLS LAST, id DESC LIMIT ")
+        .push_bind(fetch);
 }
 
 /// One page of the list, and the cursor of the next page if there is one.
@@ -92,12 +149,18 @@ pub async fn page(
     scope: Scope,
     filter: &LeadFilter,
 ) -> Result<Page<LeadRow>, sqlx::Error> {
-    let mut qb = QueryBuilder::new(format!(
-        "SELECT {ROW_COLUMNS}, l.updated_at, lower(l.name) AS sort_name FROM leads l LEFT JOIN users u ON u.id = l.assigned_to"
-    ));
-    filtered(&mut qb, scope, filter);
-    ordered(&mut qb, filter);
-    qb.push(" LIMIT ").push_bind(Page::<LeadRow>::FETCH);
+    let mut qb = QueryBuilder::new("");
+    if let Some(Cursor {
+        key: CursorKey::Score(Some(score)),
+        id,
+    }) = filter.cursor
+    {
+        after_score(&mut qb, scope, filter, score, id);
+    } else {
+        page_select(&mut qb, scope, filter);
+        ordered(&mut qb, filter);
+        qb.push(" LIMIT ").push_bind(Page::<LeadRow>::FETCH);
+    }
     let rows: Vec<PageRow> = qb
         .build_query_as()
         .persistent(filter.may_prepare())
@@ -109,6 +172,7 @@ pub async fn page(
             Sort::Updated => CursorKey::Time(last.updated_at),
             // PostgreSQL's lower(), not Rust's: the cursor must compare as the index does.
             Sort::Name => CursorKey::Name(last.sort_name.clone()),
+            Sort::Score => CursorKey::Score(last.row.ai_score),
         };
         Cursor {
             key,

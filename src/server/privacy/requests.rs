@@ -78,7 +78,7 @@ async fn page_rows(
 ) -> Result<Vec<ListRow>, sqlx::Error> {
     let after_time = cursor.as_ref().and_then(|c| match c.key {
         CursorKey::Time(t) => Some(t),
-        CursorKey::Name(_) => None,
+        CursorKey::Name(_) | CursorKey::Score(_) => None,
     });
     let after_day = after_time.map(|t| t.date_naive());
     let after_id = cursor.as_ref().map(|c| c.id);

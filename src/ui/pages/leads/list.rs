@@ -1,7 +1,7 @@
 use crate::api::leads::list_leads;
 use crate::model::{Assignee, CurrentUser, LeadQuery, LeadRow, LeadSource, LeadStatus, E164};
 use crate::rules::authz::Capability;
-use crate::rules::lead_query::{Sort, COUNT_LIMIT};
+use crate::rules::lead_query::{Sort, COUNT_LIMIT, SCORE_FLOORS};
 use crate::ui::components::{
     choices, href, use_url_query, when, DataTable, FilterBar, FilterInput, FilterSelect, Guard,
     Loaded, Pager, When,
@@ -60,6 +60,10 @@ fn Filters(query: LeadQuery, people: Vec<Assignee>) -> impl IntoView {
         .iter()
         .map(|(_, key, label)| (key.to_string(), label.to_string()))
         .collect();
+    let floors = SCORE_FLOORS
+        .iter()
+        .map(|floor| (floor.to_string(), format!("{floor}+")))
+        .collect();
     view! {
         <FilterBar clear="/leads">
             <FilterInput name="q" label="Search" value=q.q grow=true placeholder="Name, email, phone digits or VIN"/>
@@ -67,6 +71,7 @@ fn Filters(query: LeadQuery, people: Vec<Assignee>) -> impl IntoView {
             <FilterSelect name="source" label="Source" options=choices(LeadSource::ALL) selected=q.source any="Any"/>
             <FilterSelect name="assigned" label="Assigned" options=assigned selected=q.assigned any="Anyone"/>
             <FilterInput name="tag" label="Tag" value=q.tag kind="text"/>
+            <FilterSelect name="score" label="Score at least" options=floors selected=q.score any="Any"/>
             <FilterSelect name="sort" label="Sort" options=sorts selected=q.sort/>
         </FilterBar>
     }
@@ -100,6 +105,7 @@ const COLUMNS: &[&str] = &[
     "Phone",
     "Email",
     "Status",
+    "Score",
     "Source",
     "Assigned to",
     "Vehicle",
@@ -119,6 +125,7 @@ fn LeadLine(lead: LeadRow) -> impl IntoView {
             <td class="nowrap">{phone}</td>
             <td>{lead.email.unwrap_or_default()}</td>
             <td><span class=format!("badge status-{}", lead.status.as_str())>{lead.status.label()}</span></td>
+            <td class="nowrap">{lead.ai_score.map(|s| s.to_string())}</td>
             <td>{lead.source.label()}</td>
             <td>{lead.assignee.unwrap_or_else(|| "—".into())}</td>
             <td>{lead.vehicle.unwrap_or_default()}</td>
