@@ -1,7 +1,7 @@
 use crate::error::AppError;
 use crate::model::{
     AuditList, AuditQuery, CorrectionInput, ExecutionReport, PrivacyQuery, PrivacyRequestInput,
-    PrivacyRequestList, PrivacyRequestView, PrivacySettings, RetentionCounts,
+    PrivacyRequestList, PrivacyRequestView, PrivacySettings, PublicPrivacyOrg, RetentionCounts,
 };
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -219,16 +219,20 @@ pub async fn resend_privacy_code(org: String, request: Uuid) -> Result<(), AppEr
     .await
 }
 
-/// The organisation's name for the public page; `NotFound` for an unknown one.
+/// The organisation's name and AI processor for the public page; `NotFound` for an
+/// unknown one.
 #[server(prefix = "/api", endpoint = "privacy_page_org")]
-pub async fn privacy_page_org(org: String) -> Result<String, AppError> {
+pub async fn privacy_page_org(org: String) -> Result<PublicPrivacyOrg, AppError> {
     use crate::{api::ctx, server};
     ctx::public(|state, _| async move {
         let pool = &state.pool;
         let org_id = server::db::orgs::id_by_slug(pool, org.trim())
             .await?
             .ok_or(AppError::NotFound)?;
-        Ok(server::db::orgs::profile(pool, org_id).await?.name)
+        let name = server::db::orgs::profile(pool, org_id).await?.name;
+        let key = state.config.data_key.as_ref();
+        let ai = server::assistant::disclosure::processor(pool, key, org_id).await?;
+        Ok(PublicPrivacyOrg { name, ai })
     })
     .await
 }

@@ -1,5 +1,6 @@
 //! Types shared by the server and the browser. Nothing here does I/O.
 
+mod ai_processor;
 mod assistant;
 mod audit;
 mod choice;
@@ -22,6 +23,7 @@ mod settings;
 mod user;
 mod vin;
 
+pub use ai_processor::AiProcessor;
 pub use assistant::{
     AiActivity, AiSettingsInput, AiSettingsView, AiUsageRow, AutopilotEntry, InsightView,
 };
@@ -52,8 +54,8 @@ pub use phone::E164;
 pub use privacy::{
     AuditList, AuditQuery, AuditRow, CorrectionInput, DataClassCount, DueState, ExecutionReport,
     PersonRecords, PrivacyQuery, PrivacyRequestInput, PrivacyRequestKind, PrivacyRequestList,
-    PrivacyRequestRow, PrivacyRequestStatus, PrivacyRequestView, PrivacySettings, RejectionReason,
-    RequestStep, RetentionCounts, DUE_SOON_DAYS,
+    PrivacyRequestRow, PrivacyRequestStatus, PrivacyRequestView, PrivacySettings, PublicPrivacyOrg,
+    RejectionReason, RequestStep, RetentionCounts, DUE_SOON_DAYS,
 };
 pub use purpose::Purpose;
 pub use role::Role;

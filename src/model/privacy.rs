@@ -324,3 +324,11 @@ pub struct AuditList {
     pub page: super::Page<AuditRow>,
     pub people: Vec<super::Assignee>,
 }
+
+/// What the public privacy page says of the organisation: its name, and the AI service
+/// that reads messages for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicPrivacyOrg {
+    pub name: String,
+    pub ai: super::AiProcessor,
+}

@@ -21,6 +21,7 @@ pub mod anthropic;
 pub mod autopilot;
 pub mod builtin;
 pub mod context;
+pub mod disclosure;
 pub mod events;
 mod http;
 pub mod insight;

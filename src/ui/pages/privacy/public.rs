@@ -5,13 +5,13 @@ use crate::api::privacy::{
     privacy_page_org, FilePrivacyRequest, ResendPrivacyCode, VerifyPrivacyRequest,
 };
 use crate::error::AppError;
-use crate::model::PrivacyRequestKind;
+use crate::model::{AiProcessor, PrivacyRequestKind, PublicPrivacyOrg};
 use crate::ui::components::{FieldError, FormMessage, NotFound};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-fn org_name() -> (Memo<String>, Resource<Result<String, AppError>>) {
+fn org_name() -> (Memo<String>, Resource<Result<PublicPrivacyOrg, AppError>>) {
     let params = use_params_map();
     let org = Memo::new(move |_| params.with(|p| p.get("org").unwrap_or_default()));
     (org, Resource::new(move || org.get(), privacy_page_org))
@@ -29,7 +29,7 @@ pub fn PublicPrivacyPage() -> AnyView {
             <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match name.await {
-                        Ok(name) => view! {
+                        Ok(PublicPrivacyOrg { name, ai }) => view! {
                             <h1>{format!("Your data at {name}")}</h1>
                             <p>"Ask for a copy of your data, a correction, its deletion, a restriction of its use, or no more marketing. We answer within the time our policy promises and confirm by e-mail or text."</p>
                             <ActionForm action=file attr:class="card stacked">
@@ -55,6 +55,7 @@ pub fn PublicPrivacyPage() -> AnyView {
                                 <FormMessage error/>
                                 <button type="submit" class="primary" disabled=move || pending.get()>"Send my request"</button>
                             </ActionForm>
+                            <Processors ai/>
                         }.into_any(),
                         Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
                         Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
@@ -64,6 +65,23 @@ pub fn PublicPrivacyPage() -> AnyView {
         </main>
     }
     .into_any()
+}
+
+/// The services that process people's data for the organisation beyond ConsentDesk itself.
+#[component]
+fn Processors(ai: AiProcessor) -> impl IntoView {
+    let intro = if ai.is_remote() {
+        "Besides ConsentDesk itself, this service processes your messages for us:"
+    } else {
+        "Our assistant reads your messages to help us answer you:"
+    };
+    view! {
+        <section class="card" data-testid="processors" aria-labelledby="processors-heading">
+            <h2 id="processors-heading">"Who processes your messages"</h2>
+            <p>{intro}</p>
+            <ul><li data-testid="ai-processor">{ai.describe()}</li></ul>
+        </section>
+    }
 }
 
 #[component]
@@ -89,7 +107,7 @@ pub fn PublicPrivacyVerifyPage() -> AnyView {
                                 <p>"We know the request is yours. We will tell you when it is done, by the due date in our acknowledgement."</p>
                             </section>
                         }.into_any(),
-                        Ok(name) => view! {
+                        Ok(PublicPrivacyOrg { name, .. }) => view! {
                             <h1>"Confirm it is you"</h1>
                             <p>{format!("{name} sent a 6-digit code to the e-mail address (or else the phone) you gave. It works for 10 minutes.")}</p>
                             <ActionForm action=verify attr:class="card stacked">
