@@ -17,7 +17,7 @@ use crate::ui::pages::{
     audit::AuditPage,
     chat::ChatPage,
     login::LoginPage,
-    settings::SettingsPage,
+    settings::{AiActivityPage, AiSettingsPage, SettingsPage},
     users::UsersPage,
 };
 use leptos::prelude::*;
@@ -48,6 +48,8 @@ macro_rules! lazy_pages {
 }
 
 lazy_pages! {
+    AiActivityRoute => AiActivityPage,
+    AiSettingsRoute => AiSettingsPage,
     AuditRoute => AuditPage,
     BlockedSendsRoute => BlockedSendsPage,
     ChangePasswordRoute => ChangePasswordPage,
@@ -151,6 +153,8 @@ pub fn App() -> AnyView {
                     <Route path=path!("audit") view={Lazy::<AuditRoute>::new()}/>
                     <Route path=path!("users") view={Lazy::<UsersRoute>::new()}/>
                     <Route path=path!("settings") view={Lazy::<SettingsRoute>::new()}/>
+                    <Route path=path!("settings/ai") view={Lazy::<AiSettingsRoute>::new()}/>
+                    <Route path=path!("settings/ai/activity") view={Lazy::<AiActivityRoute>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -42,6 +42,19 @@ async fn each_role_is_refused_the_areas_spec_section_1_refuses(pool: PgPool) {
         ("comp@north.example", "/audit", StatusCode::OK),
         ("boss@north.example", "/users", StatusCode::OK),
         ("boss@north.example", "/privacy-requests", StatusCode::OK),
+        ("ana@north.example", "/settings/ai", StatusCode::FORBIDDEN),
+        ("comp@north.example", "/settings/ai", StatusCode::FORBIDDEN),
+        (
+            "comp@north.example",
+            "/settings/ai/activity",
+            StatusCode::FORBIDDEN,
+        ),
+        ("boss@north.example", "/settings/ai", StatusCode::OK),
+        (
+            "boss@north.example",
+            "/settings/ai/activity",
+            StatusCode::OK,
+        ),
     ];
     for (email, path, expected) in cases {
         let mut client = app.signed_in(email).await;

@@ -1,3 +1,6 @@
+//! `/settings`: the carrier's settings beside the addresses to give the carrier.
+
+use super::tabs::SettingsTabs;
 use crate::api::settings::{get_messaging_settings, SaveMessagingSettings};
 use crate::model::{CurrentUser, SettingsView};
 use crate::rules::authz::Capability;
@@ -22,6 +25,7 @@ fn MessagingSettings() -> AnyView {
     let settings = Resource::new(move || save.version().get(), |_| get_messaging_settings());
     view! {
         <h1>"Settings"</h1>
+        <SettingsTabs/>
         <Loaded resource=settings loading="Loading settings…" let:current>
             <SettingsForm current save/>
         </Loaded>
