@@ -30,7 +30,7 @@ pub async fn processor(
                 .map(|_| host(super::anthropic::BASE_URL))
                 .filter(|h| h != "api.anthropic.com"),
         },
-        AiProvider::OpenAi => AiProcessor::OpenAiCompatible {
+        AiProvider::Openai => AiProcessor::OpenAiCompatible {
             host: host(super::openai::BASE_URL),
         },
     })
