@@ -106,3 +106,114 @@ async fn an_unknown_page_is_a_404(pool: PgPool) {
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert!(response.text().await.unwrap().contains("Page not found"));
 }
+
+/// North's texting customer with the assistant's reading stored on their lead, as the
+/// worker would leave it, and the conversation handed to a person.
+async fn read_by_the_assistant(pool: &PgPool) -> (TestApp, uuid::Uuid, uuid::Uuid) {
+    let app = two_stores(pool).await;
+    text_north(
+        &app,
+        "SM1",
+        "+14155550100",
+        "Is the 2021 Civic still there?",
+    )
+    .await;
+    let (conversation, lead): (uuid::Uuid, uuid::Uuid) =
+        sqlx::query_as("SELECT id, lead_id FROM conversations")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    sqlx::query(
+        r#"UPDATE leads SET ai_score = 72, ai_intent = 'buying', ai_confidence = 80,
+               ai_reasons = '[{"label":"Asked about a vehicle","points":30},{"label":"No budget yet","points":-5}]',
+               ai_summary = ARRAY['Asks whether the 2021 Civic is available'],
+               ai_facts = '{"vehicle":"2021 Honda Civic"}', ai_updated_at = now()
+           WHERE id = $1"#,
+    )
+    .bind(lead)
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE conversations SET ai_handoff = 'asked_for_person' WHERE id = $1")
+        .bind(conversation)
+        .execute(pool)
+        .await
+        .unwrap();
+    (app, conversation, lead)
+}
+
+#[sqlx::test]
+async fn the_thread_shows_the_assistants_reading_its_handoff_and_ai_assisted_replies(pool: PgPool) {
+    let (app, conversation, _) = read_by_the_assistant(&pool).await;
+    let mut ana = app.signed_in("ana@north.example").await;
+    let suggested = consentdesk::api::conversations::SendReply {
+        id: conversation,
+        body: "It is! Saturday morning works.".into(),
+        category: "conversational".into(),
+        ai_assisted: "yes".into(),
+    };
+    ana.run(suggested).await.unwrap();
+
+    let html = ana
+        .get(&format!("/conversations/{conversation}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    assert!(html.contains(r#"data-testid="insight-score""#), "{html}");
+    assert!(html.contains(r#"class="insight-score">72<"#));
+    assert!(html.contains("Buying"));
+    assert!(html.contains("Asked about a vehicle") && html.contains("−5"));
+    assert!(html.contains("Asks whether the 2021 Civic is available"));
+    assert!(html.contains(r#"data-testid="insight-fact-vehicle""#));
+    assert!(html.contains("Add to lead"));
+    assert!(html.contains(r#"name="ai_assisted""#));
+    assert!(html.contains(r#"data-testid="ai-assisted""#));
+    assert!(html.contains("The assistant handed this conversation to a person: "));
+    assert!(html.contains("Asked for a person"));
+}
+
+#[sqlx::test]
+async fn the_lead_page_shows_the_reading_without_add_buttons_to_those_who_may_not_edit(
+    pool: PgPool,
+) {
+    let (app, _, lead) = read_by_the_assistant(&pool).await;
+    let mut compliance = app.signed_in("comp@north.example").await;
+
+    let html = compliance
+        .get(&format!("/leads/{lead}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    assert!(html.contains(r#"data-testid="insight-score""#), "{html}");
+    assert!(html.contains(r#"class="insight-score">72<"#));
+    assert!(html.contains("2021 Honda Civic"));
+    assert!(!html.contains("Add to lead"));
+}
+
+#[sqlx::test]
+async fn a_thread_the_assistant_has_not_read_says_so(pool: PgPool) {
+    let app = two_stores(&pool).await;
+    text_north(&app, "SM1", "+14155550100", "Hello?").await;
+    let conversation: uuid::Uuid = sqlx::query_scalar("SELECT id FROM conversations")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let mut ana = app.signed_in("ana@north.example").await;
+
+    let html = ana
+        .get(&format!("/conversations/{conversation}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    assert!(
+        html.contains("The assistant has not read this conversation yet."),
+        "{html}"
+    );
+    assert!(!html.contains(r#"data-testid="insight-score""#));
+}

@@ -3,6 +3,7 @@
 mod assignee;
 mod dates;
 mod field;
+mod insight;
 mod list;
 mod loaded;
 mod status_pages;
@@ -10,6 +11,7 @@ mod status_pages;
 pub use assignee::AssigneeSelect;
 pub use dates::{day, when, When};
 pub use field::{error_of, FieldError, FormMessage};
+pub use insight::{AcceptFacts, InsightPanel};
 pub use list::{
     choices, href, use_url_query, DataTable, FilterBar, FilterInput, FilterSelect, Pager,
 };

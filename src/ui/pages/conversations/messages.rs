@@ -1,6 +1,6 @@
 //! A thread's messages and calls, oldest first.
 
-use crate::model::{CallView, DeliveryStatus, Direction, MessageView};
+use crate::model::{CallView, DeliveryStatus, Direction, MessageView, Sender};
 use crate::ui::components::{when, When};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -22,6 +22,7 @@ pub fn EarlierLink(id: Uuid, earlier: Option<String>) -> impl IntoView {
 pub fn MessageItem(message: MessageView) -> AnyView {
     let outbound = message.direction == Direction::Outbound;
     let who = match (&message.sender_name, outbound) {
+        _ if message.sender == Sender::Ai => "Assistant".to_string(),
         (Some(name), _) => name.clone(),
         (None, true) => message.sender.label().to_string(),
         (None, false) => "Customer".to_string(),
@@ -44,6 +45,7 @@ pub fn MessageItem(message: MessageView) -> AnyView {
             <p class="message-body">{message.body}</p>
             <p class="message-meta">
                 {who}" · "{when(message.created_at, When::Recent)}
+                {message.ai_assisted.then(|| view! { " · "<span class="badge ai" data-testid="ai-assisted">"AI-assisted"</span> })}
                 {(message.media_count > 0).then(|| format!(" · {} attachment(s)", message.media_count))}
                 {(!state.is_empty()).then(|| view! { " · "<span class="delivery" data-testid="delivery">{state}</span> })}
             </p>

@@ -3,16 +3,20 @@
 use super::chat_claim::ChatClaimPanel;
 use super::messages::{CallList, EarlierLink, MessageItem};
 use super::reply::{Draft, ReplyBox};
+use crate::api::assistant::lead_insight;
 use crate::api::chat::LinkChat;
 use crate::api::conversations::{
     get_thread, AssignConversation, ReviewConsent, SendReply, SetConversationStatus,
 };
 use crate::error::AppError;
 use crate::model::{
-    Assignee, ConversationRow, ConversationStatus, LeadStatus, MessageCategory, Thread, E164,
+    Assignee, ConversationRow, ConversationStatus, CurrentUser, Handoff, InsightView, LeadStatus,
+    Thread, E164,
 };
 use crate::rules::authz::Capability;
-use crate::ui::components::{AssigneeSelect, FormMessage, Guard, Loaded};
+use crate::ui::components::{
+    AcceptFacts, AssigneeSelect, FormMessage, Guard, InsightPanel, Loaded,
+};
 use crate::ui::live::Live;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -37,7 +41,10 @@ struct Actions {
     assign: ServerAction<AssignConversation>,
     review: ServerAction<ReviewConsent>,
     link: ServerAction<LinkChat>,
+    facts: AcceptFacts,
 }
+
+type InsightResource = Resource<Result<Option<InsightView>, AppError>>;
 
 #[component]
 fn ThreadLoader() -> AnyView {
@@ -52,16 +59,14 @@ fn ThreadLoader() -> AnyView {
         assign: ServerAction::new(),
         review: ServerAction::new(),
         link: ServerAction::new(),
+        facts: AcceptFacts::create(),
     };
     let mine = Live::counter_for(id);
-    let draft = Draft {
-        body: RwSignal::new(String::new()),
-        category: RwSignal::new(MessageCategory::Conversational),
-    };
+    let draft = Draft::conversational();
     // A reply that went out (or was stored as blocked) leaves an empty box behind.
     Effect::new(move |_| {
         if matches!(actions.reply.value().get(), Some(Ok(_))) {
-            draft.body.set(String::new());
+            draft.clear();
         }
     });
     let thread = Resource::new(
@@ -75,6 +80,7 @@ fn ThreadLoader() -> AnyView {
                 actions.assign.version().get(),
                 actions.review.version().get(),
                 actions.link.version().get(),
+                actions.facts.action.version().get(),
             )
         },
         |(id, before, ..)| async move {
@@ -84,9 +90,14 @@ fn ThreadLoader() -> AnyView {
             }
         },
     );
+    // The insight is the lead's; the worker's new reading arrives as a live event.
+    let insight = Resource::new(
+        move || (id.get(), mine.get()),
+        move |_| async move { lead_insight(thread.await?.conversation.lead_id).await },
+    );
     view! {
         <Loaded resource=thread loading="Loading conversation…" let:thread>
-            <ThreadView thread actions draft/>
+            <ThreadView thread actions draft insight/>
         </Loaded>
     }
     .into_any()
@@ -94,7 +105,7 @@ fn ThreadLoader() -> AnyView {
 
 /// The head and its forms across the top; the messages and the reply box beside the lead.
 #[component]
-fn ThreadView(thread: Thread, actions: Actions, draft: Draft) -> AnyView {
+fn ThreadView(thread: Thread, actions: Actions, draft: Draft, insight: InsightResource) -> AnyView {
     let Thread {
         conversation,
         lead_phone,
@@ -110,7 +121,7 @@ fn ThreadView(thread: Thread, actions: Actions, draft: Draft) -> AnyView {
         assignees,
         chat,
         earlier,
-        ai_handoff: _,
+        ai_handoff,
     } = thread;
     let chat_panel =
         chat.map(|claim| view! { <ChatClaimPanel id=conversation.id claim action=actions.link/> });
@@ -142,6 +153,7 @@ fn ThreadView(thread: Thread, actions: Actions, draft: Draft) -> AnyView {
         status: lead_status,
         vehicle: lead_vehicle,
     };
+    let conversation_id = conversation.id;
     view! {
         <Title text=conversation.lead_name.clone()/>
         <p class="breadcrumb"><A href="/conversations">"← Conversations"</A></p>
@@ -153,6 +165,7 @@ fn ThreadView(thread: Thread, actions: Actions, draft: Draft) -> AnyView {
             </div>
         </div>
         <div class="toolbar">{status_forms}{assign_form}</div>
+        {ai_handoff.map(|reason| view! { <HandoffBanner reason/> })}
         {chat_panel}
         {review}
         <FormMessage error=side_error/>
@@ -161,9 +174,12 @@ fn ThreadView(thread: Thread, actions: Actions, draft: Draft) -> AnyView {
                 <EarlierLink id=conversation.id earlier/>
                 <ol class="thread" data-testid="thread">{items}</ol>
                 <CallList calls/>
-                {can_reply.then(|| view! { <ReplyBox id=id checks action=actions.reply draft/> })}
+                {can_reply.then(|| view! { <ReplyBox id=conversation_id checks action=actions.reply draft/> })}
             </section>
-            <LeadPanel conversation lead/>
+            <div class="stack">
+                <LeadPanel conversation lead/>
+                <InsightPanel insight accept=actions.facts can_edit=may_edit_leads()/>
+            </div>
         </div>
     }
     .into_any()
@@ -243,6 +259,16 @@ fn ConsentReview(id: String, action: ServerAction<ReviewConsent>) -> impl IntoVi
     }
 }
 
+/// The autopilot stopped answering and why: a person has the conversation now.
+#[component]
+fn HandoffBanner(reason: Handoff) -> impl IntoView {
+    view! {
+        <p class="notice handoff" role="status" data-testid="ai-handoff">
+            "The assistant handed this conversation to a person: "{reason.label()}
+        </p>
+    }
+}
+
 /// What the thread shows of its lead beside the messages.
 struct LeadFacts {
     phone: Option<String>,
@@ -265,4 +291,9 @@ fn LeadPanel(conversation: ConversationRow, lead: LeadFacts) -> impl IntoView {
             </dl>
         </aside>
     }
+}
+
+/// Whether the signed-in person may change leads (and so add the assistant's facts).
+fn may_edit_leads() -> bool {
+    use_context::<CurrentUser>().is_some_and(|user| user.role.may(Capability::EditLeads))
 }

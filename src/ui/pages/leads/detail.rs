@@ -1,13 +1,18 @@
 //! `/leads/:id`: a lead, the forms that change it, its notes and its timeline.
 
 use super::detail_panels::{DeleteForm, EditPanel, NotesPanel, ReadOnly, Timeline};
+use crate::api::assistant::lead_insight;
 use crate::api::leads::{get_lead, AddLeadNote, AssignLead, DeleteLead, SetLeadStatus, UpdateLead};
 use crate::error::AppError;
-use crate::model::{Assignee, CurrentUser, Lead, LeadInput, LeadStatus, LeadView, E164};
+use crate::model::{
+    Assignee, CurrentUser, InsightView, Lead, LeadInput, LeadStatus, LeadView, E164,
+};
 use crate::rules::authz::Capability;
 use crate::ui::components::{
-    error_of, when, AssigneeSelect, FieldError, FormMessage, Guard, Loaded, When,
+    error_of, when, AcceptFacts, AssigneeSelect, FieldError, FormMessage, Guard, InsightPanel,
+    Loaded, When,
 };
+use crate::ui::live::Live;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -31,6 +36,7 @@ struct Actions {
     assign: ServerAction<AssignLead>,
     note: ServerAction<AddLeadNote>,
     delete: ServerAction<DeleteLead>,
+    facts: AcceptFacts,
 }
 
 #[component]
@@ -44,11 +50,18 @@ fn LeadLoader() -> AnyView {
         assign: ServerAction::new(),
         note: ServerAction::new(),
         delete: ServerAction::new(),
+        facts: AcceptFacts::create(),
     };
-    // Reload after successful changes only, so a refused edit keeps what was typed.
+    // Reload after successful changes only, so a refused edit keeps what was typed. An
+    // added fact changes the lead's fields too.
     let saved = RwSignal::new(0u32);
     Effect::new(move |_| {
         if matches!(actions.update.value().get(), Some(Ok(()))) {
+            saved.update(|n| *n += 1);
+        }
+    });
+    Effect::new(move |_| {
+        if matches!(actions.facts.action.value().get(), Some(Ok(()))) {
             saved.update(|n| *n += 1);
         }
     });
@@ -69,9 +82,19 @@ fn LeadLoader() -> AnyView {
             }
         },
     );
+    // The assistant's worker announces a new reading as a live event.
+    let insight = Resource::new(
+        move || (id.get(), Live::tick()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => lead_insight(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     view! {
         <Loaded resource=lead loading="Loading lead…" let:view>
-            <LeadDetail view actions/>
+            <LeadDetail view actions insight/>
         </Loaded>
     }
     .into_any()
@@ -80,7 +103,11 @@ fn LeadLoader() -> AnyView {
 /// The head and the status and assignment forms across the top; the profile on the left,
 /// notes, timeline and deletion on the right.
 #[component]
-fn LeadDetail(view: LeadView, actions: Actions) -> AnyView {
+fn LeadDetail(
+    view: LeadView,
+    actions: Actions,
+    insight: Resource<Result<Option<InsightView>, AppError>>,
+) -> AnyView {
     let user = expect_context::<CurrentUser>();
     let LeadView {
         lead,
@@ -119,6 +146,7 @@ fn LeadDetail(view: LeadView, actions: Actions) -> AnyView {
                 {read_only}
             </div>
             <div class="stack">
+                <InsightPanel insight accept=actions.facts can_edit/>
                 <NotesPanel id notes can_edit action=actions.note/>
                 <section class="panel" aria-labelledby="timeline-heading">
                     <h2 id="timeline-heading">"Timeline"</h2>
