@@ -91,13 +91,13 @@ pub(super) fn reading(turns: &[Turn]) -> Reading {
 fn opted_out(turns: &[Turn]) -> bool {
     turns
         .iter()
+        .rev()
         .filter(|t| t.customer)
-        .filter_map(|t| match classify(&t.text) {
+        .find_map(|t| match classify(&t.text) {
             Intent::OptOut => Some(true),
             Intent::OptIn => Some(false),
             _ => None,
         })
-        .last()
         .unwrap_or(false)
 }
 
