@@ -1,26 +1,5 @@
 import { expect, Page, test, TestInfo } from '@playwright/test';
-import { createHmac } from 'node:crypto';
-import { DEMO, open, signIn } from './helpers';
-
-const DEMO_TOKEN = 'demo-auth-token';
-
-/** Posts an SMS webhook signed as Twilio documents: URL + sorted name/value pairs, HMAC-SHA1, base64. */
-async function inboundSms(page: Page, info: TestInfo, from: string, body: string) {
-  const base = info.project.use.baseURL!;
-  const path = '/hooks/twilio/maple-ridge-motors/sms';
-  const fields: Record<string, string> = {
-    MessageSid: `SMe2e${Date.now()}${Math.floor(Math.random() * 1e6)}`,
-    AccountSid: 'ACdemo',
-    From: from,
-    To: '+13125550199',
-    Body: body,
-    NumMedia: '0',
-  };
-  const data = base + path + Object.keys(fields).sort().map((k) => k + fields[k]).join('');
-  const signature = createHmac('sha1', DEMO_TOKEN).update(data).digest('base64');
-  const response = await page.request.post(path, { form: fields, headers: { 'X-Twilio-Signature': signature } });
-  expect(response.status()).toBe(200);
-}
+import { DEMO, inboundSms, open, signIn } from './helpers';
 
 /**
  * Opens the customer's thread from the inbox and waits for the assistant's reading, which a
