@@ -158,9 +158,8 @@ async fn answers_after_the_wait_when_no_person_has_and_says_it_is_automated(pool
     later(&pool, 6).await;
     work(&pool).await;
     let sent = ai_messages(&pool).await;
-    if sent.len() == 2 {
-        assert!(!sent[1].0.contains("automated assistant"), "{}", sent[1].0);
-    }
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert!(!sent[1].0.contains("automated assistant"), "{}", sent[1].0);
 }
 
 #[sqlx::test]
