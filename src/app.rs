@@ -1,5 +1,6 @@
 use crate::ui::components::NotFound;
 use crate::ui::layout::Layout;
+use crate::ui::pages::calendar::{AppointmentPage, CalendarPage};
 use crate::ui::pages::consent::{
     BlockedSendsPage, ConsentHomePage, ConsentNumberPage, LedgerPage, PacketPage,
     PublicConsentPage, WordingPage,
@@ -17,7 +18,7 @@ use crate::ui::pages::{
     audit::AuditPage,
     chat::ChatPage,
     login::LoginPage,
-    settings::{AiActivityPage, AiSettingsPage, SettingsPage},
+    settings::{AiActivityPage, AiSettingsPage, CalendarSettingsPage, SettingsPage},
     users::UsersPage,
 };
 use leptos::prelude::*;
@@ -50,8 +51,11 @@ macro_rules! lazy_pages {
 lazy_pages! {
     AiActivityRoute => AiActivityPage,
     AiSettingsRoute => AiSettingsPage,
+    AppointmentRoute => AppointmentPage,
     AuditRoute => AuditPage,
     BlockedSendsRoute => BlockedSendsPage,
+    CalendarRoute => CalendarPage,
+    CalendarSettingsRoute => CalendarSettingsPage,
     ChangePasswordRoute => ChangePasswordPage,
     ChatRoute => ChatPage,
     ConsentHomeRoute => ConsentHomePage,
@@ -139,6 +143,8 @@ pub fn App() -> AnyView {
                     <Route path=path!("leads/:id") view={Lazy::<LeadRoute>::new()}/>
                     <Route path=path!("conversations") view={Lazy::<InboxRoute>::new()}/>
                     <Route path=path!("conversations/:id") view={Lazy::<ThreadRoute>::new()}/>
+                    <Route path=path!("calendar") view={Lazy::<CalendarRoute>::new()}/>
+                    <Route path=path!("calendar/:id") view={Lazy::<AppointmentRoute>::new()}/>
                     <Route path=path!("consent") view={Lazy::<ConsentHomeRoute>::new()}/>
                     <Route path=path!("consent/number/:phone") view={Lazy::<ConsentNumberRoute>::new()}/>
                     <Route path=path!("consent/number/:phone/packet") view={Lazy::<PacketRoute>::new()}/>
@@ -155,6 +161,7 @@ pub fn App() -> AnyView {
                     <Route path=path!("settings") view={Lazy::<SettingsRoute>::new()}/>
                     <Route path=path!("settings/ai") view={Lazy::<AiSettingsRoute>::new()}/>
                     <Route path=path!("settings/ai/activity") view={Lazy::<AiActivityRoute>::new()}/>
+                    <Route path=path!("settings/calendar") view={Lazy::<CalendarSettingsRoute>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -2,9 +2,9 @@ import { expect, test } from '@playwright/test';
 import { DEMO, open, signIn } from './helpers';
 
 const navFor = {
-  manager: ['Leads', 'Conversations', 'Consent', 'Privacy requests', 'Audit log', 'Users', 'Settings'],
-  compliance: ['Leads', 'Conversations', 'Consent', 'Privacy requests', 'Audit log'],
-  agent: ['Leads', 'Conversations', 'Consent'],
+  manager: ['Leads', 'Conversations', 'Calendar', 'Consent', 'Privacy requests', 'Audit log', 'Users', 'Settings'],
+  compliance: ['Leads', 'Conversations', 'Calendar', 'Consent', 'Privacy requests', 'Audit log'],
+  agent: ['Leads', 'Conversations', 'Calendar', 'Consent'],
 } as const;
 
 for (const role of ['manager', 'compliance', 'agent'] as const) {

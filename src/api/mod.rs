@@ -2,6 +2,7 @@
 //! `ctx::guarded` (the caller, through `server::auth::require`, must hold a capability)
 //! or `ctx::public` (anonymous), then calls the server layer.
 
+pub mod appointments;
 pub mod assistant;
 pub mod auth;
 pub mod chat;

@@ -1,6 +1,7 @@
 //! Types shared by the server and the browser. Nothing here does I/O.
 
 mod ai_processor;
+mod appointment;
 mod assistant;
 mod audit;
 mod choice;
@@ -24,6 +25,12 @@ mod user;
 mod vin;
 
 pub use ai_processor::AiProcessor;
+pub use appointment::{
+    AppointmentSource, AppointmentStatus, AppointmentType, AppointmentTypeInput, AppointmentView,
+    Attention, BookingInput, BookingOptions, BookingOutcome, CalendarEntry, CalendarFeed,
+    CalendarQuery, CalendarSettings, CalendarSettingsView, CalendarView, ReminderState,
+    ReminderView, SlotOffer,
+};
 pub use assistant::{
     AiActivity, AiSettingsInput, AiSettingsView, AiUsageRow, AutopilotEntry, InsightView,
 };

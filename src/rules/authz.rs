@@ -20,6 +20,11 @@ pub enum Capability {
     ViewConversations,
     /// Reply to customers. Compliance officers never send messages.
     SendMessages,
+    /// The calendar: every role sees it (an agent, the appointments of their leads and
+    /// their own).
+    ViewCalendar,
+    /// Book, move, cancel and mark appointments. Compliance officers only look.
+    BookAppointments,
     ViewConsent,
     /// Record consent a customer gave on paper, in person, on a call or by e-mail.
     RecordConsent,
@@ -47,6 +52,7 @@ impl Role {
             Role::Compliance => !matches!(
                 capability,
                 SendMessages
+                    | BookAppointments
                     | ManageUsers
                     | ManageSettings
                     | EditLeads
@@ -62,6 +68,8 @@ impl Role {
                     | EditLeads
                     | ViewConversations
                     | SendMessages
+                    | ViewCalendar
+                    | BookAppointments
                     | ViewConsent
                     | RecordConsent
                     | RecordOptOut
@@ -71,13 +79,14 @@ impl Role {
 }
 
 /// The dashboard's areas, in navigation order, with what it takes to open each.
-pub const AREAS: [(&str, &str, Capability); 7] = [
+pub const AREAS: [(&str, &str, Capability); 8] = [
     ("Leads", "/leads", Capability::ViewLeads),
     (
         "Conversations",
         "/conversations",
         Capability::ViewConversations,
     ),
+    ("Calendar", "/calendar", Capability::ViewCalendar),
     ("Consent", "/consent", Capability::ViewConsent),
     (
         "Privacy requests",
@@ -113,6 +122,7 @@ mod tests {
             [
                 "Leads",
                 "Conversations",
+                "Calendar",
                 "Consent",
                 "Privacy requests",
                 "Audit log",
@@ -129,6 +139,7 @@ mod tests {
             [
                 "Leads",
                 "Conversations",
+                "Calendar",
                 "Consent",
                 "Privacy requests",
                 "Audit log"
@@ -138,7 +149,18 @@ mod tests {
 
     #[test]
     fn agents_see_only_their_working_areas() {
-        assert_eq!(labels(Role::Agent), ["Leads", "Conversations", "Consent"]);
+        assert_eq!(
+            labels(Role::Agent),
+            ["Leads", "Conversations", "Calendar", "Consent"]
+        );
+    }
+
+    #[test]
+    fn compliance_sees_the_calendar_but_books_nothing() {
+        assert!(Role::Compliance.may(ViewCalendar));
+        assert!(!Role::Compliance.may(BookAppointments));
+        assert!(Role::Agent.may(BookAppointments));
+        assert!(Role::Manager.may(BookAppointments));
     }
 
     #[test]

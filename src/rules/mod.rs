@@ -1,6 +1,7 @@
 //! Pure domain rules: no I/O, heavily unit-tested.
 
 pub mod account;
+pub mod appointment;
 pub mod assistant;
 pub mod authz;
 pub mod business_hours;
@@ -28,4 +29,6 @@ pub mod retention;
 pub mod scope;
 pub mod send_decision;
 pub mod send_policy;
+#[cfg(feature = "ssr")]
+pub mod slots;
 pub mod url;

@@ -1,6 +1,7 @@
 //! Everything that only runs on the server: configuration, database access,
 //! authentication, the HTTP router and the command line.
 
+pub mod appointments;
 pub mod assets;
 pub mod assistant;
 pub mod auth;

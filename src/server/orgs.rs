@@ -55,6 +55,10 @@ pub async fn create(pool: &PgPool, input: NewOrgInput<'_>) -> Result<Uuid, AppEr
         json!({ "slug": slug.as_str() }),
     );
     db::audit::record(&mut *tx, event).await?;
+    sqlx::query("SELECT seed_appointment_defaults($1)")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(id)
 }

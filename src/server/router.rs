@@ -57,6 +57,10 @@ pub fn build(state: AppState) -> Router {
         .route("/audit/export.csv", get(privacy::http::audit_export))
         .route("/consent/ledger/head.json", get(consent::http::signed_head))
         .route("/events", get(messaging::live::stream))
+        .route(
+            "/calendar/feed/{file}",
+            get(super::appointments::feed::serve),
+        )
         .nest("/hooks", hook_routes())
         .route(
             "/leads/import",

@@ -86,6 +86,7 @@ fn spawn_workers(pool: &PgPool, config: &Config) -> anyhow::Result<()> {
     super::mail::spawn(pool.clone(), mailer);
     super::privacy::retention::spawn(pool.clone());
     super::assistant::jobs::spawn(pool.clone(), config.data_key.clone());
+    super::appointments::reminders::spawn(pool.clone());
     Ok(())
 }
 

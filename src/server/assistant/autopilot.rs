@@ -24,6 +24,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 mod act;
+mod booking;
 
 pub use act::{hand_off, resume, HANDOFF_NOTE};
 
@@ -74,6 +75,7 @@ pub async fn turn(
     };
     drop(conn);
     match keyword(&context.turns) {
+        Keyword::None if booking::picked(rt, &context).await? => Ok(None),
         Keyword::None => respond(rt, &config, &s, &context).await.map(|()| None),
         Keyword::Answered => Ok(None),
         Keyword::HandOff(reason) => hand_off_now(rt, org_id, conversation, reason).await,
@@ -130,8 +132,9 @@ async fn respond(
     match decide(&context.turns, &reading, &draft, stalled) {
         Some(reason) => act::hand_off(&mut tx, org_id, conversation, reason, store).await?,
         None => {
+            let offer = booking::offer_if_asked(&mut tx, context, &reading).await?;
             let said = act::Said {
-                body: &draft.body,
+                body: offer.as_deref().unwrap_or(&draft.body),
                 reading: &reading,
                 stalled,
             };

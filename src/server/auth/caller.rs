@@ -34,6 +34,12 @@ impl Caller {
         }
     }
 
+    /// The system acting in an organisation on its own schedule (appointment reminders and
+    /// notices): sees what a manager sees there, and signs the audit log as the system.
+    pub fn system(org_id: Uuid) -> Caller {
+        Caller::assistant(org_id)
+    }
+
     pub fn may(self, capability: Capability) -> Result<Caller, AppError> {
         if self.role.may(capability) {
             Ok(self)

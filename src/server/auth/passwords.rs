@@ -7,22 +7,17 @@ use super::{password, session::AuthSession, Caller};
 use crate::error::AppError;
 use crate::model::{AuditAction, AuditObject, FieldErrors};
 use crate::rules::account;
+use crate::server::crypto::token_hash;
 use crate::server::db::{self, audit::Actor, audit::AuditEvent};
 use crate::server::{mail, rate_limit};
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use std::net::IpAddr;
 use tower_sessions::Session;
 use uuid::Uuid;
 
 pub const RESET_MINUTES: i64 = 60;
-
-fn token_hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
-}
 
 /// The new password, typed twice, checked like any new password.
 fn new_password(new: &SecretString, again: &SecretString) -> Result<(), AppError> {
@@ -121,9 +116,7 @@ pub async fn send_reset(
             "This account is deactivated; reactivate it first.".into(),
         ));
     }
-    let mut bytes = [0u8; 32];
-    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bytes);
-    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let token = crate::server::crypto::url_token();
     // A new link replaces any earlier one.
     sqlx::query("DELETE FROM password_resets WHERE user_id = $1")
         .bind(user)

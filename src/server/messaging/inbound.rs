@@ -86,7 +86,15 @@ async fn receive_once(
         channel: message.channel,
         body: message.body,
     };
-    crate::server::consent::keywords::apply(&mut tx, &keywords).await?;
+    let intent = crate::server::consent::keywords::apply(&mut tx, &keywords).await?;
+    crate::server::appointments::replies::after_inbound(
+        &mut tx,
+        message.org_id,
+        conversation,
+        message.body,
+        intent,
+    )
+    .await?;
     crate::server::assistant::jobs::after_inbound(
         &mut tx,
         message.org_id,

@@ -1,6 +1,7 @@
 //! Shared widgets.
 
 mod assignee;
+mod booking;
 mod dates;
 mod field;
 mod insight;
@@ -9,6 +10,7 @@ mod loaded;
 mod status_pages;
 
 pub use assignee::AssigneeSelect;
+pub use booking::{BookingPanel, SlotPicker};
 pub use dates::{day, when, When};
 pub use field::{error_of, FieldError, FormMessage};
 pub use insight::{AcceptFacts, InsightPanel};

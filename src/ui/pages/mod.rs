@@ -1,5 +1,6 @@
 pub mod account;
 pub mod audit;
+pub mod calendar;
 pub mod chat;
 pub mod consent;
 pub mod conversations;

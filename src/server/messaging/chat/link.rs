@@ -170,11 +170,15 @@ async fn merge_chat_lead(
     .execute(&mut *conn)
     .await?;
     if remaining == 0 {
-        sqlx::query("UPDATE lead_notes SET lead_id = $2 WHERE lead_id = $1")
+        for table in ["lead_notes", "appointments"] {
+            sqlx::query(&format!(
+                "UPDATE {table} SET lead_id = $2 WHERE lead_id = $1"
+            ))
             .bind(from)
             .bind(into)
             .execute(&mut *conn)
             .await?;
+        }
         sqlx::query("DELETE FROM leads WHERE id = $1 AND org_id = $2")
             .bind(from)
             .bind(org_id)

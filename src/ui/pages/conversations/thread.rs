@@ -15,7 +15,7 @@ use crate::model::{
 };
 use crate::rules::authz::Capability;
 use crate::ui::components::{
-    AcceptFacts, AssigneeSelect, FormMessage, Guard, InsightPanel, Loaded,
+    AcceptFacts, AssigneeSelect, BookingPanel, FormMessage, Guard, InsightPanel, Loaded,
 };
 use crate::ui::live::Live;
 use leptos::prelude::*;
@@ -153,7 +153,7 @@ fn ThreadView(thread: Thread, actions: Actions, draft: Draft, insight: InsightRe
         status: lead_status,
         vehicle: lead_vehicle,
     };
-    let conversation_id = conversation.id;
+    let (conversation_id, lead_id) = (conversation.id, conversation.lead_id);
     view! {
         <Title text=conversation.lead_name.clone()/>
         <p class="breadcrumb"><A href="/conversations">"← Conversations"</A></p>
@@ -179,6 +179,7 @@ fn ThreadView(thread: Thread, actions: Actions, draft: Draft, insight: InsightRe
             <div class="stack">
                 <LeadPanel conversation lead/>
                 <InsightPanel insight accept=actions.facts can_edit=may_edit_leads()/>
+                {may_book().then(|| view! { <BookingPanel lead=lead_id conversation=conversation_id/> })}
             </div>
         </div>
     }
@@ -296,4 +297,8 @@ fn LeadPanel(conversation: ConversationRow, lead: LeadFacts) -> impl IntoView {
 /// Whether the signed-in person may change leads (and so add the assistant's facts).
 fn may_edit_leads() -> bool {
     use_context::<CurrentUser>().is_some_and(|user| user.role.may(Capability::EditLeads))
+}
+
+fn may_book() -> bool {
+    use_context::<CurrentUser>().is_some_and(|user| user.role.may(Capability::BookAppointments))
 }

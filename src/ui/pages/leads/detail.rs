@@ -9,8 +9,8 @@ use crate::model::{
 };
 use crate::rules::authz::Capability;
 use crate::ui::components::{
-    error_of, when, AcceptFacts, AssigneeSelect, FieldError, FormMessage, Guard, InsightPanel,
-    Loaded, When,
+    error_of, when, AcceptFacts, AssigneeSelect, BookingPanel, FieldError, FormMessage, Guard,
+    InsightPanel, Loaded, When,
 };
 use crate::ui::live::Live;
 use leptos::prelude::*;
@@ -120,6 +120,7 @@ fn LeadDetail(
         calls,
     } = view;
     let id = lead.id.to_string();
+    let lead_id = lead.id;
     let initial = LeadInput::from_lead(&lead);
     let status_form = can_edit.then(|| {
         view! { <StatusForm id=id.clone() current=lead.status action=actions.status/> }
@@ -147,6 +148,7 @@ fn LeadDetail(
             </div>
             <div class="stack">
                 <InsightPanel insight accept=actions.facts can_edit/>
+                {user.role.may(Capability::BookAppointments).then(|| view! { <BookingPanel lead=lead_id/> })}
                 <NotesPanel id notes can_edit action=actions.note/>
                 <section class="panel" aria-labelledby="timeline-heading">
                     <h2 id="timeline-heading">"Timeline"</h2>

@@ -9,6 +9,7 @@ pub fn SettingsTabs() -> impl IntoView {
             <A href="/settings" exact=true>"Messaging"</A>
             <A href="/settings/ai" exact=true>"AI assistant"</A>
             <A href="/settings/ai/activity" exact=true>"AI activity"</A>
+            <A href="/settings/calendar" exact=true>"Calendar"</A>
         </nav>
     }
 }

@@ -1,0 +1,68 @@
+import { expect, test } from '@playwright/test';
+import { DEMO, inboundSms, open, signIn } from './helpers';
+
+/** The store's date (Maple Ridge Motors is in Chicago) of a moment, as YYYY-MM-DD. */
+function storeDate(iso: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Chicago' }).format(new Date(iso));
+}
+
+test('an agent books a test drive from a thread; the slot is gone for the next booking, the week shows it, and its reminder is scheduled', async ({ page }, info) => {
+  const hydrated = info.project.name === 'hydrated';
+  const suffix = hydrated ? '61' : '62';
+  const from = `+1415555${'02' + suffix}`;
+  const shown = `+1 415-555-02${suffix}`;
+  await inboundSms(page, info, from, 'Can I come in for a test drive this week?');
+  await signIn(page, info, DEMO.agent);
+  await expect(page).toHaveURL(/\/leads$/);
+
+  await open(page, '/conversations', info);
+  await page.getByRole('link', { name: new RegExp(shown.replace(/[+]/g, '\\+')) }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(shown);
+  if (hydrated) {
+    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  }
+
+  // The last slot offered is a day or more ahead, so its reminders are still to come.
+  const booking = page.getByTestId('booking');
+  await expect(booking.getByLabel('Type')).toHaveValue(/.+/);
+  await booking.getByLabel('Type').selectOption({ label: 'Test drive (45 min)' });
+  const slots = booking.locator('input[name="input[starts_at]"]');
+  await expect(slots.first()).toBeVisible();
+  const slot = slots.last();
+  const value = (await slot.getAttribute('value'))!;
+  await slot.check();
+  await booking.getByLabel('Notes').fill(`Test drive booked by the e2e run (${suffix})`);
+  await booking.getByRole('button', { name: 'Book' }).click();
+
+  if (hydrated) {
+    await expect(page.getByTestId('booked')).toContainText('Booked.');
+  } else {
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(shown);
+  }
+  // The booked time is no longer offered to anyone booking the same person.
+  await expect(booking.locator('input[name="input[starts_at]"]').first()).toBeVisible();
+  await expect(booking.locator(`input[value="${value}"]`)).toHaveCount(0);
+
+  // The week that holds it lists it, and its page shows the reminders as scheduled.
+  await open(page, `/calendar?date=${storeDate(value)}`, info);
+  const card = page.getByTestId('appointment').filter({ hasText: shown });
+  await expect(card).toContainText('Test drive');
+  await expect(card.getByTestId('appointment-status')).toHaveText('Scheduled');
+  await card.getByRole('link').click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Test drive with ${shown}`);
+  const states = page.getByTestId('reminder-state');
+  await expect(states.first()).toHaveText('scheduled');
+  await expect(page.getByTestId('reminders')).toContainText('24 h before');
+});
+
+test('a compliance officer sees the calendar but cannot book', async ({ page }, info) => {
+  await signIn(page, info, DEMO.compliance);
+  await expect(page).toHaveURL(/\/leads$/);
+  await open(page, '/calendar', info);
+  await expect(page.getByRole('heading', { level: 1, name: 'Calendar' })).toBeVisible();
+  await expect(page.getByTestId('week')).toBeVisible();
+  await open(page, '/leads', info);
+  await page.getByTestId('leads').getByRole('link').first().click();
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.getByTestId('booking')).toHaveCount(0);
+});

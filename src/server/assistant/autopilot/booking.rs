@@ -1,0 +1,64 @@
+//! The autopilot books: when the customer asks for an appointment it offers the next free
+//! slots instead of its draft, and a reply that picks one books it, through the same tool
+//! and checks a person's booking passes (`appointments::tool`).
+
+use super::act;
+use crate::model::{Insight, LeadIntent};
+use crate::server::appointments::tool;
+use crate::server::assistant::{runtime::Runtime, Context};
+use sqlx::PgConnection;
+
+/// Books the slot the customer's last text picked from the assistant's offer, and says so;
+/// false when the text picks nothing (the autopilot answers as usual).
+pub async fn picked(rt: &Runtime, context: &Context) -> Result<bool, sqlx::Error> {
+    let Some(last) = context.turns.iter().rev().find(|t| t.customer) else {
+        return Ok(false);
+    };
+    let (org_id, conversation) = (context.org_id, context.conversation_id);
+    let mut tx = rt.pool.begin().await?;
+    let Some(result) = tool::book_pick(&mut tx, org_id, conversation, &last.text).await? else {
+        return Ok(false);
+    };
+    let body = match result {
+        Ok((_, when)) => format!(
+            "You're booked for {when}. We'll text a reminder before; reply R if you need another time."
+        ),
+        Err(_) => match tool::offer(&mut tx, org_id, conversation).await? {
+            Some(offer) => format!("Sorry, that time was just taken. {}", offer.text()),
+            None => "Sorry, that time was just taken. A member of our team will find you another.".into(),
+        },
+    };
+    let reading = crate::rules::assistant::read(&context.turns);
+    let said = act::Said {
+        body: &body,
+        reading: &reading,
+        stalled: 0,
+    };
+    act::send(&mut tx, org_id, conversation, &context.store.name, said).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The slots to offer in place of the draft, when the customer asks to come in and has
+/// no appointment ahead.
+pub async fn offer_if_asked(
+    tx: &mut PgConnection,
+    context: &Context,
+    reading: &Insight,
+) -> Result<Option<String>, sqlx::Error> {
+    if reading.intent != LeadIntent::Appointment {
+        return Ok(None);
+    }
+    let booked: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM appointments a JOIN conversations c ON c.lead_id = a.lead_id
+          WHERE c.id = $1 AND a.status IN ('scheduled', 'confirmed') AND a.starts_at > now())",
+    )
+    .bind(context.conversation_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if booked {
+        return Ok(None);
+    }
+    let offer = tool::offer(tx, context.org_id, context.conversation_id).await?;
+    Ok(offer.map(|o| o.text()))
+}
