@@ -81,6 +81,20 @@ impl LedgerKey {
     }
 }
 
+/// A secret for a URL (a password-reset link, a calendar feed): 256 random bits, base64url.
+pub fn url_token() -> String {
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+    let mut bytes = [0u8; 32];
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What is stored of such a secret: its SHA-256, never the secret itself.
+pub fn token_hash(token: &str) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,18 +131,4 @@ mod tests {
         assert!(DataKey::from_base64("short").is_err());
         assert!(DataKey::from_base64(&STANDARD.encode([1u8; 16])).is_err());
     }
-}
-
-/// A secret for a URL (a password-reset link, a calendar feed): 256 random bits, base64url.
-pub fn url_token() -> String {
-    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-    let mut bytes = [0u8; 32];
-    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// What is stored of such a secret: its SHA-256, never the secret itself.
-pub fn token_hash(token: &str) -> Vec<u8> {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(token.as_bytes()).to_vec()
 }

@@ -16,7 +16,7 @@ pub const MAX_BUNDLE_BYTES: usize = 50_000_000;
 
 /// One class of records: its file name, and the SQL that returns one JSON object per row.
 /// Binds: $1 the organisation, $2 the person's lead ids, $3 their numbers, $4 their e-mails.
-const CLASSES: [(&str, &str); 9] = [
+const CLASSES: [(&str, &str); 10] = [
     (
         "leads",
         "SELECT to_jsonb(x) FROM (SELECT id, name, email, phone, source, status, tags, time_zone, interest_year,
@@ -39,6 +39,13 @@ const CLASSES: [(&str, &str); 9] = [
              SELECT m.id, 'sms'::channel, m.direction, m.body, m.sender, m.category, m.status, m.created_at, m.sent_at
              FROM messages m WHERE m.org_id = $1 AND m.to_phone = ANY($3)
              ORDER BY 8, 1) x",
+    ),
+    (
+        "appointments",
+        "SELECT to_jsonb(x) FROM (SELECT a.id, t.name AS type, a.starts_at, a.ends_at, a.time_zone, a.status,
+             a.source, a.notes, a.created_at
+         FROM appointments a JOIN appointment_types t ON t.id = a.type_id
+         WHERE a.org_id = $1 AND a.lead_id = ANY($2) ORDER BY a.starts_at) x",
     ),
     (
         "calls",

@@ -74,7 +74,13 @@ pub async fn erase(
     ))
 }
 
+/// Notes go: a lead's own, and those on their appointments (which stay, as bookings).
 async fn notes(tx: &mut PgConnection, org_id: Uuid, ids: &[Uuid]) -> Result<u64, sqlx::Error> {
+    sqlx::query("UPDATE appointments SET notes = '' WHERE org_id = $1 AND lead_id = ANY($2)")
+        .bind(org_id)
+        .bind(ids)
+        .execute(&mut *tx)
+        .await?;
     Ok(
         sqlx::query("DELETE FROM lead_notes WHERE org_id = $1 AND lead_id = ANY($2)")
             .bind(org_id)

@@ -200,6 +200,7 @@ pub async fn seed_demo(pool: &PgPool, data_key: Option<&DataKey>) -> anyhow::Res
             .await?;
     }
     seed_demo_inbox(pool, org_id, data_key).await?;
+    seed_demo_appointments(pool, org_id, agent).await?;
     tracing::info!("demo organisation seeded");
     Ok(())
 }
@@ -309,5 +310,47 @@ async fn seed_demo_consent(pool: &PgPool, org_id: Uuid) -> anyhow::Result<()> {
     inbound::receive(pool, stop)
         .await
         .map_err(|e| anyhow::anyhow!("demo STOP: {e}"))?;
+    Ok(())
+}
+
+/// Two of the agent's leads booked into the next free slots from tomorrow, so the calendar
+/// has something on it: a test drive and a sales visit.
+async fn seed_demo_appointments(pool: &PgPool, org_id: Uuid, agent: Uuid) -> anyhow::Result<()> {
+    use crate::server::appointments::{availability::Availability, book, types};
+    let leads: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT id FROM leads WHERE org_id = $1 AND assigned_to = $2 ORDER BY created_at LIMIT 2",
+    )
+    .bind(org_id)
+    .bind(agent)
+    .fetch_all(pool)
+    .await?;
+    let mut tx = pool.begin().await?;
+    let kinds = types::list(&mut tx, org_id, true).await?;
+    let from = chrono::Utc::now() + chrono::Duration::days(1);
+    for (lead, kind) in leads.into_iter().zip(["Test drive", "Sales visit"]) {
+        let Some(kind) = kinds.iter().find(|k| k.name == kind) else {
+            continue;
+        };
+        let span = (from, from + chrono::Duration::days(14));
+        let time = Availability::load(&mut tx, org_id, agent, span, None).await?;
+        let day = from.with_timezone(&time.store.zone).date_naive();
+        let query = time.query(kind.duration_minutes, from);
+        let Some(&starts_at) = crate::rules::slots::free_slots(&query, day, 14, 1).first() else {
+            continue;
+        };
+        let booking = book::Booking {
+            lead,
+            type_id: kind.id,
+            assignee: agent,
+            starts_at,
+            conversation: None,
+            notes: "Demo booking".into(),
+            source: crate::model::AppointmentSource::Staff,
+        };
+        book::insert(&mut tx, org_id, Some(agent), &booking)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo appointment: {e}"))?;
+    }
+    tx.commit().await?;
     Ok(())
 }
