@@ -154,6 +154,8 @@ pub struct CalendarView {
     pub days: Vec<NaiveDate>,
     pub today: NaiveDate,
     pub entries: Vec<CalendarEntry>,
+    /// More appointments than one view shows: the page asks for a filter.
+    pub truncated: bool,
     /// Live appointments that need a person (asked to reschedule, opted out).
     pub attention: Vec<CalendarEntry>,
     pub assignees: Vec<Assignee>,

@@ -22,6 +22,9 @@ const ENTRY: &str =
     FROM appointments a JOIN leads l ON l.id = a.lead_id
     JOIN appointment_types t ON t.id = a.type_id JOIN users u ON u.id = a.assignee_id";
 
+/// The most appointments one view shows; past it the page asks for a filter.
+const MAX_SHOWN: usize = 1500;
+
 /// Limits a query over `appointments a JOIN leads l` to what the caller may see.
 fn scoped(qb: &mut QueryBuilder<'_, Postgres>, caller: Caller) {
     qb.push(" WHERE a.org_id = ").push_bind(caller.org_id);
@@ -85,8 +88,11 @@ pub async fn view(
     if let Ok(status) = q.status.parse::<AppointmentStatus>() {
         qb.push(" AND a.status = ").push_bind(status);
     }
-    qb.push(" ORDER BY a.starts_at, a.id LIMIT 500");
-    let entries = qb.build_query_as().fetch_all(&mut *conn).await?;
+    qb.push(" ORDER BY a.starts_at, a.id LIMIT ")
+        .push_bind(MAX_SHOWN as i64 + 1);
+    let mut entries: Vec<CalendarEntry> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    let truncated = entries.len() > MAX_SHOWN;
+    entries.truncate(MAX_SHOWN);
     let mut qb = QueryBuilder::new(ENTRY);
     scoped(&mut qb, caller);
     qb.push(
@@ -99,6 +105,7 @@ pub async fn view(
         days,
         today,
         entries: labelled(entries, zone),
+        truncated,
         attention: labelled(attention, zone),
         assignees: super::book::bookable(conn, caller.org_id).await?,
         types: super::types::list(conn, caller.org_id, false).await?,

@@ -40,6 +40,9 @@ fn Calendar() -> AnyView {
             <Filters query=query.get_untracked() cal=cal.clone()/>
             <Steps query=query.get_untracked() cal=cal.clone()/>
             <NeedsAPerson entries=cal.attention.clone()/>
+            {cal.truncated.then(|| view! {
+                <p class="warning" role="status">"Not every appointment fits on this page: choose a person or a type to see them all."</p>
+            })}
             <FormMessage error=Signal::derive(move || mark.value().get().and_then(Result::err))/>
             {match query.get_untracked().view.as_str() {
                 "day" => view! { <DayList cal mark/> }.into_any(),
