@@ -102,6 +102,8 @@ CREATE TABLE appointment_reminders (
     reason          text,
     message_id      uuid REFERENCES messages (id) ON DELETE SET NULL,
     run_at          timestamptz NOT NULL,
+    -- Times a worker took it; one that keeps failing is given up with a reason.
+    attempts        integer NOT NULL DEFAULT 0,
     updated_at      timestamptz NOT NULL DEFAULT now(),
     UNIQUE (appointment_id, offset_minutes)
 );

@@ -15,6 +15,15 @@ pub fn likely_type(kinds: &[AppointmentType]) -> Option<&AppointmentType> {
         .or(kinds.first())
 }
 
+/// The first name a customer is called by in texts and calendar feeds: none when the lead
+/// is named after a number (a lead made from a text), so no digit ever leaks.
+pub fn first_name(name: &str) -> Option<&str> {
+    name.split_whitespace().next().filter(|w| {
+        !w.chars()
+            .any(|c| c.is_ascii_digit() || c == '+' || c == '(')
+    })
+}
+
 /// The most reminders one type sends, and how early the earliest may go (14 days).
 pub const MAX_REMINDERS: usize = 4;
 pub const MAX_OFFSET_MINUTES: i32 = 14 * 24 * 60;
@@ -153,6 +162,16 @@ pub fn reply(text: &str, intent: Intent) -> Reply {
 mod tests {
     use super::*;
     use crate::rules::intent::classify;
+
+    #[test]
+    fn a_lead_named_after_a_number_has_no_first_name() {
+        assert_eq!(first_name("Maria Lopez"), Some("Maria"));
+        assert_eq!(first_name("+1 312-555-0142"), None);
+        assert_eq!(first_name("(312) 555-0142"), None);
+        assert_eq!(first_name("4155550100"), None);
+        assert_eq!(first_name("415-555-0100 cell"), None);
+        assert_eq!(first_name("  "), None);
+    }
 
     #[test]
     fn offsets_read_in_hours_days_and_minutes() {

@@ -129,8 +129,13 @@ pub async fn options(
     if let (Some(kind), Some(person)) = (kind, person) {
         let now = Utc::now();
         let today = now.with_timezone(&zone).date_naive();
-        let from = from.filter(|d| *d >= today).unwrap_or(today);
-        let horizon = (now, now + Duration::days(HORIZON_DAYS.into()));
+        let from = from
+            .filter(|d| *d >= today)
+            .unwrap_or(today)
+            .min(today + Duration::days(365));
+        // The bookings of the days shown (the load pads a day each side for the zone).
+        let first = from.and_time(chrono::NaiveTime::MIN).and_utc().max(now);
+        let horizon = (first, first + Duration::days(i64::from(HORIZON_DAYS) + 1));
         let time = Availability::load(&mut conn, caller.org_id, person, horizon, None).await?;
         let q = time.query(kind.duration_minutes, now);
         slots = free_slots(&q, from, HORIZON_DAYS, 40)

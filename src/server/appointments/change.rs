@@ -16,13 +16,21 @@ use sqlx::{PgConnection, PgPool};
 use std::net::IpAddr;
 use uuid::Uuid;
 
-type Row = (Uuid, Uuid, Uuid, Option<Uuid>, String, AppointmentStatus);
+type Row = (
+    Uuid,
+    Uuid,
+    Uuid,
+    Option<Uuid>,
+    String,
+    AppointmentStatus,
+    AppointmentSource,
+);
 
 /// The appointment, locked, when the caller can see it.
 async fn locked(tx: &mut PgConnection, caller: Caller, id: Uuid) -> Result<Row, AppError> {
     calendar::detail(tx, caller, id).await?;
     let row: Row = sqlx::query_as(
-        "SELECT lead_id, type_id, assignee_id, conversation_id, notes, status FROM appointments
+        "SELECT lead_id, type_id, assignee_id, conversation_id, notes, status, source FROM appointments
          WHERE id = $1 AND org_id = $2 FOR UPDATE",
     )
     .bind(id)
@@ -62,7 +70,7 @@ pub async fn reschedule(
         .parse()
         .map_err(|_| AppError::field("starts_at", "Choose a time from the list."))?;
     let mut tx = pool.begin().await?;
-    let (lead, type_id, old_assignee, conversation, notes, status) =
+    let (lead, type_id, old_assignee, conversation, notes, status, source) =
         locked(&mut tx, caller, id).await?;
     if !status.live() {
         return Err(AppError::field(
@@ -86,7 +94,8 @@ pub async fn reschedule(
         starts_at,
         conversation,
         notes,
-        source: AppointmentSource::Staff,
+        // Where the booking came from stays with it when a person moves it.
+        source,
     };
     let new = insert(&mut tx, caller.org_id, Some(caller.user_id), &booking).await?;
     sqlx::query("UPDATE appointments SET rescheduled_to = $2 WHERE id = $1")
@@ -120,7 +129,7 @@ pub async fn cancel(
     notify: bool,
 ) -> Result<BookingOutcome, AppError> {
     let mut tx = pool.begin().await?;
-    let (lead, _, _, conversation, _, status) = locked(&mut tx, caller, id).await?;
+    let (lead, _, _, conversation, _, status, _) = locked(&mut tx, caller, id).await?;
     if !status.live() {
         return Err(AppError::Conflict(format!(
             "This appointment is already {}.",
@@ -178,7 +187,7 @@ pub async fn mark(
     to: &str,
 ) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
-    let (_, _, _, _, _, status) = locked(&mut tx, caller, id).await?;
+    let (_, _, _, _, _, status, _) = locked(&mut tx, caller, id).await?;
     let sql = match (to, status) {
         ("shown" | "no_show", AppointmentStatus::Scheduled | AppointmentStatus::Confirmed | AppointmentStatus::Shown | AppointmentStatus::NoShow) => {
             "UPDATE appointments SET status = $2::appointment_status, attention = NULL, updated_at = now(), sequence = sequence + 1

@@ -66,10 +66,9 @@ pub async fn facts(conn: &mut PgConnection, org_id: Uuid, id: Uuid) -> Result<Fa
         template: row.6,
         needs_confirmation: row.7,
         when: slots::label(row.3, zone),
-        // A lead made from a text is named after its number: no first name then.
-        lead_first_name: Some(first(&row.9))
-            .filter(|f| !f.starts_with('+') && !f.starts_with('('))
-            .unwrap_or_default(),
+        lead_first_name: crate::rules::appointment::first_name(&row.9)
+            .unwrap_or_default()
+            .to_string(),
         assignee_first_name: first(&row.10),
         lead_zone: row.11,
         org_zone: row.12,

@@ -84,11 +84,7 @@ pub fn render(name: &str, zone: Tz, events: &[FeedEvent], base_url: &str) -> Str
         .timezone(zone)
         .ttl(&chrono::Duration::minutes(15));
     for e in events {
-        let first = e.lead_name.split_whitespace().next().unwrap_or_default();
-        let who = match first.starts_with('+') || first.starts_with('(') {
-            true => "customer",
-            false => first,
-        };
+        let who = crate::rules::appointment::first_name(&e.lead_name).unwrap_or("customer");
         let status = match e.status {
             AppointmentStatus::Cancelled | AppointmentStatus::Rescheduled => EventStatus::Cancelled,
             AppointmentStatus::Scheduled => EventStatus::Tentative,

@@ -57,16 +57,11 @@ pub async fn tell(
     body: &str,
     category: MessageCategory,
 ) -> Result<Result<Uuid, String>, sqlx::Error> {
-    let Some(conversation) = conversation else {
-        return Ok(Err("This lead has no phone number to text.".into()));
+    let (conversation, facts) = match checked(tx, org_id, conversation, category).await? {
+        Ok(checked) => checked,
+        Err(reason) => return Ok(Err(reason)),
     };
     let caller = Caller::system(org_id);
-    let Some(facts) = send_facts(tx, caller, conversation, true).await? else {
-        return Ok(Err("The conversation is gone.".into()));
-    };
-    if let Err(reason) = may_send(&facts, category) {
-        return Ok(Err(reason));
-    }
     let wait = crate::server::messaging::send_facts::quiet_wait(tx, caller, conversation).await?;
     let plan = ReplyPlan::of(Ok(()), facts.channel, wait);
     let message = Outbound {
@@ -83,6 +78,35 @@ pub async fn tell(
     let id = queue_outbound(tx, &message).await?;
     events::notify(tx, org_id, conversation).await?;
     Ok(Ok(id))
+}
+
+/// Whether `may_send` would let a text of `category` go to the conversation now.
+pub async fn allowed(
+    tx: &mut PgConnection,
+    org_id: Uuid,
+    conversation: Option<Uuid>,
+    category: MessageCategory,
+) -> Result<Result<(), String>, sqlx::Error> {
+    Ok(checked(tx, org_id, conversation, category)
+        .await?
+        .map(|_| ()))
+}
+
+type Checked = (Uuid, crate::rules::send_policy::SendFacts);
+
+async fn checked(
+    tx: &mut PgConnection,
+    org_id: Uuid,
+    conversation: Option<Uuid>,
+    category: MessageCategory,
+) -> Result<Result<Checked, String>, sqlx::Error> {
+    let Some(conversation) = conversation else {
+        return Ok(Err("This lead has no phone number to text.".into()));
+    };
+    let Some(facts) = send_facts(tx, Caller::system(org_id), conversation, true).await? else {
+        return Ok(Err("The conversation is gone.".into()));
+    };
+    Ok(may_send(&facts, category).map(|()| (conversation, facts)))
 }
 
 /// Whether `now` is inside the customer's quiet hours, and when they end.

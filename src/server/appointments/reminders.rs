@@ -17,6 +17,10 @@ use std::time::Duration;
 use uuid::Uuid;
 
 const LEASE_SECS: i32 = 120;
+const INFORMATIONAL: MessageCategory = MessageCategory::Informational;
+/// A reminder whose sending failed this often (the database refusing it, say) is given
+/// up, visibly, rather than retried forever.
+const MAX_ATTEMPTS: i32 = 5;
 
 /// Schedules the appointment's reminders from its type's offsets; one whose time has
 /// already passed at booking is recorded as skipped, with that reason.
@@ -59,6 +63,7 @@ struct Taken {
     id: i64,
     org_id: Uuid,
     appointment_id: Uuid,
+    attempts: i32,
 }
 
 /// Sends (or skips) up to `batch` due reminders; returns how many it took.
@@ -66,16 +71,20 @@ pub async fn run_once(pool: &PgPool, batch: usize) -> Result<usize, sqlx::Error>
     let mut taken = 0;
     while taken < batch {
         let job: Option<Taken> = sqlx::query_as(
-            "UPDATE appointment_reminders SET run_at = now() + make_interval(secs => $1)
+            "UPDATE appointment_reminders SET run_at = now() + make_interval(secs => $1), attempts = attempts + 1
              WHERE id = (SELECT id FROM appointment_reminders WHERE state = 'scheduled' AND run_at <= now()
                          ORDER BY run_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-             RETURNING id, org_id, appointment_id",
+             RETURNING id, org_id, appointment_id, attempts",
         )
         .bind(LEASE_SECS)
         .fetch_optional(pool)
         .await?;
         let Some(job) = job else { break };
         taken += 1;
+        if job.attempts > MAX_ATTEMPTS {
+            give_up(pool, job.id).await?;
+            continue;
+        }
         if let Err(error) = fire(pool, &job, Utc::now()).await {
             tracing::error!(
                 ?error,
@@ -85,6 +94,18 @@ pub async fn run_once(pool: &PgPool, batch: usize) -> Result<usize, sqlx::Error>
         }
     }
     Ok(taken)
+}
+
+async fn give_up(pool: &PgPool, id: i64) -> Result<(), sqlx::Error> {
+    tracing::warn!(reminder = id, "reminder given up after repeated failures");
+    sqlx::query(
+        "UPDATE appointment_reminders SET state = 'skipped', updated_at = now(),
+             reason = 'It could not be sent after several tries.' WHERE id = $1 AND state = 'scheduled'",
+    )
+    .bind(id)
+    .execute(pool)
+    .await?;
+    Ok(())
 }
 
 /// What happens to a due reminder.
@@ -140,6 +161,11 @@ async fn decide(
     if now >= f.starts_at {
         return Ok(Outcome::Skipped("The appointment time has passed.".into()));
     }
+    let conversation = notice::conversation(tx, job.org_id, f.lead_id, f.conversation).await?;
+    // Consent first: a reminder that may never go says why at once, not the next morning.
+    if let Err(reason) = notice::allowed(tx, job.org_id, conversation, INFORMATIONAL).await? {
+        return Ok(Outcome::Skipped(reason));
+    }
     if let Some(morning) = notice::quiet_until(now, f.lead_zone.as_deref(), &f.org_zone) {
         return Ok(match morning < f.starts_at {
             true => Outcome::Later(morning),
@@ -157,17 +183,8 @@ async fn decide(
             first_name: &f.lead_first_name,
         },
     );
-    let conversation = notice::conversation(tx, job.org_id, f.lead_id, f.conversation).await?;
     Ok(
-        match notice::tell(
-            tx,
-            job.org_id,
-            conversation,
-            body.trim(),
-            MessageCategory::Informational,
-        )
-        .await?
-        {
+        match notice::tell(tx, job.org_id, conversation, body.trim(), INFORMATIONAL).await? {
             Ok(message) => Outcome::Sent(message),
             Err(reason) => Outcome::Skipped(reason),
         },

@@ -173,8 +173,7 @@ pub async fn book_pick(
     sqlx::query("UPDATE conversations SET ai_offered_slots = NULL WHERE id = $1")
         .bind(conversation)
         .execute(&mut *tx)
-        .await
-        .ok();
+        .await?;
     Ok(Some(match booked {
         Ok(id) => Ok((id, offer.labels[i].clone())),
         Err(AppError::Validation(e)) => {
