@@ -1,6 +1,6 @@
-//! The booking form's free slots far ahead (issue 15): a slot booked weeks from now is not
-//! offered again when the form looks from that week, and the form cannot be asked to look
-//! further than a year.
+//! The booking form's free slots (issue 15): a slot booked weeks from now is not offered
+//! again when the form looks from that week, the form looks no further than a year, and a
+//! person's own hours in their own zone narrow what is offered (set by managers only).
 #![cfg(feature = "ssr")]
 
 mod common;
@@ -58,4 +58,70 @@ async fn a_slot_booked_weeks_ahead_is_not_offered_from_that_week(pool: PgPool) {
     let capped = boss.run(far).await.unwrap();
     let limit = Utc::now() + Duration::days(367 + 21);
     assert!(capped.slots.iter().all(|s| s.starts_at < limit));
+}
+
+#[sqlx::test]
+async fn a_remote_agent_is_bookable_only_inside_both_their_hours_and_the_stores(pool: PgPool) {
+    use consentdesk::api::appointments::SavePersonHours;
+    use consentdesk::error::AppError;
+    use consentdesk::model::PersonHours;
+    let app = spawn_app(pool.clone()).await;
+    org(&pool, "north").await;
+    org(&pool, "south").await;
+    user(&pool, "north", "boss@north.example", Role::Manager).await;
+    let ana = user(&pool, "north", "ana@north.example", Role::Agent).await;
+    let sam = user(&pool, "south", "sam@south.example", Role::Agent).await;
+    let mut boss = app.signed_in("boss@north.example").await;
+    // Ana works 08:00–14:00 New York time: 07:00–13:00 in the Chicago store, which opens at 9.
+    let hours = |zone: &str, user: uuid::Uuid| PersonHours {
+        user: user.to_string(),
+        time_zone: zone.into(),
+        hours: vec!["08:00-14:00".into(); 7],
+        ..PersonHours::default()
+    };
+    let bad = boss
+        .run(SavePersonHours {
+            input: hours("Mars/Olympus", ana),
+        })
+        .await;
+    assert!(
+        matches!(&bad, Err(AppError::Validation(e)) if e.get("time_zone").is_some()),
+        "{bad:?}"
+    );
+    let other = boss
+        .run(SavePersonHours {
+            input: hours("America/New_York", sam),
+        })
+        .await;
+    assert!(matches!(other, Err(AppError::NotFound)), "{other:?}");
+    boss.run(SavePersonHours {
+        input: hours("America/New_York", ana),
+    })
+    .await
+    .unwrap();
+    let mut ana_client = app.signed_in("ana@north.example").await;
+    let refused = ana_client
+        .run(SavePersonHours {
+            input: hours("", ana),
+        })
+        .await;
+    assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
+
+    let mut input = LeadInput::default();
+    (input.name, input.phone) = ("Ana Diaz".into(), "+14155550100".into());
+    let lead = boss.run(CreateLead { input }).await.unwrap();
+    let today = Utc::now().with_timezone(&Chicago).date_naive();
+    let form = GetBookingOptions {
+        lead,
+        type_id: None,
+        assignee: Some(ana),
+        from: Some(today + Duration::days(2)),
+    };
+    let options = boss.run(form).await.unwrap();
+    assert!(!options.slots.is_empty());
+    for slot in &options.slots {
+        let local = slot.starts_at.with_timezone(&Chicago);
+        let hour = chrono::Timelike::hour(&local);
+        assert!((9..13).contains(&hour), "{local} is outside 9–13 Chicago");
+    }
 }

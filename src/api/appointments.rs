@@ -3,7 +3,7 @@
 use crate::error::AppError;
 use crate::model::{
     AppointmentTypeInput, AppointmentView, BookingInput, BookingOptions, BookingOutcome,
-    CalendarFeed, CalendarQuery, CalendarSettings, CalendarSettingsView, CalendarView,
+    CalendarFeed, CalendarQuery, CalendarSettings, CalendarSettingsView, CalendarView, PersonHours,
 };
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -115,6 +115,7 @@ pub async fn get_calendar_settings() -> Result<CalendarSettingsView, AppError> {
                 .await?
                 .name()
                 .to_string(),
+            people: server::appointments::person_hours::list(&mut conn, org).await?,
         })
     })
     .await
@@ -125,6 +126,16 @@ pub async fn save_calendar_settings(settings: CalendarSettings) -> Result<(), Ap
     use crate::{api::ctx, rules::authz::Capability::ManageSettings, server};
     ctx::guarded(ManageSettings, |who, state| async move {
         server::appointments::hours::save(&state.pool, who.caller, who.ip, settings).await
+    })
+    .await
+}
+
+/// One person's own hours and zone (all days empty: the store's hours apply).
+#[server(prefix = "/api", endpoint = "save_person_hours")]
+pub async fn save_person_hours(input: PersonHours) -> Result<(), AppError> {
+    use crate::{api::ctx, rules::authz::Capability::ManageSettings, server};
+    ctx::guarded(ManageSettings, |who, state| async move {
+        server::appointments::person_hours::save(&state.pool, who.caller, who.ip, input).await
     })
     .await
 }

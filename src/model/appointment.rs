@@ -105,6 +105,19 @@ pub struct CalendarSettingsView {
     pub settings: CalendarSettings,
     pub types: Vec<AppointmentType>,
     pub zone: String,
+    pub people: Vec<PersonHours>,
+}
+
+/// One bookable person's own hours and zone (none: the store's hours apply), as the form
+/// shows and sends them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PersonHours {
+    pub user: String,
+    pub name: String,
+    /// IANA zone; empty for the store's.
+    pub time_zone: String,
+    pub hours: Vec<String>,
 }
 
 /// One appointment as the calendar lists it.

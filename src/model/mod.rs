@@ -28,8 +28,8 @@ pub use ai_processor::AiProcessor;
 pub use appointment::{
     AppointmentSource, AppointmentStatus, AppointmentType, AppointmentTypeInput, AppointmentView,
     Attention, BookingInput, BookingOptions, BookingOutcome, CalendarEntry, CalendarFeed,
-    CalendarQuery, CalendarSettings, CalendarSettingsView, CalendarView, ReminderState,
-    ReminderView, SlotOffer,
+    CalendarQuery, CalendarSettings, CalendarSettingsView, CalendarView, PersonHours,
+    ReminderState, ReminderView, SlotOffer,
 };
 pub use assistant::{
     AiActivity, AiSettingsInput, AiSettingsView, AiUsageRow, AutopilotEntry, InsightView,

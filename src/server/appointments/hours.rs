@@ -84,16 +84,7 @@ pub async fn settings(
     org_id: Uuid,
 ) -> Result<CalendarSettings, sqlx::Error> {
     let store = load(conn, org_id, None).await?;
-    let hours = (1..=7)
-        .map(|weekday| {
-            store
-                .iter()
-                .flat_map(|h| &h.days)
-                .find(|d| d.weekday == weekday)
-                .map(|d| format!("{}-{}", d.opens.format("%H:%M"), d.closes.format("%H:%M")))
-                .unwrap_or_default()
-        })
-        .collect();
+    let hours = week_text(store.as_ref());
     let closed: Vec<(NaiveDate, String)> =
         sqlx::query_as("SELECT day, reason FROM closed_days WHERE org_id = $1 ORDER BY day")
             .bind(org_id)
@@ -126,30 +117,14 @@ const DAYS: [&str; 7] = [
 ];
 
 struct Parsed {
-    hours: Vec<(i16, NaiveTime, NaiveTime)>,
+    hours: Week,
     closed: Vec<(NaiveDate, String)>,
     no_show: i32,
 }
 
 fn parse(input: &CalendarSettings) -> Result<Parsed, AppError> {
     let mut errors = FieldErrors::default();
-    let mut hours = Vec::new();
-    for (i, line) in input.hours.iter().take(7).enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.eq_ignore_ascii_case("closed") {
-            continue;
-        }
-        match parse_span(line) {
-            Some((opens, closes)) => hours.push((i as i16 + 1, opens, closes)),
-            None => errors.add(
-                &format!("hours{i}"),
-                format!(
-                    "Write {}'s hours as 09:00-19:00, or leave it empty when closed.",
-                    DAYS[i]
-                ),
-            ),
-        }
-    }
+    let hours = parse_week(&input.hours, &mut errors);
     let mut closed = Vec::new();
     for line in input
         .closed_days
@@ -191,6 +166,72 @@ fn parse(input: &CalendarSettings) -> Result<Parsed, AppError> {
     }
 }
 
+pub type Week = Vec<(i16, NaiveTime, NaiveTime)>;
+
+/// Seven lines from Monday ("09:00-19:00", or empty when closed), each error under
+/// `hours0` … `hours6`.
+pub fn parse_week(lines: &[String], errors: &mut FieldErrors) -> Week {
+    let mut hours = Vec::new();
+    for (i, line) in lines.iter().take(7).enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.eq_ignore_ascii_case("closed") {
+            continue;
+        }
+        match parse_span(line) {
+            Some((opens, closes)) => hours.push((i as i16 + 1, opens, closes)),
+            None => errors.add(
+                &format!("hours{i}"),
+                format!(
+                    "Write {}'s hours as 09:00-19:00, or leave it empty when closed.",
+                    DAYS[i]
+                ),
+            ),
+        }
+    }
+    hours
+}
+
+/// The form's seven lines for stored hours.
+pub fn week_text(hours: Option<&Hours>) -> Vec<String> {
+    (1..=7)
+        .map(|weekday| {
+            hours
+                .iter()
+                .flat_map(|h| &h.days)
+                .find(|d| d.weekday == weekday)
+                .map(|d| format!("{}-{}", d.opens.format("%H:%M"), d.closes.format("%H:%M")))
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Replaces the store's hours (`user` None) or a person's, in the caller's transaction.
+pub async fn write_week(
+    tx: &mut PgConnection,
+    org_id: Uuid,
+    user: Option<Uuid>,
+    week: &Week,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM working_hours WHERE org_id = $1 AND user_id IS NOT DISTINCT FROM $2")
+        .bind(org_id)
+        .bind(user)
+        .execute(&mut *tx)
+        .await?;
+    for (weekday, opens, closes) in week {
+        sqlx::query(
+            "INSERT INTO working_hours (org_id, user_id, weekday, opens_at, closes_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(org_id)
+        .bind(user)
+        .bind(weekday)
+        .bind(opens)
+        .bind(closes)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
 /// "09:00-19:00" (or with an en dash), opening before closing.
 pub fn parse_span(text: &str) -> Option<(NaiveTime, NaiveTime)> {
     let (a, b) = text.split_once(['-', '–'])?;
@@ -207,21 +248,7 @@ pub async fn save(
 ) -> Result<(), AppError> {
     let parsed = parse(&input)?;
     let mut tx = pool.begin().await?;
-    sqlx::query("DELETE FROM working_hours WHERE org_id = $1 AND user_id IS NULL")
-        .bind(caller.org_id)
-        .execute(&mut *tx)
-        .await?;
-    for (weekday, opens, closes) in &parsed.hours {
-        sqlx::query(
-            "INSERT INTO working_hours (org_id, weekday, opens_at, closes_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(caller.org_id)
-        .bind(weekday)
-        .bind(opens)
-        .bind(closes)
-        .execute(&mut *tx)
-        .await?;
-    }
+    write_week(&mut tx, caller.org_id, None, &parsed.hours).await?;
     sqlx::query("DELETE FROM closed_days WHERE org_id = $1")
         .bind(caller.org_id)
         .execute(&mut *tx)

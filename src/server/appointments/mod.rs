@@ -11,6 +11,7 @@ pub mod facts;
 pub mod feed;
 pub mod hours;
 pub mod notice;
+pub mod person_hours;
 pub mod reminders;
 pub mod replies;
 pub mod tool;

@@ -1,6 +1,7 @@
 //! `/settings/calendar`: the store's opening hours, closed days and no-show delay, and the
 //! appointment types (length, confirmation, reminders and their wording).
 
+use super::person_hours::PeopleHours;
 use super::tabs::SettingsTabs;
 use crate::api::appointments::{get_calendar_settings, SaveAppointmentType, SaveCalendarSettings};
 use crate::model::{AppointmentType, CalendarSettingsView};
@@ -45,7 +46,8 @@ fn CalendarSettingsBody() -> AnyView {
         <SettingsTabs/>
         <Loaded resource=current loading="Loading the calendar settings…" let:current>
             <HoursForm current=current.clone() save/>
-            <Types types=current.types saved=types_saved/>
+            <Types types=current.types.clone() saved=types_saved/>
+            <PeopleHours people=current.people.clone() store_zone=current.zone.clone()/>
         </Loaded>
     }
     .into_any()

@@ -7,6 +7,7 @@ mod ai_activity;
 mod ai_form;
 mod calendar;
 mod messaging;
+mod person_hours;
 mod tabs;
 
 pub use ai::AiSettingsPage;
