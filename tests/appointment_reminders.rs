@@ -154,9 +154,11 @@ fn flagged(status: &str, attention: &str) -> (String, Option<String>) {
 #[sqlx::test]
 async fn a_booking_less_than_a_day_ahead_skips_the_day_before_reminder(pool: PgPool) {
     let (_app, mut boss, _) = store(&pool).await;
-    let mut settings = CalendarSettings::default();
-    settings.hours = vec!["00:00-23:59".to_string(); 7];
-    settings.no_show_after_minutes = "30".into();
+    let settings = CalendarSettings {
+        hours: vec!["00:00-23:59".to_string(); 7],
+        no_show_after_minutes: "30".into(),
+        ..CalendarSettings::default()
+    };
     boss.run(SaveCalendarSettings { settings }).await.unwrap();
     let lead = new_lead(&mut boss, zone_at(10..=18)).await;
     let o = options(&mut boss, lead, None, 0).await;
