@@ -120,6 +120,24 @@ async fn a_customer_who_asks_to_come_in_is_offered_free_slots_and_books_one(pool
     text_north(&app, "SM3", FROM, "2").await;
     work(&pool).await;
     assert_eq!(booked(&pool).await.len(), 1);
+
+    // C confirms it; the store answers once (not the autopilot a second time).
+    let ai_before = count(&pool, "SELECT count(*) FROM messages WHERE sender = 'ai'").await;
+    text_north(&app, "SM4", FROM, "C").await;
+    work(&pool).await;
+    let status: String = sqlx::query_scalar("SELECT status::text FROM appointments")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "confirmed");
+    let ai_after = count(&pool, "SELECT count(*) FROM messages WHERE sender = 'ai'").await;
+    assert_eq!(ai_after, ai_before, "the autopilot does not answer a C");
+    let acks = count(
+        &pool,
+        "SELECT count(*) FROM messages WHERE sender = 'system' AND body LIKE '%you''re confirmed%'",
+    )
+    .await;
+    assert_eq!(acks, 1);
 }
 
 #[sqlx::test]

@@ -75,6 +75,7 @@ pub async fn turn(
     };
     drop(conn);
     match keyword(&context.turns) {
+        Keyword::None if booking::about_a_booking(&rt.pool, &context).await? => Ok(None),
         Keyword::None if booking::picked(rt, &context).await? => Ok(None),
         Keyword::None => respond(rt, &config, &s, &context).await.map(|()| None),
         Keyword::Answered => Ok(None),

@@ -39,6 +39,29 @@ pub async fn picked(rt: &Runtime, context: &Context) -> Result<bool, sqlx::Error
     Ok(true)
 }
 
+/// A C, YES or R about an appointment ahead was answered when it arrived
+/// (`appointments::replies`): the autopilot does not answer it a second time.
+pub async fn about_a_booking(pool: &sqlx::PgPool, context: &Context) -> Result<bool, sqlx::Error> {
+    use crate::rules::appointment::{reply, Reply};
+    let Some(last) = context.turns.iter().rev().find(|t| t.customer) else {
+        return Ok(false);
+    };
+    let intent = crate::rules::intent::classify(&last.text);
+    if !matches!(
+        reply(&last.text, intent),
+        Reply::Confirm | Reply::Reschedule
+    ) {
+        return Ok(false);
+    }
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM appointments a JOIN conversations c ON c.lead_id = a.lead_id
+          WHERE c.id = $1 AND a.status IN ('scheduled', 'confirmed') AND a.starts_at > now() - interval '1 hour')",
+    )
+    .bind(context.conversation_id)
+    .fetch_one(pool)
+    .await
+}
+
 /// The slots to offer in place of the draft, when the customer asks to come in and has
 /// no appointment ahead.
 pub async fn offer_if_asked(
