@@ -74,6 +74,9 @@ CREATE TABLE appointments (
     attention        appointment_attention,
     created_by       uuid REFERENCES users (id),
     rescheduled_to   uuid REFERENCES appointments (id) ON DELETE SET NULL,
+    -- The last text that asked the customer to reply C or R: a bare C, YES or R is read as
+    -- an answer about this appointment only when it is the answer to that text.
+    prompt_message_id uuid REFERENCES messages (id) ON DELETE SET NULL,
     -- Bumped on every change a calendar should show (iCalendar SEQUENCE).
     sequence         integer NOT NULL DEFAULT 0,
     created_at       timestamptz NOT NULL DEFAULT now(),

@@ -20,7 +20,7 @@ pub fn likely_type(kinds: &[AppointmentType]) -> Option<&AppointmentType> {
 pub fn first_name(name: &str) -> Option<&str> {
     name.split_whitespace().next().filter(|w| {
         !w.chars()
-            .any(|c| c.is_ascii_digit() || c == '+' || c == '(')
+            .any(|c| c.is_ascii_digit() || matches!(c, '+' | '(' | '@'))
     })
 }
 
@@ -43,12 +43,13 @@ pub fn parse_offsets(text: &str) -> Result<Vec<i32>, String> {
                 .unwrap_or(lower.len()),
         );
         let n: i32 = number.parse().map_err(|_| bad(part))?;
-        let minutes = match unit {
-            "m" | "min" | "mins" | "minutes" => n,
-            "h" | "hr" | "hrs" | "hours" | "hour" => n * 60,
-            "d" | "day" | "days" => n * 24 * 60,
+        let per = match unit {
+            "m" | "min" | "mins" | "minutes" => 1,
+            "h" | "hr" | "hrs" | "hours" | "hour" => 60,
+            "d" | "day" | "days" => 24 * 60,
             _ => return Err(bad(part)),
         };
+        let minutes = n.checked_mul(per).unwrap_or(i32::MAX);
         if !(1..=MAX_OFFSET_MINUTES).contains(&minutes) {
             return Err(format!(
                 "“{part}”: a reminder goes from 1 minute to 14 days before."
@@ -171,6 +172,7 @@ mod tests {
         assert_eq!(first_name("4155550100"), None);
         assert_eq!(first_name("415-555-0100 cell"), None);
         assert_eq!(first_name("  "), None);
+        assert_eq!(first_name("maria@example.com"), None);
     }
 
     #[test]
@@ -181,6 +183,10 @@ mod tests {
         assert_eq!(parse_offsets(""), Ok(vec![]));
         assert!(parse_offsets("soon").is_err());
         assert!(parse_offsets("15d").is_err());
+        assert!(
+            parse_offsets("2982617d").is_err(),
+            "no overflow wraps into range"
+        );
         assert!(parse_offsets("1h 2h 3h 4h 5h").is_err());
         assert_eq!(offsets_text(&[1440, 120, 30]), "24h, 2h, 30m");
         assert_eq!(offset_label(1440), "24 h");

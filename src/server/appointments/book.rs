@@ -285,13 +285,14 @@ pub async fn confirm_to_customer(
         facts.when,
         facts.assignee_first_name
     );
-    let conversation = notice::conversation(tx, org_id, facts.lead_id, facts.conversation).await?;
-    notice::tell(
-        tx,
-        org_id,
-        conversation,
-        &body,
-        MessageCategory::Informational,
-    )
-    .await
+    let info = MessageCategory::Informational;
+    let to = match notice::reachable(tx, org_id, facts.lead_id, facts.conversation, info).await? {
+        Ok(to) => to,
+        Err(reason) => return Ok(Err(reason)),
+    };
+    let sent = notice::tell(tx, org_id, Some(to), &body, info).await?;
+    if let Ok(message) = sent {
+        notice::prompts(tx, id, message).await?;
+    }
+    Ok(sent)
 }

@@ -64,7 +64,14 @@ pub async fn view(
 ) -> Result<CalendarView, AppError> {
     let zone = super::hours::org_zone(conn, caller.org_id).await?;
     let today = Utc::now().with_timezone(&zone).date_naive();
-    let date = q.date.trim().parse::<NaiveDate>().unwrap_or(today);
+    // Ten years either way: further is a typo (and date arithmetic must not overflow).
+    let date = q
+        .date
+        .trim()
+        .parse::<NaiveDate>()
+        .ok()
+        .filter(|d| (*d - today).num_days().abs() <= 3650)
+        .unwrap_or(today);
     let days: Vec<NaiveDate> = match q.view.as_str() {
         "day" => vec![date],
         _ => {
@@ -132,6 +139,13 @@ pub async fn detail(
     qb.push(" AND a.id = ").push_bind(id);
     let entry: Option<CalendarEntry> = qb.build_query_as().fetch_optional(&mut *conn).await?;
     let entry = entry.ok_or(AppError::NotFound)?;
+    // The visit's taker sees it; only those who see its lead change it (`change::locked`).
+    let can_edit = caller
+        .role
+        .may(crate::rules::authz::Capability::BookAppointments)
+        && super::book::visible_lead(conn, caller, entry.lead_id)
+            .await?
+            .is_some();
     type Extra = (String, String, Option<Uuid>, Option<Uuid>);
     let (notes, zone_name, conversation_id, rescheduled_to): Extra = sqlx::query_as(
         "SELECT notes, time_zone, conversation_id, rescheduled_to FROM appointments WHERE id = $1",
@@ -172,8 +186,6 @@ pub async fn detail(
         conversation_id,
         reminders,
         rescheduled_to,
-        can_edit: caller
-            .role
-            .may(crate::rules::authz::Capability::BookAppointments),
+        can_edit,
     })
 }

@@ -26,7 +26,9 @@ type Row = (
     AppointmentSource,
 );
 
-/// The appointment, locked, when the caller can see it.
+/// The appointment, locked, when the caller may change it: they see it, and they see its
+/// lead (an agent who only takes the visit of a colleague's lead looks, but does not move,
+/// cancel or text it).
 async fn locked(tx: &mut PgConnection, caller: Caller, id: Uuid) -> Result<Row, AppError> {
     calendar::detail(tx, caller, id).await?;
     let row: Row = sqlx::query_as(
@@ -37,6 +39,9 @@ async fn locked(tx: &mut PgConnection, caller: Caller, id: Uuid) -> Result<Row, 
     .bind(caller.org_id)
     .fetch_one(&mut *tx)
     .await?;
+    super::book::visible_lead(tx, caller, row.0)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(row)
 }
 
@@ -150,17 +155,12 @@ pub async fn cancel(
                 f.type_name.to_lowercase(),
                 f.when
             );
-            let to = notice::conversation(&mut tx, caller.org_id, lead, conversation).await?;
-            Some(
-                notice::tell(
-                    &mut tx,
-                    caller.org_id,
-                    to,
-                    &body,
-                    MessageCategory::Informational,
-                )
-                .await?,
-            )
+            let info = MessageCategory::Informational;
+            let reach = notice::reachable(&mut tx, caller.org_id, lead, conversation, info).await?;
+            Some(match reach {
+                Ok(to) => notice::tell(&mut tx, caller.org_id, Some(to), &body, info).await?,
+                Err(reason) => Err(reason),
+            })
         }
         false => None,
     };

@@ -212,6 +212,11 @@ pub async fn write_week(
     user: Option<Uuid>,
     week: &Week,
 ) -> Result<(), sqlx::Error> {
+    // Two saves at once take turns rather than collide on the weekday key.
+    sqlx::query("SELECT 1 FROM organisations WHERE id = $1 FOR UPDATE")
+        .bind(org_id)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query("DELETE FROM working_hours WHERE org_id = $1 AND user_id IS NOT DISTINCT FROM $2")
         .bind(org_id)
         .bind(user)

@@ -80,16 +80,38 @@ pub async fn tell(
     Ok(Ok(id))
 }
 
-/// Whether `may_send` would let a text of `category` go to the conversation now.
-pub async fn allowed(
+/// The conversation a text about the appointment would go to, when `may_send` lets it go
+/// now; a refusal leaves nothing behind (not even a conversation made to ask).
+pub async fn reachable(
     tx: &mut PgConnection,
     org_id: Uuid,
-    conversation: Option<Uuid>,
+    lead: Uuid,
+    booked_from: Option<Uuid>,
     category: MessageCategory,
-) -> Result<Result<(), String>, sqlx::Error> {
-    Ok(checked(tx, org_id, conversation, category)
-        .await?
-        .map(|_| ()))
+) -> Result<Result<Uuid, String>, sqlx::Error> {
+    sqlx::query("SAVEPOINT notice").execute(&mut *tx).await?;
+    let to = conversation(tx, org_id, lead, booked_from).await?;
+    let verdict = checked(tx, org_id, to, category).await?;
+    let end = match verdict {
+        Ok(_) => "RELEASE SAVEPOINT notice",
+        Err(_) => "ROLLBACK TO SAVEPOINT notice",
+    };
+    sqlx::query(end).execute(&mut *tx).await?;
+    Ok(verdict.map(|(to, _)| to))
+}
+
+/// Marks a queued text as the one a C, YES or R about the appointment answers.
+pub async fn prompts(
+    tx: &mut PgConnection,
+    appointment: Uuid,
+    message: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE appointments SET prompt_message_id = $2 WHERE id = $1")
+        .bind(appointment)
+        .bind(message)
+        .execute(tx)
+        .await?;
+    Ok(())
 }
 
 type Checked = (Uuid, crate::rules::send_policy::SendFacts);

@@ -11,6 +11,7 @@
 use super::{facts, notice};
 use crate::model::{AppointmentStatus, MessageCategory};
 use crate::rules::appointment::{render, ReminderFields};
+use crate::rules::assistant::promotional;
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 use std::time::Duration;
@@ -161,11 +162,12 @@ async fn decide(
     if now >= f.starts_at {
         return Ok(Outcome::Skipped("The appointment time has passed.".into()));
     }
-    let conversation = notice::conversation(tx, job.org_id, f.lead_id, f.conversation).await?;
     // Consent first: a reminder that may never go says why at once, not the next morning.
-    if let Err(reason) = notice::allowed(tx, job.org_id, conversation, INFORMATIONAL).await? {
-        return Ok(Outcome::Skipped(reason));
-    }
+    let reach = notice::reachable(tx, job.org_id, f.lead_id, f.conversation, INFORMATIONAL).await?;
+    let conversation = match reach {
+        Ok(to) => to,
+        Err(reason) => return Ok(Outcome::Skipped(reason)),
+    };
     if let Some(morning) = notice::quiet_until(now, f.lead_zone.as_deref(), &f.org_zone) {
         return Ok(match morning < f.starts_at {
             true => Outcome::Later(morning),
@@ -183,12 +185,27 @@ async fn decide(
             first_name: &f.lead_first_name,
         },
     );
-    Ok(
-        match notice::tell(tx, job.org_id, conversation, body.trim(), INFORMATIONAL).await? {
-            Ok(message) => Outcome::Sent(message),
-            Err(reason) => Outcome::Skipped(reason),
-        },
+    // The type's name and the store's go in too: the whole text is checked, not the template.
+    if promotional(&body) {
+        return Ok(Outcome::Skipped(
+            "The reminder would read as an offer; change the type's name or wording.".into(),
+        ));
+    }
+    let sent = notice::tell(
+        tx,
+        job.org_id,
+        Some(conversation),
+        body.trim(),
+        INFORMATIONAL,
     )
+    .await?;
+    Ok(match sent {
+        Ok(message) => {
+            notice::prompts(tx, job.appointment_id, message).await?;
+            Outcome::Sent(message)
+        }
+        Err(reason) => Outcome::Skipped(reason),
+    })
 }
 
 /// Live appointments whose start is longer ago than the store's no-show delay, and that

@@ -23,23 +23,19 @@ pub async fn after_inbound(
     if meaning == Reply::Other {
         return Ok(());
     }
-    // The lead's next live appointment (one that started in the last hour still counts).
-    let next: Option<(Uuid, bool)> = sqlx::query_as(
-        "SELECT a.id, a.status = 'scheduled' FROM appointments a JOIN conversations c ON c.lead_id = a.lead_id
-         WHERE c.id = $1 AND a.org_id = $2 AND a.status IN ('scheduled', 'confirmed')
-           AND a.starts_at > now() - interval '1 hour'
-         ORDER BY a.starts_at LIMIT 1 FOR UPDATE OF a",
-    )
-    .bind(conversation)
-    .bind(org_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some((id, unconfirmed)) = next else {
+    // An opt-out concerns every visit of the lead; a C or R only the one whose text it answers.
+    let next = match meaning {
+        Reply::OptedOut => next_of_lead(tx, org_id, conversation).await?,
+        _ => prompted(tx, org_id, conversation).await?,
+    };
+    let Some(id) = next else {
         return Ok(());
     };
     let (sql, action, answer) = match meaning {
-        Reply::Confirm if unconfirmed => (
-            "UPDATE appointments SET status = 'confirmed', updated_at = now(), sequence = sequence + 1 WHERE id = $1",
+        Reply::Confirm => (
+            "UPDATE appointments SET status = 'confirmed', updated_at = now(),
+                 sequence = sequence + CASE WHEN status = 'scheduled' THEN 1 ELSE 0 END
+             WHERE id = $1",
             AuditAction::AppointmentConfirmed,
             Some("Thanks, you're confirmed. See you then!"),
         ),
@@ -73,9 +69,55 @@ pub async fn after_inbound(
             MessageCategory::Conversational,
         )
         .await?;
-        if let Err(reason) = sent {
-            tracing::info!(%reason, "appointment answer not sent");
+        match sent {
+            // The answer is now the text a further C or R replies to.
+            Ok(message) => notice::prompts(tx, id, message).await?,
+            Err(reason) => tracing::info!(%reason, "appointment answer not sent"),
         }
     }
     Ok(())
+}
+
+/// The lead's next live appointment (one that started in the last hour still counts).
+async fn next_of_lead(
+    tx: &mut PgConnection,
+    org_id: Uuid,
+    conversation: Uuid,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT a.id FROM appointments a JOIN conversations c ON c.lead_id = a.lead_id
+         WHERE c.id = $1 AND a.org_id = $2 AND a.status IN ('scheduled', 'confirmed')
+           AND a.starts_at > now() - interval '1 hour'
+         ORDER BY a.starts_at LIMIT 1 FOR UPDATE OF a",
+    )
+    .bind(conversation)
+    .bind(org_id)
+    .fetch_optional(tx)
+    .await
+}
+
+/// The live appointment whose C-or-R text is the store's last word in the conversation
+/// before the customer's latest message: only then is a bare "yes" about that visit.
+/// Messages of the transaction storing that latest message share its time, so the store's
+/// own answers to it do not count.
+pub async fn prompted(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    conversation: Uuid,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT a.id FROM appointments a
+         WHERE a.org_id = $2 AND a.status IN ('scheduled', 'confirmed') AND a.starts_at > now() - interval '1 hour'
+           AND a.prompt_message_id = (
+               SELECT m.id FROM messages m
+               WHERE m.conversation_id = $1 AND m.direction = 'outbound' AND m.status <> 'blocked'
+                 AND m.created_at < (SELECT max(i.created_at) FROM messages i
+                                     WHERE i.conversation_id = $1 AND i.direction = 'inbound')
+               ORDER BY m.created_at DESC, m.id DESC LIMIT 1)
+         FOR UPDATE OF a",
+    )
+    .bind(conversation)
+    .bind(org_id)
+    .fetch_optional(conn)
+    .await
 }

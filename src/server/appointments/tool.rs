@@ -170,25 +170,26 @@ pub async fn book_pick(
         .execute(&mut *tx)
         .await?;
     let booked = insert(tx, org_id, None, &booking).await;
+    if let Err(refused) = booked {
+        // Undone first (a refusal may have aborted the transaction); the offer stays until
+        // the caller makes a new one.
+        sqlx::query("ROLLBACK TO SAVEPOINT assistant_booking")
+            .execute(&mut *tx)
+            .await?;
+        return Ok(Some(Err(match refused {
+            AppError::Validation(e) => e.messages().join(" "),
+            other => other.to_string(),
+        })));
+    }
     sqlx::query("UPDATE conversations SET ai_offered_slots = NULL WHERE id = $1")
         .bind(conversation)
         .execute(&mut *tx)
         .await?;
-    Ok(Some(match booked {
-        Ok(id) => Ok((id, offer.labels[i].clone())),
-        Err(AppError::Validation(e)) => {
-            sqlx::query("ROLLBACK TO SAVEPOINT assistant_booking")
-                .execute(&mut *tx)
-                .await?;
-            Err(e.messages().join(" "))
-        }
-        Err(other) => {
-            sqlx::query("ROLLBACK TO SAVEPOINT assistant_booking")
-                .execute(&mut *tx)
-                .await?;
-            Err(other.to_string())
-        }
-    }))
+    Ok(Some(
+        booked
+            .map(|id| (id, offer.labels[i].clone()))
+            .map_err(|e| e.to_string()),
+    ))
 }
 
 #[cfg(test)]

@@ -58,6 +58,12 @@ fn validate(input: &AppointmentTypeInput) -> Result<Valid, AppError> {
     let name = input.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 80 {
         errors.add("name", "Name the type in 1 to 80 characters.");
+    } else if crate::rules::assistant::promotional(&name) {
+        // The name goes into every reminder and confirmation, which are informational.
+        errors.add(
+            "name",
+            "The name goes into reminders: it cannot carry an offer.",
+        );
     }
     let minutes = match input.duration_minutes.trim().parse::<i32>() {
         Ok(m) if (5..=600).contains(&m) => m,

@@ -103,7 +103,8 @@ pub async fn set_active<'e>(
     let updated = sqlx::query(
         "UPDATE users SET active = $3, updated_at = now(),
              deactivated_at = CASE WHEN $3 THEN NULL ELSE coalesce(deactivated_at, now()) END,
-             session_epoch = session_epoch + CASE WHEN $3 THEN 0 ELSE 1 END
+             session_epoch = session_epoch + CASE WHEN $3 THEN 0 ELSE 1 END,
+             calendar_token_hash = CASE WHEN $3 THEN calendar_token_hash END
          WHERE id = $2 AND org_id = $1",
     )
     .bind(org_id)

@@ -20,12 +20,13 @@ pub async fn picked(rt: &Runtime, context: &Context) -> Result<bool, sqlx::Error
         return Ok(false);
     };
     let body = match result {
-        Ok((_, when)) => format!(
-            "You're booked for {when}. We'll text a reminder before; reply R if you need another time."
-        ),
+        Ok((_, when)) => {
+            format!("You're booked for {when}. Reply C to confirm, or R if you need another time.")
+        }
         Err(_) => match tool::offer(&mut tx, org_id, conversation).await? {
             Some(offer) => format!("Sorry, that time was just taken. {}", offer.text()),
-            None => "Sorry, that time was just taken. A member of our team will find you another.".into(),
+            None => "Sorry, that time was just taken. A member of our team will find you another."
+                .into(),
         },
     };
     let reading = crate::rules::assistant::read(&context.turns);
@@ -35,29 +36,34 @@ pub async fn picked(rt: &Runtime, context: &Context) -> Result<bool, sqlx::Error
         stalled: 0,
     };
     act::send(&mut tx, org_id, conversation, &context.store.name, said).await?;
+    // That answer is the text a C or R about the new booking replies to.
+    sqlx::query(
+        "UPDATE appointments SET prompt_message_id = (
+             SELECT id FROM messages WHERE conversation_id = $2 AND sender = 'ai' AND status <> 'blocked'
+             ORDER BY created_at DESC, id DESC LIMIT 1)
+         WHERE org_id = $1 AND conversation_id = $2 AND source = 'assistant' AND status = 'scheduled'
+           AND prompt_message_id IS NULL",
+    )
+    .bind(org_id)
+    .bind(conversation)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(true)
 }
 
-/// A C, YES or R about an appointment ahead was answered when it arrived
-/// (`appointments::replies`): the autopilot does not answer it a second time.
+/// The customer's latest text was answered as a reply about an appointment when it arrived
+/// (`appointments::replies` made its answer that appointment's prompt, in the same
+/// transaction): the autopilot does not answer it a second time.
 pub async fn about_a_booking(pool: &sqlx::PgPool, context: &Context) -> Result<bool, sqlx::Error> {
-    use crate::rules::appointment::{reply, Reply};
-    let Some(last) = context.turns.iter().rev().find(|t| t.customer) else {
-        return Ok(false);
-    };
-    let intent = crate::rules::intent::classify(&last.text);
-    if !matches!(
-        reply(&last.text, intent),
-        Reply::Confirm | Reply::Reschedule
-    ) {
-        return Ok(false);
-    }
     sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM appointments a JOIN conversations c ON c.lead_id = a.lead_id
-          WHERE c.id = $1 AND a.status IN ('scheduled', 'confirmed') AND a.starts_at > now() - interval '1 hour')",
+        "SELECT EXISTS (SELECT 1 FROM appointments a JOIN messages m ON m.id = a.prompt_message_id
+          WHERE a.org_id = $2 AND m.conversation_id = $1
+            AND m.created_at = (SELECT max(i.created_at) FROM messages i
+                                WHERE i.conversation_id = $1 AND i.direction = 'inbound'))",
     )
     .bind(context.conversation_id)
+    .bind(context.org_id)
     .fetch_one(pool)
     .await
 }
