@@ -1,22 +1,39 @@
-//! Booking, beside a thread and on a lead's page: choose a type, a person and a free slot
-//! (the server's slot function lists them), and book. The slot list follows the type, the
-//! person and the day chosen; without JavaScript the first type and person are offered.
+//! Booking, beside a thread and on a lead's page: choose a type, a person and a first day
+//! (a GET form: the choice is in the page's address, `?book_type=…&book_with=…&book_from=…`,
+//! so it works without JavaScript), then a free slot (the server's slot function lists
+//! them), and book.
 
 use super::{error_of, FieldError, FormMessage};
 use crate::api::appointments::{get_booking_options, BookAppointment};
 use crate::model::{BookingOptions, BookingOutcome, SlotOffer};
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::components::{Form, A};
+use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
 
-/// What the form asks the server about: type, person, first day.
-type Picks = (Option<Uuid>, Option<Uuid>, Option<NaiveDate>);
+/// The picker's choice as the page's address holds it: type, person, first day.
+pub type Picks = (Option<Uuid>, Option<Uuid>, Option<NaiveDate>);
+
+/// The picker's fields from the address, under `prefix` (`book` or `move`).
+pub fn use_picks(prefix: &'static str) -> Memo<Picks> {
+    let query = use_query_map();
+    Memo::new(move |_| {
+        query.with(|q| {
+            let get = |name: &str| q.get(&format!("{prefix}_{name}"));
+            (
+                get("type").and_then(|v| v.parse().ok()),
+                get("with").and_then(|v| v.parse().ok()),
+                get("from").and_then(|v| v.parse().ok()),
+            )
+        })
+    })
+}
 
 #[component]
 pub fn BookingPanel(lead: Uuid, #[prop(optional)] conversation: Option<Uuid>) -> AnyView {
     let book = ServerAction::<BookAppointment>::new();
-    let picks = RwSignal::new(Picks::default());
+    let picks = use_picks("book");
     let options = Resource::new(
         move || (picks.get(), book.version().get()),
         move |((kind, person, from), _)| get_booking_options(lead, kind, person, from),
@@ -24,7 +41,7 @@ pub fn BookingPanel(lead: Uuid, #[prop(optional)] conversation: Option<Uuid>) ->
     let body = move || {
         Suspend::new(async move {
             match options.await {
-                Ok(found) => view! { <BookingForm found lead conversation book picks/> }.into_any(),
+                Ok(found) => view! { <BookingForm found lead conversation book from=picks.get_untracked().2/> }.into_any(),
                 Err(error) => {
                     view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any()
                 }
@@ -72,7 +89,7 @@ fn BookingForm(
     lead: Uuid,
     conversation: Option<Uuid>,
     book: ServerAction<BookAppointment>,
-    picks: RwSignal<Picks>,
+    from: Option<NaiveDate>,
 ) -> AnyView {
     let error = error_of(book);
     if found.types.is_empty() {
@@ -80,42 +97,15 @@ fn BookingForm(
     }
     let chosen_type = found.type_id.map(|t| t.to_string()).unwrap_or_default();
     let chosen_person = found.assignee.map(|t| t.to_string()).unwrap_or_default();
-    let from = picks
-        .get_untracked()
-        .2
-        .map(|d| d.to_string())
-        .unwrap_or_default();
     view! {
+        <Picker prefix="book" found=found.clone() from/>
         <ActionForm action=book attr:class="stacked">
             <input type="hidden" name="input[lead]" value=lead.to_string()/>
             <input type="hidden" name="input[conversation]" value=conversation.map(|c| c.to_string()).unwrap_or_default()/>
-            <div class="grid-2">
-                <div class="field">
-                    <label for="booking-type">"Type"</label>
-                    <select id="booking-type" name="input[type_id]"
-                        on:change=move |ev| picks.update(|p| p.0 = event_target_value(&ev).parse().ok())>
-                        {found.types.iter().map(|t| view! {
-                            <option value=t.id.to_string() selected={t.id.to_string() == chosen_type}>
-                                {format!("{} ({} min)", t.name, t.duration_minutes)}
-                            </option>
-                        }).collect_view()}
-                    </select>
-                    <FieldError error field="type_id"/>
-                </div>
-                <div class="field">
-                    <label for="booking-assignee">"With"</label>
-                    <select id="booking-assignee" name="input[assignee]"
-                        on:change=move |ev| picks.update(|p| p.1 = event_target_value(&ev).parse().ok())>
-                        {found.assignees.iter().map(|a| view! {
-                            <option value=a.id.to_string() selected={a.id.to_string() == chosen_person}>{a.name.clone()}</option>
-                        }).collect_view()}
-                    </select>
-                    <FieldError error field="assignee"/>
-                </div>
-            </div>
-            <label for="booking-from">"From"</label>
-            <input id="booking-from" type="date" value=from
-                on:change=move |ev| picks.update(|p| p.2 = event_target_value(&ev).parse().ok())/>
+            <input type="hidden" name="input[type_id]" value=chosen_type/>
+            <input type="hidden" name="input[assignee]" value=chosen_person/>
+            <FieldError error field="type_id"/>
+            <FieldError error field="assignee"/>
             <SlotPicker slots=found.slots zone=found.zone name="input[starts_at]"/>
             <FieldError error field="starts_at"/>
             <label for="booking-notes">"Notes"</label>
@@ -130,6 +120,52 @@ fn BookingForm(
         </ActionForm>
     }
     .into_any()
+}
+
+/// Type, person and first day, as a GET form: "Show free times" puts them in the address.
+#[component]
+pub fn Picker(
+    prefix: &'static str,
+    found: BookingOptions,
+    from: Option<NaiveDate>,
+    /// Whether the type may be changed (not when moving an appointment).
+    #[prop(optional)]
+    fixed_type: bool,
+) -> impl IntoView {
+    let id = move |field: &str| format!("{prefix}-{field}");
+    let chosen_type = found.type_id;
+    let chosen_person = found.assignee;
+    view! {
+        <Form method="GET" action="" attr:class="picker">
+            <div class="picker-fields">
+                {(!fixed_type).then(|| view! {
+                    <div class="field">
+                        <label for=id("type")>"Type"</label>
+                        <select id=id("type") name=format!("{prefix}_type")>
+                            {found.types.iter().map(|t| view! {
+                                <option value=t.id.to_string() selected={Some(t.id) == chosen_type}>
+                                    {format!("{} ({} min)", t.name, t.duration_minutes)}
+                                </option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                })}
+                <div class="field">
+                    <label for=id("with")>"With"</label>
+                    <select id=id("with") name=format!("{prefix}_with")>
+                        {found.assignees.iter().map(|a| view! {
+                            <option value=a.id.to_string() selected={Some(a.id) == chosen_person}>{a.name.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for=id("from")>"From"</label>
+                    <input id=id("from") name=format!("{prefix}_from") type="date" value=from.map(|d| d.to_string())/>
+                </div>
+            </div>
+            <button type="submit">"Show free times"</button>
+        </Form>
+    }
 }
 
 /// The free slots as radio buttons, grouped by day ("Tue 8 Dec": 9:00 am, 9:30 am…).
@@ -155,14 +191,14 @@ pub fn SlotPicker(slots: Vec<SlotOffer>, zone: String, name: &'static str) -> An
         }
     }
     view! {
-        <fieldset class="slots" data-testid="slots">
-            <legend>{format!("Time ({zone})")}</legend>
+        <div class="slots" data-testid="slots">
+            <p class="hint">{format!("Free times ({zone})")}</p>
             {days.into_iter().map(|(day, times)| view! {
-                <div class="slot-day">
-                    <span class="slot-day-name">{day.clone()}</span>
+                <fieldset class="slot-day">
+                    <legend class="slot-day-name">{day.clone()}</legend>
                     <div class="slot-times">
                         {times.into_iter().map(|(value, time)| {
-                            let id = format!("slot-{}", value.replace([':', '+'], "-"));
+                            let id = format!("{}-{}", name.replace(['[', ']'], ""), value.replace([':', '+'], "-"));
                             let input_id = id.clone();
                             view! {
                                 <label class="slot" for=id data-testid="slot">
@@ -172,9 +208,9 @@ pub fn SlotPicker(slots: Vec<SlotOffer>, zone: String, name: &'static str) -> An
                             }
                         }).collect_view()}
                     </div>
-                </div>
+                </fieldset>
             }).collect_view()}
-        </fieldset>
+        </div>
     }
     .into_any()
 }

@@ -10,7 +10,7 @@ mod loaded;
 mod status_pages;
 
 pub use assignee::AssigneeSelect;
-pub use booking::{BookingPanel, SlotPicker};
+pub use booking::{use_picks, BookingPanel, Picker, Picks, SlotPicker};
 pub use dates::{day, when, When};
 pub use field::{error_of, FieldError, FormMessage};
 pub use insight::{AcceptFacts, InsightPanel};

@@ -5,7 +5,8 @@ use crate::api::appointments::{
 use crate::model::{AppointmentStatus, AppointmentView, BookingOutcome, ReminderView};
 use crate::rules::authz::Capability;
 use crate::ui::components::{
-    error_of, DataTable, FieldError, FormMessage, Guard, Loaded, SlotPicker,
+    error_of, use_picks, DataTable, FieldError, FormMessage, Guard, Loaded, Picker, Picks,
+    SlotPicker,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -46,9 +47,10 @@ fn Appointment() -> AnyView {
                 id.get(),
                 actions.mark.version().get(),
                 actions.cancel.version().get(),
+                actions.reschedule.version().get(),
             )
         },
-        |(id, _, _)| async move {
+        |(id, _, _, _)| async move {
             match id {
                 Some(id) => appointment(id).await,
                 None => Err(crate::error::AppError::NotFound),
@@ -153,19 +155,28 @@ fn Reminders(rows: Vec<ReminderView>) -> impl IntoView {
 fn Reschedule(found: AppointmentView, action: ServerAction<RescheduleAppointment>) -> AnyView {
     let e = found.entry;
     let (lead, kind, person) = (e.lead_id, e.type_id, e.assignee_id);
+    let picks = use_picks("move");
     let options = Resource::new(
-        move || action.version().get(),
-        move |_| get_booking_options(lead, Some(kind), Some(person), None),
+        move || (picks.get(), action.version().get()),
+        move |((_, with, from), _)| {
+            get_booking_options(lead, Some(kind), Some(with.unwrap_or(person)), from)
+        },
     );
     let error = error_of(action);
+    // Opened when the person chose another day or person for the move.
+    let open = picks.get_untracked() != Picks::default();
     view! {
-        <details class="confirm" data-testid="reschedule">
+        <details class="confirm" data-testid="reschedule" open=open>
             <summary>"Move to another time…"</summary>
             <Loaded resource=options loading="Finding free times…" let:found>
+                <Picker prefix="move" found=found.clone() from=picks.get_untracked().2 fixed_type=true/>
                 <ActionForm action attr:class="stacked">
                     <input type="hidden" name="id" value=e.id.to_string()/>
+                    <input type="hidden" name="assignee" value=found.assignee.map(|a| a.to_string()).unwrap_or_default()/>
                     <SlotPicker slots=found.slots zone=found.zone name="starts_at"/>
                     <FieldError error field="starts_at"/>
+                    <FieldError error field="type_id"/>
+                    <FieldError error field="assignee"/>
                     <label class="choice" for="move-notify">
                         <input id="move-notify" type="checkbox" name="notify" value="yes" checked/>
                         " Text the customer the new time (only if they agreed to texts)"

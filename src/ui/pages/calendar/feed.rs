@@ -33,18 +33,28 @@ pub fn FeedPanel() -> impl IntoView {
                     false => "No calendar address is active.",
                 }}</p>
             </Transition>
-            <div class="toolbar">
+            <Show when=active fallback=move || view! {
                 <ActionForm action=set>
                     <input type="hidden" name="on" value="yes"/>
-                    <button type="submit">{move || if active() { "Make a new address" } else { "Create my calendar address" }}</button>
+                    <button type="submit">"Create my calendar address"</button>
                 </ActionForm>
-                <Show when=active>
-                    <ActionForm action=set>
-                        <input type="hidden" name="on" value="no"/>
-                        <button type="submit" class="danger">"Turn off"</button>
-                    </ActionForm>
-                </Show>
-            </div>
+            }>
+                // Both end the address every subscribed calendar uses: asked first.
+                <details class="confirm">
+                    <summary>"Make a new address or turn it off…"</summary>
+                    <p>"Calendars subscribed to the current address stop updating."</p>
+                    <div class="toolbar">
+                        <ActionForm action=set>
+                            <input type="hidden" name="on" value="yes"/>
+                            <button type="submit">"Make a new address"</button>
+                        </ActionForm>
+                        <ActionForm action=set>
+                            <input type="hidden" name="on" value="no"/>
+                            <button type="submit" class="danger">"Turn off"</button>
+                        </ActionForm>
+                    </div>
+                </details>
+            </Show>
             <FormMessage error/>
         </section>
     }
