@@ -104,6 +104,12 @@ async fn a_customer_who_asks_to_come_in_is_offered_free_slots_and_books_one(pool
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].0, slots[1], "the second slot offered");
     assert_eq!(rows[0].1, "assistant");
+    let audited = "SELECT count(*) FROM audit_events WHERE action = 'appointment.booked' AND actor_kind = 'system'";
+    assert_eq!(
+        count(&pool, audited).await,
+        1,
+        "the assistant's booking is audited as the system's"
+    );
     assert_eq!(rows[0].2, "Test drive");
     assert!(rows[0].3.is_some(), "texts about it go to the conversation");
     let reminders = count(

@@ -7,11 +7,13 @@ use super::availability::{Availability, HORIZON_DAYS};
 use super::book::{bookable, insert, Booking};
 use super::{hours, types};
 use crate::error::AppError;
-use crate::model::AppointmentSource;
+use crate::model::{AppointmentSource, AuditAction, AuditObject};
 use crate::rules::appointment::likely_type;
 use crate::rules::slots::{free_slots, label};
+use crate::server::db::{self, audit::AuditEvent};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use sqlx::types::Json;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -185,6 +187,12 @@ pub async fn book_pick(
         .bind(conversation)
         .execute(&mut *tx)
         .await?;
+    if let Ok(id) = &booked {
+        let object = (AuditObject::Appointment, id.to_string());
+        let detail = json!({ "lead": lead, "starts_at": booking.starts_at, "by": "assistant" });
+        let event = AuditEvent::system(org_id, AuditAction::AppointmentBooked, object, detail);
+        db::audit::record(&mut *tx, event).await?;
+    }
     Ok(Some(
         booked
             .map(|id| (id, offer.labels[i].clone()))
