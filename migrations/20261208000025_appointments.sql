@@ -77,6 +77,9 @@ CREATE TABLE appointments (
     -- The last text that asked the customer to reply C or R: a bare C, YES or R is read as
     -- an answer about this appointment only when it is the answer to that text.
     prompt_message_id uuid REFERENCES messages (id) ON DELETE SET NULL,
+    -- The SHA-256 of the secret in the customer's one-event calendar link (their
+    -- confirmation text carries it); NULL when no link was sent.
+    public_token_hash bytea UNIQUE,
     -- Bumped on every change a calendar should show (iCalendar SEQUENCE).
     sequence         integer NOT NULL DEFAULT 0,
     created_at       timestamptz NOT NULL DEFAULT now(),

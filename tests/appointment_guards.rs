@@ -213,3 +213,66 @@ async fn a_deactivated_accounts_feed_goes_dark(pool: PgPool) {
         "reactivating does not revive it"
     );
 }
+
+/// The one event of a calendar file, read by an independent parser (not the crate that
+/// wrote it): its properties by name.
+fn visit_event(body: &str) -> Vec<(String, String)> {
+    let mut parser = ical::IcalParser::new(std::io::BufReader::new(body.as_bytes()));
+    let calendar = parser.next().expect("a calendar").expect("it parses");
+    assert_eq!(calendar.events.len(), 1, "{body}");
+    let event = calendar.events.into_iter().next().unwrap();
+    let props = event.properties.into_iter();
+    props
+        .map(|p| (p.name, p.value.unwrap_or_default()))
+        .collect()
+}
+
+fn value<'a>(props: &'a [(String, String)], name: &str) -> &'a str {
+    let found = props.iter().find(|(n, _)| n == name);
+    found
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_else(|| panic!("no {name}"))
+}
+
+#[sqlx::test]
+async fn the_confirmation_links_the_customer_to_their_one_visit_as_a_calendar_file(pool: PgPool) {
+    let (app, mut boss, lead, conversation) = store(&pool).await;
+    let ana = user_id(&pool, "ana@north.example").await;
+    let id = book(&mut boss, lead, conversation, ana).await;
+    let text: String = sqlx::query_scalar(
+        "SELECT body FROM messages WHERE conversation_id = $1 AND body LIKE '%/calendar/visit/%'",
+    )
+    .bind(conversation)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let start = text.find("/calendar/visit/").unwrap();
+    let path = text[start..].split_whitespace().next().unwrap().to_string();
+    assert!(path.ends_with(".ics"), "{text}");
+
+    let hashed = "SELECT count(*) FROM appointments WHERE public_token_hash IS NOT NULL";
+    assert_eq!(count(&pool, hashed).await, 1);
+    let mut anyone = app.client();
+    let response = anyone.get(&path).await;
+    assert_eq!(response.status(), StatusCode::OK, "{path} in {text}");
+    let kind = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(kind.starts_with("text/calendar"), "{kind}");
+    let props = visit_event(&response.text().await.unwrap());
+    assert_eq!(value(&props, "UID"), format!("{id}@consentdesk"));
+    assert_eq!(value(&props, "SUMMARY"), "Test drive — Org north");
+    assert!(value(&props, "DTSTART").ends_with('Z'));
+    assert!(
+        props.iter().all(|(n, _)| n != "URL"),
+        "no link into the staff pages"
+    );
+
+    let notify = None;
+    boss.run(CancelAppointment { id, notify }).await.unwrap();
+    let props = visit_event(&anyone.get(&path).await.text().await.unwrap());
+    assert_eq!(value(&props, "STATUS"), "CANCELLED");
+    let guess = format!("/calendar/visit/{}.ics", "A".repeat(43));
+    assert_eq!(anyone.get(&guess).await.status(), StatusCode::NOT_FOUND);
+}

@@ -48,7 +48,8 @@ pub async fn get_booking_options(
 pub async fn book_appointment(input: BookingInput) -> Result<BookingOutcome, AppError> {
     use crate::{api::ctx, rules::authz::Capability::BookAppointments, server};
     ctx::guarded(BookAppointments, |who, state| async move {
-        server::appointments::book::book(&state.pool, who.caller, who.ip, input).await
+        let base = &state.config.public_base_url;
+        server::appointments::book::book(&state.pool, who.caller, who.ip, base, input).await
     })
     .await
 }
@@ -65,16 +66,14 @@ pub async fn reschedule_appointment(
     use crate::{api::ctx, rules::authz::Capability::BookAppointments, server};
     ctx::guarded(BookAppointments, |who, state| async move {
         let pool = &state.pool;
-        server::appointments::change::reschedule(
-            pool,
-            who.caller,
-            who.ip,
+        let asked = server::appointments::change::Move {
             id,
-            &starts_at,
+            starts_at: &starts_at,
             assignee,
-            notify.as_deref() == Some("yes"),
-        )
-        .await
+            notify: notify.as_deref() == Some("yes"),
+        };
+        let base = &state.config.public_base_url;
+        server::appointments::change::reschedule(pool, who.caller, who.ip, base, asked).await
     })
     .await
 }

@@ -61,6 +61,10 @@ pub fn build(state: AppState) -> Router {
             "/calendar/feed/{file}",
             get(super::appointments::feed::serve),
         )
+        .route(
+            "/calendar/visit/{file}",
+            get(super::appointments::feed::serve_visit),
+        )
         .nest("/hooks", hook_routes())
         .route(
             "/leads/import",

@@ -161,6 +161,7 @@ pub async fn book(
     pool: &PgPool,
     caller: Caller,
     ip: Option<IpAddr>,
+    base_url: &str,
     input: BookingInput,
 ) -> Result<BookingOutcome, AppError> {
     let (booking, notify) = parse(&input)?;
@@ -170,7 +171,7 @@ pub async fn book(
         .ok_or(AppError::NotFound)?;
     let id = insert(&mut tx, caller.org_id, Some(caller.user_id), &booking).await?;
     let told = match notify {
-        true => Some(confirm_to_customer(&mut tx, caller.org_id, id).await?),
+        true => Some(confirm_to_customer(&mut tx, caller.org_id, id, base_url).await?),
         false => None,
     };
     let object = (AuditObject::Appointment, id.to_string());
@@ -272,18 +273,23 @@ pub async fn confirm_to_customer(
     tx: &mut PgConnection,
     org_id: Uuid,
     id: Uuid,
+    base_url: &str,
 ) -> Result<Result<Uuid, String>, sqlx::Error> {
     let facts = super::facts::facts(tx, org_id, id).await?;
     let ask = match facts.needs_confirmation {
         true => " Reply C to confirm or R to reschedule.",
         false => " Reply R to reschedule.",
     };
+    // A one-event calendar file the customer can add (`feed::serve_visit`); its secret is
+    // kept hashed and lives only in this text.
+    let token = crate::server::crypto::url_token();
     let body = format!(
-        "{}: your {} is booked for {} with {}.{ask}",
+        "{}: your {} is booked for {} with {}.{ask} Add it to your calendar: {}/calendar/visit/{token}.ics",
         facts.store,
         facts.type_name.to_lowercase(),
         facts.when,
-        facts.assignee_first_name
+        facts.assignee_first_name,
+        base_url.trim_end_matches('/'),
     );
     let info = MessageCategory::Informational;
     let to = match notice::reachable(tx, org_id, facts.lead_id, facts.conversation, info).await? {
@@ -293,6 +299,11 @@ pub async fn confirm_to_customer(
     let sent = notice::tell(tx, org_id, Some(to), &body, info).await?;
     if let Ok(message) = sent {
         notice::prompts(tx, id, message).await?;
+        sqlx::query("UPDATE appointments SET public_token_hash = $2 WHERE id = $1")
+            .bind(id)
+            .bind(crate::server::crypto::token_hash(&token))
+            .execute(&mut *tx)
+            .await?;
     }
     Ok(sent)
 }

@@ -61,15 +61,28 @@ fn audit(
     )
 }
 
+/// A move as asked for: the appointment, its new start (one of the offered slots), the
+/// person (none: the same), and whether the customer is texted the new time.
+pub struct Move<'a> {
+    pub id: Uuid,
+    pub starts_at: &'a str,
+    pub assignee: Option<Uuid>,
+    pub notify: bool,
+}
+
 pub async fn reschedule(
     pool: &PgPool,
     caller: Caller,
     ip: Option<IpAddr>,
-    id: Uuid,
-    starts_at: &str,
-    assignee: Option<Uuid>,
-    notify: bool,
+    base_url: &str,
+    asked: Move<'_>,
 ) -> Result<BookingOutcome, AppError> {
+    let Move {
+        id,
+        starts_at,
+        assignee,
+        notify,
+    } = asked;
     let starts_at: DateTime<Utc> = starts_at
         .trim()
         .parse()
@@ -109,7 +122,7 @@ pub async fn reschedule(
         .execute(&mut *tx)
         .await?;
     let told = match notify {
-        true => Some(confirm_to_customer(&mut tx, caller.org_id, new).await?),
+        true => Some(confirm_to_customer(&mut tx, caller.org_id, new, base_url).await?),
         false => None,
     };
     let detail =

@@ -74,23 +74,36 @@ pub struct FeedEvent {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Whose calendar it is: a person's feed (the customer's first name in each title, a link
+/// to the appointment's page), or the customer's one visit (the store's name instead).
+pub enum Reader<'a> {
+    Staff { base_url: &'a str },
+    Customer,
+}
+
 /// The calendar text: times in UTC (valid everywhere without a VTIMEZONE block), the
-/// person's zone as the calendar's display zone, stable UIDs, and a cancelled or moved
+/// reader's zone as the calendar's display zone, stable UIDs, and a cancelled or moved
 /// appointment kept as `STATUS:CANCELLED` so subscribed calendars remove it.
-pub fn render(name: &str, zone: Tz, events: &[FeedEvent], base_url: &str) -> String {
+pub fn render(name: &str, zone: Tz, events: &[FeedEvent], reader: Reader) -> String {
     let mut calendar = Calendar::new();
     calendar
         .name(&format!("{name} — ConsentDesk"))
         .timezone(zone)
         .ttl(&chrono::Duration::minutes(15));
     for e in events {
-        let who = crate::rules::appointment::first_name(&e.lead_name).unwrap_or("customer");
+        let who = match reader {
+            Reader::Staff { .. } => {
+                crate::rules::appointment::first_name(&e.lead_name).unwrap_or("customer")
+            }
+            Reader::Customer => name,
+        };
         let status = match e.status {
             AppointmentStatus::Cancelled | AppointmentStatus::Rescheduled => EventStatus::Cancelled,
             AppointmentStatus::Scheduled => EventStatus::Tentative,
             _ => EventStatus::Confirmed,
         };
-        let event = Event::new()
+        let mut event = Event::new();
+        event
             .uid(&format!("{}@consentdesk", e.id))
             .timestamp(e.updated_at)
             .created(e.created_at)
@@ -100,21 +113,59 @@ pub fn render(name: &str, zone: Tz, events: &[FeedEvent], base_url: &str) -> Str
             .ends(e.ends_at)
             .summary(&format!("{} — {who}", e.type_name))
             .description(&format!("Status: {}", e.status.label()))
-            .url(&format!(
+            .status(status);
+        if let Reader::Staff { base_url } = reader {
+            event.url(&format!(
                 "{}/calendar/{}",
                 base_url.trim_end_matches('/'),
                 e.id
-            ))
-            .status(status)
-            .done();
-        calendar.push(event);
+            ));
+        }
+        calendar.push(event.done());
     }
     calendar.done().to_string()
 }
 
 /// `GET /calendar/feed/{secret}.ics`. An unknown or revoked secret is a plain 404.
 pub async fn serve(State(state): State<AppState>, Path(file): Path<String>) -> Response {
-    match feed(&state, &file).await {
+    respond(feed(&state, &file).await)
+}
+
+/// `GET /calendar/visit/{secret}.ics`: the customer's one appointment, from the link in
+/// their confirmation text (the store's name and the type, no one's name).
+pub async fn serve_visit(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    respond(visit(&state, &file).await)
+}
+
+async fn visit(state: &AppState, file: &str) -> Result<Option<String>, sqlx::Error> {
+    let Some(token) = file.strip_suffix(".ics").filter(|t| t.len() == 43) else {
+        return Ok(None);
+    };
+    let found: Option<VisitRow> = sqlx::query_as(
+        "SELECT o.name AS store, a.time_zone, a.id, t.name AS type_name, '' AS lead_name, a.starts_at, a.ends_at,
+                a.status, a.sequence, a.created_at, a.updated_at
+         FROM appointments a JOIN organisations o ON o.id = a.org_id JOIN appointment_types t ON t.id = a.type_id
+         WHERE a.public_token_hash = $1",
+    )
+    .bind(token_hash(token))
+    .fetch_optional(&state.pool)
+    .await?;
+    Ok(found.map(|row| {
+        let zone = row.time_zone.parse().unwrap_or(Tz::UTC);
+        render(&row.store, zone, &[row.event], Reader::Customer)
+    }))
+}
+
+#[derive(sqlx::FromRow)]
+struct VisitRow {
+    store: String,
+    time_zone: String,
+    #[sqlx(flatten)]
+    event: FeedEvent,
+}
+
+fn respond(found: Result<Option<String>, sqlx::Error>) -> Response {
+    match found {
         Ok(Some(body)) => (
             [
                 (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
@@ -161,10 +212,8 @@ async fn feed(state: &AppState, file: &str) -> Result<Option<String>, sqlx::Erro
     .fetch_all(&mut *conn)
     .await?;
     let zone = crate::rules::quiet_hours::zone_of(own_zone.as_deref(), &org_zone);
-    Ok(Some(render(
-        &name,
-        zone,
-        &events,
-        &state.config.public_base_url,
-    )))
+    let reader = Reader::Staff {
+        base_url: &state.config.public_base_url,
+    };
+    Ok(Some(render(&name, zone, &events, reader)))
 }
