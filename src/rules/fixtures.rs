@@ -38,5 +38,6 @@ pub fn started() -> SendFacts {
         review: false,
         restricted: false,
         ended: false,
+        window_open: true,
     }
 }

@@ -32,3 +32,4 @@ pub mod send_policy;
 #[cfg(feature = "ssr")]
 pub mod slots;
 pub mod url;
+pub mod whatsapp_window;

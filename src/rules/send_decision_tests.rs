@@ -153,8 +153,9 @@ prop_compose! {
         review in any::<bool>(),
         restricted in any::<bool>(),
         ended in any::<bool>(),
+        window_open in any::<bool>(),
     ) -> SendFacts {
-        SendFacts { channel, customer_initiated, has_address, ledger, review, restricted, ended }
+        SendFacts { channel, customer_initiated, has_address, ledger, review, restricted, ended, window_open }
     }
 }
 
@@ -198,6 +199,15 @@ proptest! {
         if !own {
             prop_assert!(matches!(Due::decide(&facts, category, purpose, quiet), Due::Block(_)));
         }
+    }
+
+    #[test]
+    fn nothing_typed_goes_on_whatsapp_once_its_window_has_closed(
+        facts in facts(), category in category(), quiet in moment(),
+    ) {
+        let facts = SendFacts { channel: Channel::Whatsapp, window_open: false, ..facts };
+        prop_assert!(matches!(Due::decide(&facts, category, None, quiet), Due::Block(_)));
+        prop_assert!(may_send(&facts, category).is_err());
     }
 
     #[test]

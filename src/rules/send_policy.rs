@@ -24,6 +24,9 @@ pub struct SendFacts {
     pub restricted: bool,
     /// The web-chat visitor ended the chat (a STOP typed in a chat nobody verified).
     pub ended: bool,
+    /// WhatsApp only: the customer's last message is younger than 24 hours
+    /// (`rules::whatsapp_window`); outside it WhatsApp takes approved templates only.
+    pub window_open: bool,
 }
 
 pub fn may_send(facts: &SendFacts, category: MessageCategory) -> Result<(), String> {
@@ -38,6 +41,9 @@ pub fn may_send(facts: &SendFacts, category: MessageCategory) -> Result<(), Stri
     }
     if !facts.has_address {
         return Err("This lead has no phone number to send to.".into());
+    }
+    if facts.channel == Channel::Whatsapp && !facts.window_open {
+        return Err(crate::rules::whatsapp_window::CLOSED.into());
     }
     if category == MessageCategory::Promotional && facts.review {
         return Err(
@@ -236,6 +242,33 @@ mod tests {
         assert!(may_send(&started(), MessageCategory::Promotional)
             .unwrap_err()
             .contains("written consent"));
+    }
+
+    #[test]
+    fn whatsapp_takes_free_text_only_inside_the_customers_24_hours() {
+        let open = SendFacts {
+            channel: Channel::Whatsapp,
+            ..started()
+        };
+        assert_eq!(may_send(&open, MessageCategory::Conversational), Ok(()));
+        let closed = SendFacts {
+            window_open: false,
+            ..open.clone()
+        };
+        for category in MessageCategory::ALL {
+            assert!(may_send(&closed, *category)
+                .unwrap_err()
+                .contains("24-hour"));
+        }
+        let sms = SendFacts {
+            window_open: false,
+            ..started()
+        };
+        assert_eq!(
+            may_send(&sms, MessageCategory::Conversational),
+            Ok(()),
+            "texts have no window"
+        );
     }
 
     #[test]

@@ -11,7 +11,16 @@ use crate::server::consent;
 use sqlx::{PgConnection, QueryBuilder};
 use uuid::Uuid;
 
-type FactsRow = (Channel, bool, bool, Option<String>, bool, bool, bool);
+type FactsRow = (
+    Channel,
+    bool,
+    bool,
+    Option<String>,
+    bool,
+    bool,
+    bool,
+    Option<chrono::DateTime<chrono::Utc>>,
+);
 
 /// What `may_send` needs about a conversation the caller can see (locked when `lock`);
 /// `None` when the caller cannot see it.
@@ -23,7 +32,8 @@ pub async fn send_facts(
 ) -> Result<Option<SendFacts>, sqlx::Error> {
     let mut qb = QueryBuilder::new(
         "SELECT c.channel, c.customer_initiated, (l.phone IS NOT NULL OR c.channel = 'chat'), l.phone, c.consent_review,
-                l.restricted_at IS NOT NULL, c.ended_at IS NOT NULL
+                l.restricted_at IS NOT NULL, c.ended_at IS NOT NULL,
+                (SELECT max(i.created_at) FROM messages i WHERE i.conversation_id = c.id AND i.direction = 'inbound')
          FROM conversations c JOIN leads l ON l.id = c.lead_id",
     );
     scoped(&mut qb, caller);
@@ -32,7 +42,8 @@ pub async fn send_facts(
         qb.push(" FOR UPDATE OF c");
     }
     let row: Option<FactsRow> = qb.build_query_as().fetch_optional(&mut *conn).await?;
-    let Some((channel, customer_initiated, has_address, phone, review, restricted, ended)) = row
+    let Some((channel, customer_initiated, has_address, phone, review, restricted, ended, last_in)) =
+        row
     else {
         return Ok(None);
     };
@@ -50,6 +61,7 @@ pub async fn send_facts(
         review,
         restricted,
         ended,
+        window_open: crate::rules::whatsapp_window::open(last_in, chrono::Utc::now()),
     }))
 }
 

@@ -31,6 +31,8 @@ pub struct Due {
     restricted: bool,
     /// Set on the system's own texts (`Purpose`).
     purpose: Option<String>,
+    /// The customer's last message in the conversation (WhatsApp's 24-hour window).
+    last_inbound_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The next due message, locked for this transaction; none when nothing is due.
@@ -41,7 +43,9 @@ pub async fn take(tx: &mut PgConnection) -> Result<Option<Due>, sqlx::Error> {
                 coalesce(c.channel, 'sms') AS channel, coalesce(c.customer_initiated, false) AS customer_initiated,
                 coalesce(c.consent_review, false) AS consent_review, c.ended_at IS NOT NULL AS ended,
                 coalesce(m.to_phone, l.phone) AS phone,
-                l.time_zone AS lead_time_zone, coalesce(l.restricted_at IS NOT NULL, false) AS restricted, m.purpose
+                l.time_zone AS lead_time_zone, coalesce(l.restricted_at IS NOT NULL, false) AS restricted, m.purpose,
+                (SELECT max(i.created_at) FROM messages i
+                  WHERE i.conversation_id = m.conversation_id AND i.direction = 'inbound') AS last_inbound_at
          FROM outbox o
          JOIN messages m ON m.id = o.message_id
          LEFT JOIN conversations c ON c.id = m.conversation_id
@@ -94,6 +98,10 @@ impl Due {
             review: self.consent_review,
             restricted: self.restricted,
             ended: self.ended,
+            window_open: crate::rules::whatsapp_window::open(
+                self.last_inbound_at,
+                chrono::Utc::now(),
+            ),
         })
     }
 }
