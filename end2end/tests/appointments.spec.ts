@@ -71,3 +71,67 @@ test('a compliance officer sees the calendar but cannot book', async ({ page }, 
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await expect(page.getByTestId('booking')).toHaveCount(0);
 });
+
+test('a manager moves a booked visit to another day and then cancels it, asked first', async ({ page }, info) => {
+  const hydrated = info.project.name === 'hydrated';
+  await signIn(page, info, DEMO.manager);
+  await expect(page).toHaveURL(/\/leads$/);
+  // The demo books two visits with Marcus (each project moves and cancels one of them); its
+  // week is found by looking at the next weeks.
+  const visit = hydrated ? 'Sales visit' : 'Marcus Green';
+  let found = false;
+  for (let week = 0; week < 3 && !found; week++) {
+    const day = storeDate(new Date(Date.now() + week * 7 * 86_400_000).toISOString());
+    await open(page, `/calendar?date=${day}&status=scheduled`, info);
+    const visits = page.getByTestId('appointment').filter({ hasText: visit });
+    if ((await visits.count()) > 0) {
+      await visits.first().getByRole('link').click();
+      found = true;
+    }
+  }
+  expect(found).toBeTruthy();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(' with ');
+  if (hydrated) {
+    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  }
+
+  // Move: a later first day through the picker (a GET form), then a time.
+  const move = page.getByTestId('reschedule');
+  await move.locator('summary').click();
+  const later = storeDate(new Date(Date.now() + (hydrated ? 20 : 27) * 86_400_000).toISOString());
+  await move.getByLabel('From').fill(later);
+  await move.getByRole('button', { name: 'Show free times' }).click();
+  await expect(page).toHaveURL(new RegExp(`move_from=${later}`));
+  const times = page.getByTestId('reschedule').locator('input[name="starts_at"]');
+  await expect(times.first()).toBeVisible();
+  const chosen = (await times.first().getAttribute('value'))!;
+  expect(storeDate(chosen) >= later).toBeTruthy();
+  await times.first().check();
+  await page.getByTestId('reschedule').getByRole('button', { name: 'Move appointment' }).click();
+  if (hydrated) {
+    await expect(page.getByTestId('moved')).toContainText('Moved');
+    await page.getByTestId('moved').getByRole('link', { name: 'Open the new appointment' }).click();
+  } else {
+    await expect(page.getByTestId('status')).toHaveText('Rescheduled');
+    await page.getByRole('link', { name: 'Moved to a new time' }).click();
+  }
+  await expect(page.getByTestId('status')).toHaveText('Scheduled');
+
+  // Cancel sits behind a confirmation.
+  const cancel = page.getByTestId('cancel');
+  await expect(cancel.getByRole('button', { name: 'Yes, cancel it' })).toBeHidden();
+  await cancel.locator('summary').click();
+  await cancel.getByRole('button', { name: 'Yes, cancel it' }).click();
+  await expect(page.getByTestId('status')).toHaveText('Cancelled');
+  await expect(page.getByTestId('cancel')).toHaveCount(0);
+});
+
+test('calendar settings name a wrong line beside its day and keep what was typed', async ({ page }, info) => {
+  await signIn(page, info, DEMO.manager);
+  await expect(page).toHaveURL(/\/leads$/);
+  await open(page, '/settings/calendar', info);
+  await page.getByLabel('Tuesday').fill('nine to five');
+  await page.getByRole('button', { name: 'Save hours' }).click();
+  await expect(page.getByText("Write Tuesday's hours as 09:00-19:00")).toBeVisible();
+  await expect(page.getByLabel('Monday')).toHaveValue('09:00-18:00');
+});
