@@ -60,7 +60,111 @@ impl Vin {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The model year the 10th character names, offline. The letters and digits repeat
+    /// every 30 years; for cars and light trucks the 7th character tells the cycles apart
+    /// (a digit before 2010, a letter from 2010: 49 CFR 565.15), so "K" is 2019 when the 7th
+    /// is a letter and 1989 when it is a digit. `None` for a character no year uses.
+    pub fn model_year(&self) -> Option<i16> {
+        let code = self.0.chars().nth(9)?;
+        let first_cycle = YEAR_CODES.find(code)? as i16 + 1980;
+        let later = self
+            .0
+            .chars()
+            .nth(6)
+            .is_some_and(|c| c.is_ascii_alphabetic());
+        Some(if later { first_cycle + 30 } else { first_cycle })
+    }
+
+    /// The make its world manufacturer identifier (first three characters, or two for
+    /// the makes that own a whole prefix) names, for the makes a North-American store
+    /// sees most; `None` otherwise (the vPIC adapter knows the rest).
+    pub fn make(&self) -> Option<&'static str> {
+        let wmi = &self.0[..3];
+        MAKES
+            .iter()
+            .find(|(prefix, _)| wmi.starts_with(prefix))
+            .map(|(_, make)| *make)
+    }
 }
+
+/// Model-year characters in order from 1980 (I, O, Q, U, Z and 0 are never used).
+const YEAR_CODES: &str = "ABCDEFGHJKLMNPRSTVWXY123456789";
+
+/// World manufacturer identifiers, longest first where they share a start; makes in
+/// NHTSA's spelling (as its recall file writes them).
+const MAKES: &[(&str, &str)] = &[
+    ("1HG", "HONDA"),
+    ("2HG", "HONDA"),
+    ("5FN", "HONDA"),
+    ("5J6", "HONDA"),
+    ("JHM", "HONDA"),
+    ("19U", "ACURA"),
+    ("JH4", "ACURA"),
+    ("1FA", "FORD"),
+    ("1FM", "FORD"),
+    ("1FT", "FORD"),
+    ("2FM", "FORD"),
+    ("3FA", "FORD"),
+    ("3FT", "FORD"),
+    ("1G1", "CHEVROLET"),
+    ("1GC", "CHEVROLET"),
+    ("1GN", "CHEVROLET"),
+    ("2G1", "CHEVROLET"),
+    ("3GN", "CHEVROLET"),
+    ("1GT", "GMC"),
+    ("1GK", "GMC"),
+    ("3GT", "GMC"),
+    ("4T1", "TOYOTA"),
+    ("4T3", "TOYOTA"),
+    ("5TD", "TOYOTA"),
+    ("5TF", "TOYOTA"),
+    ("2T1", "TOYOTA"),
+    ("JTD", "TOYOTA"),
+    ("JTM", "TOYOTA"),
+    ("JTH", "LEXUS"),
+    ("2T2", "LEXUS"),
+    ("1N4", "NISSAN"),
+    ("1N6", "NISSAN"),
+    ("5N1", "NISSAN"),
+    ("3N1", "NISSAN"),
+    ("JN1", "NISSAN"),
+    ("JN8", "NISSAN"),
+    ("KM8", "HYUNDAI"),
+    ("5NP", "HYUNDAI"),
+    ("KMH", "HYUNDAI"),
+    ("KNA", "KIA"),
+    ("KND", "KIA"),
+    ("5XY", "KIA"),
+    ("5XX", "KIA"),
+    ("JF1", "SUBARU"),
+    ("JF2", "SUBARU"),
+    ("4S3", "SUBARU"),
+    ("4S4", "SUBARU"),
+    ("JM1", "MAZDA"),
+    ("JM3", "MAZDA"),
+    ("3MZ", "MAZDA"),
+    ("WVW", "VOLKSWAGEN"),
+    ("3VW", "VOLKSWAGEN"),
+    ("1VW", "VOLKSWAGEN"),
+    ("WVG", "VOLKSWAGEN"),
+    ("WBA", "BMW"),
+    ("5UX", "BMW"),
+    ("WDD", "MERCEDES-BENZ"),
+    ("W1K", "MERCEDES-BENZ"),
+    ("4JG", "MERCEDES-BENZ"),
+    ("WAU", "AUDI"),
+    ("WA1", "AUDI"),
+    ("5YJ", "TESLA"),
+    ("7SA", "TESLA"),
+    ("1C4", "JEEP"),
+    ("1J4", "JEEP"),
+    ("1C6", "RAM"),
+    ("3C6", "RAM"),
+    ("2C3", "DODGE"),
+    ("1B3", "DODGE"),
+    ("2C4", "CHRYSLER"),
+];
 
 impl fmt::Display for Vin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -71,6 +175,43 @@ impl fmt::Display for Vin {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_tenth_character_and_the_seventh_tell_the_model_year() {
+        // A digit in 7th place: the first cycle ("3" is 2003, "K" 1989); a letter: the
+        // second ("K" is 2019, "D" 2013).
+        let year = |vin: &str| Vin::parse(vin).unwrap().model_year();
+        assert_eq!(year("1HGCM82633A004352"), Some(2003));
+        assert_eq!(year("1M8GDM9AXKP042788"), Some(1989));
+        assert_eq!(year("1FTFW1ET9DFC10312"), Some(2013));
+        assert_eq!(
+            Vin::parse("5YJ3E1EA2KF317000").unwrap().model_year(),
+            Some(2019)
+        );
+        assert_eq!(
+            Vin::parse("11111111111111111").unwrap().model_year(),
+            Some(2001)
+        );
+    }
+
+    #[test]
+    fn the_first_characters_name_the_make() {
+        assert_eq!(
+            Vin::parse("1HGCM82633A004352").unwrap().make(),
+            Some("HONDA")
+        );
+        assert_eq!(
+            Vin::parse("5YJ3E1EA2KF317000").unwrap().make(),
+            Some("TESLA")
+        );
+        let make = |vin: &str| Vin::parse(vin).unwrap().make();
+        assert_eq!(make("1FTFW1ET9DFC10312"), Some("FORD"));
+        assert_eq!(
+            make("1M8GDM9AXKP042788"),
+            None,
+            "a coach builder no store sells"
+        );
+    }
 
     #[test]
     fn accepts_vins_with_a_correct_check_digit() {

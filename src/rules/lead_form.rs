@@ -85,6 +85,7 @@ pub fn lead(input: &LeadInput, region: &str, this_year: i32) -> Result<LeadField
         property_type: form.short("property_type", &input.property_type),
         timeline: form.short("timeline", &input.timeline),
     };
+    let fields = filled_from_vins(fields);
     if let (Some(min), Some(max)) = (fields.budget_min, fields.budget_max) {
         if min > max {
             form.errors
@@ -119,6 +120,39 @@ impl Form {
 
 fn given(value: &str) -> Option<&str> {
     Some(value.trim()).filter(|v| !v.is_empty())
+}
+
+/// A vehicle's year and make left blank are read from its VIN, offline (`Vin::model_year`,
+/// `Vin::make`); what a person typed is never overwritten.
+fn filled_from_vins(mut f: LeadFields) -> LeadFields {
+    let decoded = |vin: &Option<String>| vin.as_deref().and_then(|v| Vin::parse(v).ok());
+    if let Some(vin) = decoded(&f.owned_vin) {
+        f.owned_year = f.owned_year.or(vin.model_year());
+        f.owned_make = f.owned_make.or(vin.make().map(capitalised));
+    }
+    if let Some(vin) = decoded(&f.interest_vin) {
+        f.interest_year = f.interest_year.or(vin.model_year());
+        f.interest_make = f.interest_make.or(vin.make().map(capitalised));
+    }
+    f
+}
+
+/// "MERCEDES-BENZ" → "Mercedes-Benz", as a person would type it.
+fn capitalised(make: &str) -> String {
+    let mut out = String::with_capacity(make.len());
+    let mut start = true;
+    for c in make.chars() {
+        out.extend(if start {
+            c.to_uppercase().collect::<Vec<_>>()
+        } else {
+            c.to_lowercase().collect()
+        });
+        start = !c.is_alphanumeric();
+    }
+    match out.as_str() {
+        "Bmw" | "Gmc" | "Ram" => out.to_uppercase(),
+        _ => out,
+    }
 }
 
 fn vin(value: &str) -> Result<String, String> {
@@ -197,6 +231,31 @@ mod tests {
         )
         .unwrap_err();
         assert!(errors.get("phone").is_some());
+    }
+
+    #[test]
+    fn a_vehicles_blank_year_and_make_are_read_from_its_vin_but_typed_ones_stay() {
+        let blank = LeadInput {
+            name: "Ana Diaz".into(),
+            email: "ana@example.com".into(),
+            owned_vin: "1FTFW1ET9DFC10312".into(),
+            interest_vin: "5YJ3E1EA2KF317000".into(),
+            interest_make: "Tesla Motors".into(),
+            ..Default::default()
+        };
+        let f = lead(&blank, "US", 2026).unwrap();
+        assert_eq!(
+            (f.owned_year, f.owned_make.as_deref()),
+            (Some(2013), Some("Ford"))
+        );
+        assert_eq!(f.interest_year, Some(2019));
+        assert_eq!(
+            f.interest_make.as_deref(),
+            Some("Tesla Motors"),
+            "typed, kept"
+        );
+        assert_eq!(capitalised("MERCEDES-BENZ"), "Mercedes-Benz");
+        assert_eq!(capitalised("GMC"), "GMC");
     }
 
     #[test]
