@@ -8,45 +8,13 @@ mod common;
 
 use common::*;
 use consentdesk::api::conversations::SendReply;
-use hmac::Mac;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-/// The customer writes on WhatsApp, signed as Meta signs it.
-async fn whatsapp_from_customer(app: &TestApp, id: &str, text: &str) {
-    let body = format!(
-        r#"{{"object":"whatsapp_business_account","entry":[{{"id":"1","changes":[{{"field":"messages","value":{{"messages":[{{"from":"14155550100","id":"{id}","type":"text","text":{{"body":"{text}"}}}}]}}}}]}}]}}"#
-    );
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(b"app-secret").unwrap();
-    mac.update(body.as_bytes());
-    let hex: String = mac
-        .finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let response = reqwest::Client::new()
-        .post(format!("{}/hooks/whatsapp/north", app.base))
-        .header("x-hub-signature-256", format!("sha256={hex}"))
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success(), "{}", response.status());
-}
-
 async fn north_on_whatsapp(pool: &PgPool) -> (TestApp, Client, Uuid) {
     let app = two_stores(pool).await;
-    let key = consentdesk::server::crypto::DataKey::from_base64(
-        consentdesk::server::config::TEST_DATA_KEY,
-    )
-    .unwrap();
-    sqlx::query("UPDATE messaging_settings SET whatsapp_app_secret_enc = $1")
-        .bind(key.seal("app-secret"))
-        .execute(pool)
-        .await
-        .unwrap();
-    whatsapp_from_customer(&app, "wamid.1", "Hola, is the Civic available?").await;
+    whatsapp_secret(pool, "north").await;
+    whatsapp_north(&app, "wamid.1", "Hola, is the Civic available?").await;
     let conversation =
         sqlx::query_scalar("SELECT id FROM conversations WHERE channel = 'whatsapp'")
             .fetch_one(pool)
@@ -97,7 +65,7 @@ async fn free_text_goes_only_inside_the_customers_24_hours(pool: PgPool) {
     assert_eq!(status, "blocked");
 
     // The customer writing again opens it again.
-    whatsapp_from_customer(&app, "wamid.2", "Yes please").await;
+    whatsapp_north(&app, "wamid.2", "Yes please").await;
     let again = boss
         .run(reply(conversation, "Great, see you!"))
         .await

@@ -13,6 +13,11 @@ pub struct SettingsView {
     pub public_base_url: String,
     pub has_whatsapp_secret: bool,
     pub whatsapp_verify_token: String,
+    /// WhatsApp sent through Meta's Cloud API directly: the phone number's id, whether an
+    /// access token is stored, and the API's address (empty: Meta's).
+    pub whatsapp_phone_number_id: String,
+    pub has_whatsapp_access_token: bool,
+    pub whatsapp_api_base_url: String,
     /// Public pages may text numbers of other countries.
     pub allow_foreign_numbers: bool,
 }
@@ -29,6 +34,9 @@ pub struct SettingsInput {
     pub public_base_url: String,
     pub whatsapp_app_secret: String,
     pub whatsapp_verify_token: String,
+    pub whatsapp_phone_number_id: String,
+    pub whatsapp_access_token: String,
+    pub whatsapp_api_base_url: String,
     /// A ticked checkbox sends a value; an unticked one sends nothing.
     pub allow_foreign_numbers: Option<String>,
 }

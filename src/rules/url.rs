@@ -54,10 +54,30 @@ pub fn is_known_carrier_api(url: &str) -> bool {
     host == "api.twilio.com" || host.strip_suffix(".signalwire.com").is_some_and(label)
 }
 
+/// Meta's Graph API (`https://graph.facebook.com/v21.0`): the only host a WhatsApp access
+/// token goes to unless the server allows others.
+pub fn is_known_whatsapp_api(url: &str) -> bool {
+    url.strip_prefix("https://")
+        .and_then(|rest| rest.split('/').next())
+        .is_some_and(|host| host == "graph.facebook.com")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{AuditQuery, LeadQuery};
+
+    #[test]
+    fn a_whatsapp_token_goes_to_meta_only() {
+        assert!(is_known_whatsapp_api("https://graph.facebook.com/v21.0"));
+        assert!(!is_known_whatsapp_api("http://graph.facebook.com/v21.0"));
+        assert!(!is_known_whatsapp_api(
+            "https://graph.facebook.com.evil.example/v21.0"
+        ));
+        assert!(!is_known_whatsapp_api(
+            "https://evil.example/graph.facebook.com"
+        ));
+    }
 
     #[test]
     fn encodes_everything_but_unreserved_characters() {

@@ -477,3 +477,42 @@ pub async fn store_behind_proxy(pool: &PgPool) -> TestApp {
     configure_carrier(pool, "north", "tok", None).await;
     app
 }
+
+/// North's WhatsApp app secret (webhook signatures) is "app-secret".
+pub async fn whatsapp_secret(pool: &PgPool, org: &str) {
+    use consentdesk::server::{config::TEST_DATA_KEY, crypto::DataKey};
+    let key = DataKey::from_base64(TEST_DATA_KEY).unwrap();
+    sqlx::query(
+        "UPDATE messaging_settings SET whatsapp_app_secret_enc = $1
+         WHERE org_id = (SELECT id FROM organisations WHERE slug = $2)",
+    )
+    .bind(key.seal("app-secret"))
+    .bind(org)
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+/// The customer (+1 415-555-0100) writes to north on WhatsApp, signed as Meta signs it.
+pub async fn whatsapp_north(app: &TestApp, id: &str, text: &str) {
+    use hmac::Mac;
+    let body = format!(
+        r#"{{"object":"whatsapp_business_account","entry":[{{"id":"1","changes":[{{"field":"messages","value":{{"messages":[{{"from":"14155550100","id":"{id}","type":"text","text":{{"body":"{text}"}}}}]}}}}]}}]}}"#
+    );
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(b"app-secret").unwrap();
+    mac.update(body.as_bytes());
+    let hex: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let response = reqwest::Client::new()
+        .post(format!("{}/hooks/whatsapp/north", app.base))
+        .header("x-hub-signature-256", format!("sha256={hex}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+}

@@ -15,3 +15,4 @@ pub mod send_facts;
 pub mod settings;
 pub mod system_text;
 pub mod threads;
+pub mod whatsapp_cloud;

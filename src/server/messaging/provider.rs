@@ -1,7 +1,9 @@
 //! Where outbound messages go: the built-in local provider (the default, delivers nowhere
-//! and marks messages simulated) or the Twilio REST API, which SignalWire also speaks.
+//! and marks messages simulated), the Twilio REST API (which SignalWire also speaks), or,
+//! for WhatsApp where the organisation set it up, Meta's Cloud API directly.
 
 use super::settings::{ProviderKind, Settings};
+use super::whatsapp_cloud::{CloudApi, GRAPH_API};
 use crate::model::Channel;
 use std::time::Duration;
 
@@ -18,6 +20,7 @@ pub enum Provider {
         /// Twilio also sends WhatsApp (as `whatsapp:+1…` addresses); SignalWire does not.
         whatsapp: bool,
     },
+    WhatsappCloud(CloudApi),
 }
 
 /// One message to hand to the provider.
@@ -48,6 +51,36 @@ pub enum SendError {
 }
 
 impl Provider {
+    /// The provider for a message on `channel`: WhatsApp goes through the Cloud API when
+    /// the organisation gave its phone number id and access token, else as the settings say.
+    pub fn for_channel(
+        settings: &Settings,
+        channel: Channel,
+        allow_custom_urls: bool,
+    ) -> Result<Provider, String> {
+        let cloud = (
+            &settings.whatsapp_phone_number_id,
+            &settings.whatsapp_access_token,
+        );
+        let (Channel::Whatsapp, (Some(id), Some(token))) = (channel, cloud) else {
+            return Provider::from_settings(settings, allow_custom_urls);
+        };
+        let base_url = settings
+            .whatsapp_api_base_url
+            .clone()
+            .unwrap_or_else(|| GRAPH_API.to_string());
+        if !allow_custom_urls && !crate::rules::url::is_known_whatsapp_api(&base_url) {
+            return Err(format!(
+                "the WhatsApp API address {base_url} is not Meta's; the server does not allow others"
+            ));
+        }
+        Ok(Provider::WhatsappCloud(CloudApi {
+            base_url,
+            phone_number_id: id.clone(),
+            access_token: token.clone(),
+        }))
+    }
+
     /// The provider an organisation's settings describe, or why it cannot send. The auth
     /// token goes only to a known carrier host unless the server allows others
     /// (`ALLOW_CUSTOM_CARRIER_URLS`), whatever an older setting says.
@@ -94,6 +127,7 @@ impl Provider {
                 provider_id: format!("LOCAL{}", uuid::Uuid::new_v4().simple()),
                 simulated: true,
             }),
+            Provider::WhatsappCloud(api) => api.send(http, m.to, m.body).await,
             Provider::Twilio {
                 base_url,
                 account_sid,

@@ -52,6 +52,9 @@ pub struct Settings {
     pub public_base_url: Option<String>,
     pub whatsapp_app_secret: Option<String>,
     pub whatsapp_verify_token: Option<String>,
+    pub whatsapp_phone_number_id: Option<String>,
+    pub whatsapp_access_token: Option<String>,
+    pub whatsapp_api_base_url: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -64,6 +67,9 @@ struct Row {
     public_base_url: Option<String>,
     whatsapp_app_secret_enc: Option<Vec<u8>>,
     whatsapp_verify_token: Option<String>,
+    whatsapp_phone_number_id: Option<String>,
+    whatsapp_access_token_enc: Option<Vec<u8>>,
+    whatsapp_api_base_url: Option<String>,
 }
 
 pub async fn load<'e>(
@@ -73,7 +79,8 @@ pub async fn load<'e>(
 ) -> Result<Settings, AppError> {
     let row: Option<Row> = sqlx::query_as(
         "SELECT provider, account_sid, auth_token_enc, api_base_url, phone_numbers, public_base_url,
-                whatsapp_app_secret_enc, whatsapp_verify_token
+                whatsapp_app_secret_enc, whatsapp_verify_token, whatsapp_phone_number_id,
+                whatsapp_access_token_enc, whatsapp_api_base_url
          FROM messaging_settings WHERE org_id = $1",
     )
     .bind(org_id)
@@ -92,6 +99,9 @@ pub async fn load<'e>(
         public_base_url: row.public_base_url,
         whatsapp_app_secret: open(row.whatsapp_app_secret_enc),
         whatsapp_verify_token: row.whatsapp_verify_token,
+        whatsapp_phone_number_id: row.whatsapp_phone_number_id,
+        whatsapp_access_token: open(row.whatsapp_access_token_enc),
+        whatsapp_api_base_url: row.whatsapp_api_base_url,
     })
 }
 
@@ -102,13 +112,15 @@ pub async fn view(
     org_id: Uuid,
 ) -> Result<SettingsView, AppError> {
     let s = load(pool, key, org_id).await?;
-    let stored: Option<(bool, bool)> = sqlx::query_as(
-        "SELECT auth_token_enc IS NOT NULL, whatsapp_app_secret_enc IS NOT NULL FROM messaging_settings WHERE org_id = $1",
+    let stored: Option<(bool, bool, bool)> = sqlx::query_as(
+        "SELECT auth_token_enc IS NOT NULL, whatsapp_app_secret_enc IS NOT NULL, whatsapp_access_token_enc IS NOT NULL
+         FROM messaging_settings WHERE org_id = $1",
     )
     .bind(org_id)
     .fetch_optional(pool)
     .await?;
-    let (has_auth_token, has_whatsapp_secret) = stored.unwrap_or_default();
+    let (has_auth_token, has_whatsapp_secret, has_whatsapp_access_token) =
+        stored.unwrap_or_default();
     let (org_slug, allow_foreign_numbers): (String, bool) =
         sqlx::query_as("SELECT slug, allow_foreign_numbers FROM organisations WHERE id = $1")
             .bind(org_id)
@@ -124,6 +136,9 @@ pub async fn view(
         public_base_url: s.public_base_url.unwrap_or_default(),
         has_whatsapp_secret,
         whatsapp_verify_token: s.whatsapp_verify_token.unwrap_or_default(),
+        whatsapp_phone_number_id: s.whatsapp_phone_number_id.unwrap_or_default(),
+        has_whatsapp_access_token,
+        whatsapp_api_base_url: s.whatsapp_api_base_url.unwrap_or_default(),
         allow_foreign_numbers,
     })
 }
@@ -153,6 +168,9 @@ struct Checked {
     public_base_url: Option<String>,
     whatsapp_app_secret: Option<Vec<u8>>,
     whatsapp_verify_token: Option<String>,
+    whatsapp_phone_number_id: Option<String>,
+    whatsapp_access_token: Option<Vec<u8>>,
+    whatsapp_api_base_url: Option<String>,
     allow_foreign_numbers: bool,
 }
 
@@ -172,6 +190,7 @@ pub async fn save(
     let detail = json!({
         "provider": checked.provider, "auth_token_changed": checked.auth_token.is_some(),
         "whatsapp_secret_changed": checked.whatsapp_app_secret.is_some(),
+        "whatsapp_token_changed": checked.whatsapp_access_token.is_some(),
         "allow_foreign_numbers": checked.allow_foreign_numbers,
     });
     db::audit::record(
@@ -226,10 +245,15 @@ fn check(
         &input.whatsapp_app_secret,
         &mut errors,
     );
+    let whatsapp = whatsapp_cloud(input, key, allow_custom_urls, &mut errors);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
+    let (whatsapp_phone_number_id, whatsapp_access_token, whatsapp_api_base_url) = whatsapp;
     Ok(Checked {
+        whatsapp_phone_number_id,
+        whatsapp_access_token,
+        whatsapp_api_base_url,
         provider,
         account_sid,
         auth_token,
@@ -241,6 +265,47 @@ fn check(
             .filter(|t| !t.is_empty()),
         allow_foreign_numbers: input.allow_foreign_numbers.is_some(),
     })
+}
+
+type Cloud = (Option<String>, Option<Vec<u8>>, Option<String>);
+
+/// The WhatsApp Cloud API fields: the phone number's id (digits), its access token
+/// (sealed), and an address other than Meta's only where the server allows it.
+fn whatsapp_cloud(
+    input: &SettingsInput,
+    key: Option<&DataKey>,
+    allow_custom_urls: bool,
+    errors: &mut FieldErrors,
+) -> Cloud {
+    let id = Some(input.whatsapp_phone_number_id.trim().to_string()).filter(|s| !s.is_empty());
+    if let Some(id) = &id {
+        if !(5..=20).contains(&id.len()) || !id.bytes().all(|b| b.is_ascii_digit()) {
+            errors.add(
+                "whatsapp_phone_number_id",
+                "The phone number ID is the number Meta shows beside the phone number (digits only).",
+            );
+        }
+    }
+    let base = url(
+        "whatsapp_api_base_url",
+        &input.whatsapp_api_base_url,
+        errors,
+    );
+    if let Some(api) = &base {
+        if !allow_custom_urls && !crate::rules::url::is_known_whatsapp_api(api) {
+            errors.add(
+                "whatsapp_api_base_url",
+                "Use https://graph.facebook.com/v21.0 (or leave it empty): the access token is sent there.",
+            );
+        }
+    }
+    let token = seal(
+        key,
+        "whatsapp_access_token",
+        &input.whatsapp_access_token,
+        errors,
+    );
+    (id, token, base)
 }
 
 /// The sending numbers, separated by commas, semicolons or lines, in E.164.
@@ -285,14 +350,18 @@ fn seal(
 async fn store(tx: &mut PgConnection, org_id: Uuid, s: &Checked) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO messaging_settings (org_id, provider, account_sid, auth_token_enc, api_base_url, phone_numbers,
-                                         public_base_url, whatsapp_app_secret_enc, whatsapp_verify_token)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                                         public_base_url, whatsapp_app_secret_enc, whatsapp_verify_token,
+                                         whatsapp_phone_number_id, whatsapp_access_token_enc, whatsapp_api_base_url)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          ON CONFLICT (org_id) DO UPDATE SET provider = EXCLUDED.provider, account_sid = EXCLUDED.account_sid,
              auth_token_enc = coalesce(EXCLUDED.auth_token_enc, messaging_settings.auth_token_enc),
              api_base_url = EXCLUDED.api_base_url, phone_numbers = EXCLUDED.phone_numbers,
              public_base_url = EXCLUDED.public_base_url,
              whatsapp_app_secret_enc = coalesce(EXCLUDED.whatsapp_app_secret_enc, messaging_settings.whatsapp_app_secret_enc),
-             whatsapp_verify_token = EXCLUDED.whatsapp_verify_token, updated_at = now()",
+             whatsapp_verify_token = EXCLUDED.whatsapp_verify_token,
+             whatsapp_phone_number_id = EXCLUDED.whatsapp_phone_number_id,
+             whatsapp_access_token_enc = coalesce(EXCLUDED.whatsapp_access_token_enc, messaging_settings.whatsapp_access_token_enc),
+             whatsapp_api_base_url = EXCLUDED.whatsapp_api_base_url, updated_at = now()",
     )
     .bind(org_id)
     .bind(s.provider)
@@ -303,6 +372,9 @@ async fn store(tx: &mut PgConnection, org_id: Uuid, s: &Checked) -> Result<(), s
     .bind(&s.public_base_url)
     .bind(s.whatsapp_app_secret.as_ref())
     .bind(&s.whatsapp_verify_token)
+    .bind(&s.whatsapp_phone_number_id)
+    .bind(s.whatsapp_access_token.as_ref())
+    .bind(&s.whatsapp_api_base_url)
     .execute(&mut *tx)
     .await?;
     sqlx::query("UPDATE organisations SET allow_foreign_numbers = $2 WHERE id = $1")

@@ -68,7 +68,7 @@ async fn send_next(pool: &PgPool, sender: &Sender<'_>) -> Result<bool, AppError>
     let ready = match message.decide(&mut tx).await? {
         send_decision::Due::Block(reason) => Err(Outcome::Blocked(reason)),
         send_decision::Due::Hold(at) => Err(Outcome::Wait(at)),
-        send_decision::Due::Send => carrier(&mut tx, sender, message.org_id).await?,
+        send_decision::Due::Send => carrier(&mut tx, sender, &message).await?,
     };
     let (provider, base) = match ready {
         Ok(ready) => ready,
@@ -91,16 +91,18 @@ async fn send_next(pool: &PgPool, sender: &Sender<'_>) -> Result<bool, AppError>
 async fn carrier(
     tx: &mut PgConnection,
     sender: &Sender<'_>,
-    org_id: Uuid,
+    message: &Due,
 ) -> Result<Result<(Provider, String), Outcome>, AppError> {
-    let settings = settings::load(&mut *tx, sender.key, org_id).await?;
+    let settings = settings::load(&mut *tx, sender.key, message.org_id).await?;
     let base = settings
         .public_base_url
         .clone()
         .unwrap_or_else(|| sender.public_base_url.to_string());
-    Ok(Provider::from_settings(&settings, sender.allow_custom_urls)
-        .map(|provider| (provider, base))
-        .map_err(Outcome::Failed))
+    Ok(
+        Provider::for_channel(&settings, message.channel, sender.allow_custom_urls)
+            .map(|provider| (provider, base))
+            .map_err(Outcome::Failed),
+    )
 }
 
 /// Step 1: the claim, committed by the caller before the carrier is called.

@@ -114,6 +114,19 @@ fn MessagingForm(
             <FieldError error field="whatsapp_app_secret"/>
             <label for="whatsapp_verify_token">"Verify token"</label>
             <input id="whatsapp_verify_token" name="input[whatsapp_verify_token]" type="text" value=current.whatsapp_verify_token.clone()/>
+            <p class="hint">"To send WhatsApp through Meta's Cloud API directly (rather than through the carrier above), give the phone number ID and a permanent access token from Meta's WhatsApp Manager."</p>
+            <label for="whatsapp_phone_number_id">"Phone number ID"</label>
+            <input id="whatsapp_phone_number_id" name="input[whatsapp_phone_number_id]" type="text" inputmode="numeric"
+                value=current.whatsapp_phone_number_id.clone()/>
+            <FieldError error field="whatsapp_phone_number_id"/>
+            <label for="whatsapp_access_token">"Access token"</label>
+            <input id="whatsapp_access_token" name="input[whatsapp_access_token]" type="password" autocomplete="new-password"
+                placeholder=secret_placeholder(current.has_whatsapp_access_token)/>
+            <FieldError error field="whatsapp_access_token"/>
+            <label for="whatsapp_api_base_url">"Cloud API address"</label>
+            <input id="whatsapp_api_base_url" name="input[whatsapp_api_base_url]" type="text"
+                value=current.whatsapp_api_base_url.clone() placeholder="https://graph.facebook.com/v21.0"/>
+            <FieldError error field="whatsapp_api_base_url"/>
             <FormMessage error/>
             <Show when=saved><p class="form-ok" role="status">"Saved."</p></Show>
             <button type="submit" class="primary">"Save settings"</button>
