@@ -12,6 +12,7 @@ pub mod provider;
 pub mod queue;
 pub mod scope;
 pub mod send_facts;
+pub mod send_result;
 pub mod settings;
 pub mod system_text;
 pub mod threads;

@@ -2,6 +2,7 @@
 //! and marks messages simulated), the Twilio REST API (which SignalWire also speaks), or,
 //! for WhatsApp where the organisation set it up, Meta's Cloud API directly.
 
+pub use super::send_result::{SendError, Sent};
 use super::settings::{ProviderKind, Settings};
 use super::whatsapp_cloud::{CloudApi, GRAPH_API};
 use crate::model::Channel;
@@ -31,23 +32,6 @@ pub struct Outgoing<'a> {
     pub channel: Channel,
     /// Where the carrier reports delivery (`/hooks/twilio/{org}/status`).
     pub status_callback: &'a str,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sent {
-    pub provider_id: String,
-    pub simulated: bool,
-}
-
-/// Why a send did not complete, and whether the carrier may have the message anyway.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SendError {
-    /// The carrier did not take it (it answered an error, or was never reached): safe to
-    /// try again.
-    NotSent(String),
-    /// The request may have reached the carrier (a timeout, a cut connection, an answer
-    /// we could not read): sending again could send it twice.
-    Unknown(String),
 }
 
 impl Provider {

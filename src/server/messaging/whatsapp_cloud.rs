@@ -2,7 +2,7 @@
 //! with the organisation's bearer token and a JSON text message; the answer names the
 //! message (`messages[0].id`, a `wamid.…`). Errors come back as `{"error": {"message"}}`.
 
-use super::provider::{SendError, Sent};
+use super::send_result::{SendError, Sent};
 use std::time::Duration;
 
 /// Meta's Graph API, at the version the payloads below follow.
