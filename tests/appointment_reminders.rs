@@ -5,11 +5,11 @@
 mod common;
 
 use chrono::{DateTime, Duration, TimeZone, Timelike, Utc};
-use chrono_tz::{America::Chicago, Tz};
+use chrono_tz::Tz;
 use common::*;
 use consentdesk::api::appointments::{
-    Appointment, BookAppointment, Calendar, CancelAppointment, GetBookingOptions,
-    RescheduleAppointment, SaveCalendarSettings,
+    Appointment, BookAppointment, Calendar, CancelAppointment, RescheduleAppointment,
+    SaveCalendarSettings,
 };
 use consentdesk::api::consent::RecordConsent;
 use consentdesk::api::leads::CreateLead;
@@ -63,22 +63,8 @@ async fn grant(client: &mut Client) {
     client.run(RecordConsent { input }).await.unwrap();
 }
 
-/// The booking form for a test drive with `who` (else the caller), from `days` ahead.
 async fn options(c: &mut Client, lead: Uuid, who: Option<Uuid>, days: i64) -> BookingOptions {
-    let today = Utc::now().with_timezone(&Chicago).date_naive();
-    let (type_id, from) = (None, Some(today + Duration::days(days)));
-    let mut form = GetBookingOptions {
-        lead,
-        type_id,
-        assignee: who,
-        from,
-    };
-    let types = c.run(form.clone()).await.unwrap().types;
-    let drive = types.iter().find(|t| t.name == "Test drive");
-    form.type_id = Some(drive.expect("a test drive type").id);
-    let options = c.run(form).await.unwrap();
-    assert!(options.slots.len() > 4, "{options:?}");
-    options
+    test_drive_options(c, lead, who, days).await
 }
 
 async fn book(client: &mut Client, o: &BookingOptions, lead: Uuid, slot: usize) -> Uuid {

@@ -4,12 +4,12 @@
 
 mod common;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::America::Chicago;
 use common::*;
 use consentdesk::api::appointments::{
-    Appointment, BookAppointment, Calendar, CancelAppointment, GetBookingOptions,
-    GetCalendarSettings, SaveAppointmentType, SaveCalendarSettings, SetCalendarFeed,
+    Appointment, BookAppointment, Calendar, CancelAppointment, GetCalendarSettings,
+    SaveAppointmentType, SaveCalendarSettings, SetCalendarFeed,
 };
 use consentdesk::api::leads::CreateLead;
 use consentdesk::error::AppError;
@@ -47,23 +47,8 @@ async fn new_lead(client: &mut Client, name: &str, phone: &str) -> Uuid {
     client.run(CreateLead { input }).await.unwrap()
 }
 
-/// The booking form for a test drive with `assignee` (the caller when none), from the
-/// store's date `days` ahead: its slots all lie at least two days away.
 async fn options(c: &mut Client, lead: Uuid, who: Option<Uuid>, days: i64) -> BookingOptions {
-    let today = Utc::now().with_timezone(&Chicago).date_naive();
-    let (type_id, from) = (None, Some(today + Duration::days(days)));
-    let mut form = GetBookingOptions {
-        lead,
-        type_id,
-        assignee: who,
-        from,
-    };
-    let types = c.run(form.clone()).await.unwrap().types;
-    let drive = types.iter().find(|t| t.name == "Test drive");
-    form.type_id = Some(drive.expect("a test drive type").id);
-    let options = c.run(form).await.unwrap();
-    assert!(options.slots.len() > 4, "{options:?}");
-    options
+    test_drive_options(c, lead, who, days).await
 }
 
 fn booking(o: &BookingOptions, lead: Uuid, slot: usize) -> BookAppointment {

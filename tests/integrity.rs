@@ -12,7 +12,6 @@ use consentdesk::api::conversations::GetThread;
 use consentdesk::api::leads::DeleteLead;
 use consentdesk::error::AppError;
 use consentdesk::model::PublicConsentInput;
-use hmac::Mac;
 use reqwest::StatusCode;
 use serde_json::Value;
 use sqlx::PgPool;
@@ -643,18 +642,9 @@ async fn one_bad_entry_in_a_whatsapp_batch_does_not_lose_the_others(pool: PgPool
         {"from":"not a number","id":"wamid.3","type":"text","text":{"body":"bad sender"}},
         {"from":"14155550111","id":"wamid.4","type":"text","text":{"body":"last"}}
     ]}}]}]}"#;
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(b"app-secret").unwrap();
-    mac.update(body.as_bytes());
-    let signature: String = mac
-        .finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-
     let response = reqwest::Client::new()
         .post(format!("{}/hooks/whatsapp/north", app.base))
-        .header("x-hub-signature-256", format!("sha256={signature}"))
+        .header("x-hub-signature-256", meta_signature("app-secret", body))
         .body(body)
         .send()
         .await

@@ -416,7 +416,6 @@ async fn calls_and_their_transcripts_land_in_the_voice_conversation(pool: PgPool
 
 #[sqlx::test]
 async fn whatsapp_answers_the_challenge_and_checks_the_body_signature(pool: PgPool) {
-    use hmac::Mac;
     let app = north(&pool).await;
     let key = consentdesk::server::crypto::DataKey::from_base64(
         consentdesk::server::config::TEST_DATA_KEY,
@@ -430,15 +429,6 @@ async fn whatsapp_answers_the_challenge_and_checks_the_body_signature(pool: PgPo
     let http = reqwest::Client::new();
     let hook = format!("{}/hooks/whatsapp/north", app.base);
     let body = r#"{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messages":[{"from":"14155550100","id":"wamid.1","type":"text","text":{"body":"Hola"}}]}}]}]}"#;
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(b"app-secret").unwrap();
-    mac.update(body.as_bytes());
-    let signature: String = mac
-        .finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-
     let challenge = http
         .get(format!(
             "{hook}?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=42"
@@ -454,17 +444,7 @@ async fn whatsapp_answers_the_challenge_and_checks_the_body_signature(pool: PgPo
         .await
         .unwrap();
     let unsigned = http.post(&hook).body(body).send().await.unwrap();
-    let sign = |text: &str| {
-        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(b"app-secret").unwrap();
-        mac.update(text.as_bytes());
-        let hex: String = mac
-            .finalize()
-            .into_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        format!("sha256={hex}")
-    };
+    let sign = |text: &str| meta_signature("app-secret", text);
     let post = |url: String, signature: String, text: String| {
         let http = http.clone();
         async move {
@@ -477,17 +457,12 @@ async fn whatsapp_answers_the_challenge_and_checks_the_body_signature(pool: PgPo
                 .status()
         }
     };
-    let wrong_secret = {
-        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(b"not-the-secret").unwrap();
-        mac.update(body.as_bytes());
-        let hex: String = mac
-            .finalize()
-            .into_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        post(hook.clone(), format!("sha256={hex}"), body.into()).await
-    };
+    let wrong_secret = post(
+        hook.clone(),
+        meta_signature("not-the-secret", body),
+        body.into(),
+    )
+    .await;
     let changed_body = post(hook.clone(), sign(body), body.replace("Hola", "Adios")).await;
     let malformed = post(hook.clone(), sign("{not json"), "{not json".into()).await;
     let unknown_org = post(
@@ -503,7 +478,7 @@ async fn whatsapp_answers_the_challenge_and_checks_the_body_signature(pool: PgPo
     assert_eq!(count(&pool, "SELECT count(*) FROM messages").await, 0);
     let signed = http
         .post(&hook)
-        .header("x-hub-signature-256", format!("sha256={signature}"))
+        .header("x-hub-signature-256", meta_signature("app-secret", body))
         .body(body)
         .send()
         .await

@@ -8,7 +8,6 @@ mod common;
 
 use axum::{extract::Path, http::HeaderMap, http::StatusCode, routing::post, Json, Router};
 use common::*;
-use consentdesk::api::conversations::SendReply;
 use consentdesk::api::settings::SaveMessagingSettings;
 use consentdesk::error::AppError;
 use consentdesk::model::SettingsInput;
@@ -77,15 +76,6 @@ async fn north(pool: &PgPool, id: &str) -> (TestApp, Client, Uuid, Seen) {
     (app, boss, conversation, seen)
 }
 
-fn reply(id: Uuid, body: &str) -> SendReply {
-    SendReply {
-        id,
-        body: body.into(),
-        category: String::new(),
-        ai_assisted: String::new(),
-    }
-}
-
 async fn message(pool: &PgPool, body: &str) -> (String, Option<String>, Option<String>) {
     sqlx::query_as(
         "SELECT status::text, provider_message_id, status_reason FROM messages WHERE body = $1",
@@ -99,7 +89,7 @@ async fn message(pool: &PgPool, body: &str) -> (String, Option<String>, Option<S
 #[sqlx::test]
 async fn a_whatsapp_reply_goes_through_the_cloud_api_with_the_bearer_token(pool: PgPool) {
     let (_app, mut boss, conversation, seen) = north(&pool, "1234567890").await;
-    boss.run(reply(conversation, "Yes, it's here!"))
+    boss.run(send_reply(conversation, "Yes, it's here!"))
         .await
         .unwrap();
     run_outbox(&pool, &reqwest::Client::new(), 10).await;
@@ -121,7 +111,9 @@ async fn a_whatsapp_reply_goes_through_the_cloud_api_with_the_bearer_token(pool:
 #[sqlx::test]
 async fn a_refusal_from_meta_is_recorded_with_its_reason_and_nothing_is_marked_sent(pool: PgPool) {
     let (_app, mut boss, conversation, seen) = north(&pool, "5555555555").await;
-    boss.run(reply(conversation, "Here it is")).await.unwrap();
+    boss.run(send_reply(conversation, "Here it is"))
+        .await
+        .unwrap();
     run_outbox(&pool, &reqwest::Client::new(), 10).await;
     let (status, provider_id, _) = message(&pool, "Here it is").await;
     assert_ne!(status, "sent");

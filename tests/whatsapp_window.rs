@@ -7,7 +7,6 @@
 mod common;
 
 use common::*;
-use consentdesk::api::conversations::SendReply;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -24,15 +23,6 @@ async fn north_on_whatsapp(pool: &PgPool) -> (TestApp, Client, Uuid) {
     (app, boss, conversation)
 }
 
-fn reply(id: Uuid, body: &str) -> SendReply {
-    SendReply {
-        id,
-        body: body.into(),
-        category: String::new(),
-        ai_assisted: String::new(),
-    }
-}
-
 /// The customer's messages are `hours` older.
 async fn age(pool: &PgPool, hours: i32) {
     sqlx::query(
@@ -47,12 +37,15 @@ async fn age(pool: &PgPool, hours: i32) {
 #[sqlx::test]
 async fn free_text_goes_only_inside_the_customers_24_hours(pool: PgPool) {
     let (app, mut boss, conversation) = north_on_whatsapp(&pool).await;
-    let inside = boss.run(reply(conversation, "Yes, it is!")).await.unwrap();
+    let inside = boss
+        .run(send_reply(conversation, "Yes, it is!"))
+        .await
+        .unwrap();
     assert_eq!(inside, None, "inside the window a reply goes");
 
     age(&pool, 25).await;
     let blocked = boss
-        .run(reply(conversation, "Still interested?"))
+        .run(send_reply(conversation, "Still interested?"))
         .await
         .unwrap();
     let reason = blocked.expect("outside the window a reply is refused");
@@ -67,7 +60,7 @@ async fn free_text_goes_only_inside_the_customers_24_hours(pool: PgPool) {
     // The customer writing again opens it again.
     whatsapp_north(&app, "wamid.2", "Yes please").await;
     let again = boss
-        .run(reply(conversation, "Great, see you!"))
+        .run(send_reply(conversation, "Great, see you!"))
         .await
         .unwrap();
     assert_eq!(again, None);
@@ -77,7 +70,7 @@ async fn free_text_goes_only_inside_the_customers_24_hours(pool: PgPool) {
 async fn a_reply_still_waiting_when_the_window_closes_is_blocked_by_the_outbox(pool: PgPool) {
     let (_app, mut boss, conversation) = north_on_whatsapp(&pool).await;
     assert_eq!(
-        boss.run(reply(conversation, "Here are the photos"))
+        boss.run(send_reply(conversation, "Here are the photos"))
             .await
             .unwrap(),
         None

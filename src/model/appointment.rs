@@ -9,6 +9,22 @@ use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 use uuid::Uuid;
 
+/// The days of the week from Monday, as forms and messages name them.
+pub const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// The hours form's fields, a day each from Monday; each error names its day's field.
+pub const HOURS_FIELDS: [&str; 7] = [
+    "hours0", "hours1", "hours2", "hours3", "hours4", "hours5", "hours6",
+];
+
 text_enum!(
     AppointmentStatus,
     "appointment_status",

@@ -29,7 +29,7 @@ pub use appointment::{
     AppointmentSource, AppointmentStatus, AppointmentType, AppointmentTypeInput, AppointmentView,
     Attention, BookingInput, BookingOptions, BookingOutcome, CalendarEntry, CalendarFeed,
     CalendarQuery, CalendarSettings, CalendarSettingsView, CalendarView, PersonHours,
-    ReminderState, ReminderView, SlotOffer,
+    ReminderState, ReminderView, SlotOffer, HOURS_FIELDS, WEEKDAYS,
 };
 pub use assistant::{
     AiActivity, AiSettingsInput, AiSettingsView, AiUsageRow, AutopilotEntry, InsightView,

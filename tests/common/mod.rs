@@ -493,13 +493,11 @@ pub async fn whatsapp_secret(pool: &PgPool, org: &str) {
     .unwrap();
 }
 
-/// The customer (+1 415-555-0100) writes to north on WhatsApp, signed as Meta signs it.
-pub async fn whatsapp_north(app: &TestApp, id: &str, text: &str) {
+/// Meta's `x-hub-signature-256` for a body: `sha256=` and the hex HMAC-SHA256 of the body
+/// with the app secret.
+pub fn meta_signature(secret: &str, body: &str) -> String {
     use hmac::Mac;
-    let body = format!(
-        r#"{{"object":"whatsapp_business_account","entry":[{{"id":"1","changes":[{{"field":"messages","value":{{"messages":[{{"from":"14155550100","id":"{id}","type":"text","text":{{"body":"{text}"}}}}]}}}}]}}]}}"#
-    );
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(b"app-secret").unwrap();
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(body.as_bytes());
     let hex: String = mac
         .finalize()
@@ -507,12 +505,57 @@ pub async fn whatsapp_north(app: &TestApp, id: &str, text: &str) {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
+    format!("sha256={hex}")
+}
+
+/// The customer (+1 415-555-0100) writes to north on WhatsApp, signed as Meta signs it.
+pub async fn whatsapp_north(app: &TestApp, id: &str, text: &str) {
+    let body = format!(
+        r#"{{"object":"whatsapp_business_account","entry":[{{"id":"1","changes":[{{"field":"messages","value":{{"messages":[{{"from":"14155550100","id":"{id}","type":"text","text":{{"body":"{text}"}}}}]}}}}]}}]}}"#
+    );
     let response = reqwest::Client::new()
         .post(format!("{}/hooks/whatsapp/north", app.base))
-        .header("x-hub-signature-256", format!("sha256={hex}"))
+        .header("x-hub-signature-256", meta_signature("app-secret", &body))
         .body(body)
         .send()
         .await
         .unwrap();
     assert!(response.status().is_success(), "{}", response.status());
+}
+
+/// A person's plain reply (conversational, typed by hand) to a conversation.
+pub fn send_reply(id: uuid::Uuid, body: &str) -> consentdesk::api::conversations::SendReply {
+    consentdesk::api::conversations::SendReply {
+        id,
+        body: body.into(),
+        category: String::new(),
+        ai_assisted: String::new(),
+    }
+}
+
+/// The booking form for a test drive with `who` (the caller when none), from the store's
+/// date `days` ahead (north is in Chicago): at least five free slots.
+pub async fn test_drive_options(
+    c: &mut Client,
+    lead: uuid::Uuid,
+    who: Option<uuid::Uuid>,
+    days: i64,
+) -> consentdesk::model::BookingOptions {
+    use chrono::{Duration, Utc};
+    use consentdesk::api::appointments::GetBookingOptions;
+    let today = Utc::now()
+        .with_timezone(&chrono_tz::America::Chicago)
+        .date_naive();
+    let mut form = GetBookingOptions {
+        lead,
+        type_id: None,
+        assignee: who,
+        from: Some(today + Duration::days(days)),
+    };
+    let types = c.run(form.clone()).await.unwrap().types;
+    let drive = types.iter().find(|t| t.name == "Test drive");
+    form.type_id = Some(drive.expect("a test drive type").id);
+    let options = c.run(form).await.unwrap();
+    assert!(options.slots.len() > 4, "{options:?}");
+    options
 }

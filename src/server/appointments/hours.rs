@@ -2,7 +2,9 @@
 //! into `rules::slots`, and saved from the calendar settings form.
 
 use crate::error::AppError;
-use crate::model::{AuditAction, AuditObject, CalendarSettings, FieldErrors};
+use crate::model::{
+    AuditAction, AuditObject, CalendarSettings, FieldErrors, HOURS_FIELDS, WEEKDAYS,
+};
 use crate::rules::slots::{DayHours, Hours};
 use crate::server::auth::Caller;
 use crate::server::db::{self, audit::AuditEvent};
@@ -106,16 +108,6 @@ pub async fn settings(
     })
 }
 
-const DAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
-
 struct Parsed {
     hours: Week,
     closed: Vec<(NaiveDate, String)>,
@@ -180,10 +172,10 @@ pub fn parse_week(lines: &[String], errors: &mut FieldErrors) -> Week {
         match parse_span(line) {
             Some((opens, closes)) => hours.push((i as i16 + 1, opens, closes)),
             None => errors.add(
-                &format!("hours{i}"),
+                HOURS_FIELDS[i],
                 format!(
                     "Write {}'s hours as 09:00-19:00, or leave it empty when closed.",
-                    DAYS[i]
+                    WEEKDAYS[i]
                 ),
             ),
         }

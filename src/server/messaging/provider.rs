@@ -143,15 +143,7 @@ impl Provider {
                     .timeout(Duration::from_secs(15))
                     .send()
                     .await
-                    .map_err(|e| {
-                        // Only a connection that never opened proves nothing was sent.
-                        let connect = e.is_connect();
-                        let reason = format!("carrier unreachable: {}", e.without_url());
-                        match connect {
-                            true => SendError::NotSent(reason),
-                            false => SendError::Unknown(reason),
-                        }
-                    })?;
+                    .map_err(|e| SendError::unreached("carrier", e))?;
                 let status = response.status();
                 let json: serde_json::Value = response.json().await.unwrap_or_default();
                 if !status.is_success() {

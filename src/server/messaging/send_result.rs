@@ -17,3 +17,16 @@ pub enum SendError {
     /// we could not read): sending again could send it twice.
     Unknown(String),
 }
+
+impl SendError {
+    /// A request that failed before an answer came back from `who` ("carrier",
+    /// "WhatsApp"): only a connection that never opened proves nothing was sent.
+    pub fn unreached(who: &str, error: reqwest::Error) -> SendError {
+        let connect = error.is_connect();
+        let reason = format!("{who} unreachable: {}", error.without_url());
+        match connect {
+            true => SendError::NotSent(reason),
+            false => SendError::Unknown(reason),
+        }
+    }
+}

@@ -42,14 +42,7 @@ impl CloudApi {
             .timeout(Duration::from_secs(15))
             .send()
             .await
-            .map_err(|e| {
-                let connect = e.is_connect();
-                let reason = format!("WhatsApp unreachable: {}", e.without_url());
-                match connect {
-                    true => SendError::NotSent(reason),
-                    false => SendError::Unknown(reason),
-                }
-            })?;
+            .map_err(|e| SendError::unreached("WhatsApp", e))?;
         let status = response.status();
         let json: serde_json::Value = response.json().await.unwrap_or_default();
         if !status.is_success() {

@@ -4,22 +4,12 @@
 use super::person_hours::PeopleHours;
 use super::tabs::SettingsTabs;
 use crate::api::appointments::{get_calendar_settings, SaveAppointmentType, SaveCalendarSettings};
-use crate::model::{AppointmentType, CalendarSettingsView};
+use crate::model::{AppointmentType, CalendarSettingsView, HOURS_FIELDS, WEEKDAYS};
 use crate::rules::appointment::{offsets_text, FIELDS};
 use crate::rules::authz::Capability;
 use crate::ui::components::{error_of, FieldError, FormMessage, Guard, Loaded};
 use leptos::prelude::*;
 use leptos_meta::Title;
-
-const DAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
 
 #[component]
 pub fn CalendarSettingsPage() -> AnyView {
@@ -65,9 +55,9 @@ fn HoursForm(
         <ActionForm action=save attr:class="panel stacked narrow">
             <h2>"Opening hours"</h2>
             <p class="hint">{format!("When customers can be booked, in the store's time zone ({}). Leave a day empty when closed.", current.zone)}</p>
-            {DAYS.iter().enumerate().map(|(i, day)| {
+            {WEEKDAYS.iter().enumerate().map(|(i, day)| {
                 let id = format!("hours-{i}");
-                let field: &'static str = ["hours0", "hours1", "hours2", "hours3", "hours4", "hours5", "hours6"][i];
+                let field = HOURS_FIELDS[i];
                 view! {
                     <div class="field inline-field">
                         <label for=id.clone()>{*day}</label>

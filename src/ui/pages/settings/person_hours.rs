@@ -2,14 +2,9 @@
 //! own zone, if they work elsewhere) is bookable only inside both theirs and the store's.
 
 use crate::api::appointments::SavePersonHours;
-use crate::model::PersonHours;
+use crate::model::{PersonHours, HOURS_FIELDS, WEEKDAYS};
 use crate::ui::components::{error_of, FieldError, FormMessage};
 use leptos::prelude::*;
-
-const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-const FIELDS: [&str; 7] = [
-    "hours0", "hours1", "hours2", "hours3", "hours4", "hours5", "hours6",
-];
 
 #[component]
 pub fn PeopleHours(people: Vec<PersonHours>, store_zone: String) -> impl IntoView {
@@ -45,12 +40,12 @@ fn PersonForm(person: PersonHours, store_zone: String) -> impl IntoView {
             <input id=id("zone") name="input[time_zone]" type="text" value=person.time_zone.clone()
                 placeholder=store_zone/>
             <FieldError error field="time_zone"/>
-            {DAYS.iter().enumerate().map(|(i, day)| view! {
+            {WEEKDAYS.iter().enumerate().map(|(i, day)| view! {
                 <div class="field inline-field">
-                    <label for=id(&format!("h{i}"))>{*day}</label>
+                    <label for=id(&format!("h{i}"))>{&day[..3]}</label>
                     <input id=id(&format!("h{i}")) name=format!("input[hours][{i}]") type="text"
                         placeholder="09:00-17:00" value=person.hours.get(i).cloned().unwrap_or_default()/>
-                    <FieldError error field=FIELDS[i]/>
+                    <FieldError error field=HOURS_FIELDS[i]/>
                 </div>
             }).collect_view()}
             <FormMessage error/>
