@@ -54,6 +54,25 @@ pub fn is_known_carrier_api(url: &str) -> bool {
     host == "api.twilio.com" || host.strip_suffix(".signalwire.com").is_some_and(label)
 }
 
+/// An address a form names (a carrier's or an AI provider's API, the public base URL):
+/// trimmed, without a trailing slash, `http://` or `https://` and a host, no spaces. `None`
+/// when left empty.
+pub fn web_address(value: &str) -> Result<Option<String>, &'static str> {
+    let value = value.trim().trim_end_matches('/');
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let host = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+        .and_then(|rest| rest.split(['/', '?', '#']).next())
+        .unwrap_or_default();
+    if host.is_empty() || value.contains(char::is_whitespace) {
+        return Err("Enter a full address starting with https://");
+    }
+    Ok(Some(value.to_string()))
+}
+
 /// Meta's Graph API (`https://graph.facebook.com/v21.0`): the only host a WhatsApp access
 /// token goes to unless the server allows others.
 pub fn is_known_whatsapp_api(url: &str) -> bool {
@@ -66,6 +85,19 @@ pub fn is_known_whatsapp_api(url: &str) -> bool {
 mod tests {
     use super::*;
     use crate::model::{AuditQuery, LeadQuery};
+
+    #[test]
+    fn a_web_address_needs_a_scheme_and_a_host_and_loses_its_trailing_slash() {
+        assert_eq!(
+            web_address(" https://api.example.com/v1/ "),
+            Ok(Some("https://api.example.com/v1".into()))
+        );
+        assert_eq!(web_address(""), Ok(None));
+        assert!(web_address("api.example.com").is_err());
+        assert!(web_address("https://").is_err());
+        assert!(web_address("https://exa mple.com").is_err());
+        assert!(web_address("ftp://example.com").is_err());
+    }
 
     #[test]
     fn a_whatsapp_token_goes_to_meta_only() {

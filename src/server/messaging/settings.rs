@@ -144,17 +144,9 @@ pub async fn view(
 }
 
 fn url(field: &str, value: &str, errors: &mut FieldErrors) -> Option<String> {
-    let value = value.trim().trim_end_matches('/');
-    if value.is_empty() {
-        return None;
-    }
-    if !(value.starts_with("https://") || value.starts_with("http://"))
-        || value.contains(char::is_whitespace)
-    {
-        errors.add(field, "Enter a full address starting with https://");
-        return None;
-    }
-    Some(value.to_string())
+    errors
+        .check(field, crate::rules::url::web_address(value))
+        .flatten()
 }
 
 /// The settings as a form sent them, checked, with secrets sealed (none when left blank,

@@ -134,27 +134,17 @@ fn days(values: &[String], errors: &mut FieldErrors) -> Vec<i16> {
 /// The provider's address: https only (the key is sent there), unless the server allows
 /// others (`ALLOW_CUSTOM_CARRIER_URLS`, for tests and self-hosted servers on a LAN).
 fn base_url(value: &str, allow_custom_urls: bool, errors: &mut FieldErrors) -> Option<String> {
-    let value = value.trim().trim_end_matches('/');
-    if value.is_empty() {
-        return None;
-    }
-    let https = value.starts_with("https://");
-    let http = value.starts_with("http://");
-    if value.contains(char::is_whitespace) || !(https || http) || url::Url::parse(value).is_err() {
-        errors.add(
-            "api_base_url",
-            "Enter a full address starting with https://",
-        );
-        return None;
-    }
-    if http && !allow_custom_urls {
+    let value = errors
+        .check("api_base_url", crate::rules::url::web_address(value))
+        .flatten()?;
+    if value.starts_with("http://") && !allow_custom_urls {
         errors.add(
             "api_base_url",
             "Use https://: the API key is sent to this address.",
         );
         return None;
     }
-    Some(value.to_string())
+    Some(value)
 }
 
 fn number(
