@@ -70,7 +70,7 @@ fn front_end_options() -> anyhow::Result<leptos::config::LeptosOptions> {
     Ok(leptos_options)
 }
 
-/// The outbox (texts), the mail queue, retention and the AI assistant's jobs.
+/// The outbox (texts), the mail queue, retention, the AI assistant's jobs and appointment reminders.
 fn spawn_workers(pool: &PgPool, config: &Config) -> anyhow::Result<()> {
     let mailer = super::mail::Mailer::new(
         config.smtp_url.as_deref(),

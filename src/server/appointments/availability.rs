@@ -58,6 +58,33 @@ impl Availability {
         })
     }
 
+    /// Up to `limit` free starts of a `minutes`-long appointment with `person`, on the
+    /// `HORIZON_DAYS` store dates from `from`, none before `not_before`: the one way the
+    /// booking form, the assistant and the demo seed list free times.
+    pub async fn next_free(
+        conn: &mut PgConnection,
+        org_id: Uuid,
+        person: Uuid,
+        minutes: i32,
+        (from, not_before): (NaiveDate, DateTime<Utc>),
+        limit: usize,
+    ) -> Result<Vec<DateTime<Utc>>, sqlx::Error> {
+        // The bookings of the days looked at (`load` pads a day each side for the zone).
+        let first = from
+            .and_time(chrono::NaiveTime::MIN)
+            .and_utc()
+            .max(not_before);
+        let span = (first, first + Duration::days(i64::from(HORIZON_DAYS) + 1));
+        let time = Availability::load(conn, org_id, person, span, None).await?;
+        let q = time.query(minutes, not_before);
+        Ok(crate::rules::slots::free_slots(
+            &q,
+            from,
+            HORIZON_DAYS,
+            limit,
+        ))
+    }
+
     pub fn query(&self, minutes: i32, not_before: DateTime<Utc>) -> SlotQuery<'_> {
         SlotQuery {
             location: &self.store,

@@ -2,14 +2,14 @@
 //! passes the same slot check whoever books (staff or the assistant) and is refused by the
 //! database when it would overlap another booking of the person, however the two race.
 
-use super::availability::{Availability, HORIZON_DAYS};
+use super::availability::Availability;
 use super::{notice, reminders, types};
 use crate::error::AppError;
 use crate::model::{
     AppointmentSource, AuditAction, AuditObject, BookingInput, BookingOptions, BookingOutcome,
     FieldErrors, MessageCategory, SlotOffer,
 };
-use crate::rules::slots::{self, free_slots, is_free};
+use crate::rules::slots::{self, is_free};
 use crate::server::auth::Caller;
 use crate::server::db::{self, audit::AuditEvent};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -133,12 +133,9 @@ pub async fn options(
             .filter(|d| *d >= today)
             .unwrap_or(today)
             .min(today + Duration::days(365));
-        // The bookings of the days shown (the load pads a day each side for the zone).
-        let first = from.and_time(chrono::NaiveTime::MIN).and_utc().max(now);
-        let horizon = (first, first + Duration::days(i64::from(HORIZON_DAYS) + 1));
-        let time = Availability::load(&mut conn, caller.org_id, person, horizon, None).await?;
-        let q = time.query(kind.duration_minutes, now);
-        slots = free_slots(&q, from, HORIZON_DAYS, 40)
+        let (org, minutes) = (caller.org_id, kind.duration_minutes);
+        slots = Availability::next_free(&mut conn, org, person, minutes, (from, now), 40)
+            .await?
             .into_iter()
             .map(|starts_at| SlotOffer {
                 starts_at,

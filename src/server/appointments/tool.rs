@@ -3,13 +3,13 @@
 //! as a person (`book::insert`). What it offered is kept on the conversation, so a reply of
 //! "2" means the second of those, and a slot taken meanwhile is refused, not double-booked.
 
-use super::availability::{Availability, HORIZON_DAYS};
+use super::availability::Availability;
 use super::book::{bookable, insert, Booking};
 use super::{hours, types};
 use crate::error::AppError;
 use crate::model::{AppointmentSource, AuditAction, AuditObject};
 use crate::rules::appointment::likely_type;
-use crate::rules::slots::{free_slots, label};
+use crate::rules::slots::label;
 use crate::server::db::{self, audit::AuditEvent};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -86,12 +86,11 @@ pub async fn offer(
     };
     let now = Utc::now();
     let zone = hours::org_zone(conn, org_id).await?;
-    let span = (now, now + Duration::days(HORIZON_DAYS.into()));
-    let time = Availability::load(conn, org_id, person.id, span, None).await?;
-    // An hour's notice at least: the customer must be able to get there.
-    let q = time.query(kind.duration_minutes, now + Duration::hours(1));
     let today = now.with_timezone(&zone).date_naive();
-    let starts = free_slots(&q, today, HORIZON_DAYS, OFFERED);
+    // An hour's notice at least: the customer must be able to get there.
+    let (minutes, notice) = (kind.duration_minutes, now + Duration::hours(1));
+    let starts =
+        Availability::next_free(conn, org_id, person.id, minutes, (today, notice), OFFERED).await?;
     if starts.is_empty() {
         return Ok(None);
     }

@@ -331,11 +331,11 @@ async fn seed_demo_appointments(pool: &PgPool, org_id: Uuid, agent: Uuid) -> any
         let Some(kind) = kinds.iter().find(|k| k.name == kind) else {
             continue;
         };
-        let span = (from, from + chrono::Duration::days(14));
-        let time = Availability::load(&mut tx, org_id, agent, span, None).await?;
-        let day = from.with_timezone(&time.store.zone).date_naive();
-        let query = time.query(kind.duration_minutes, from);
-        let Some(&starts_at) = crate::rules::slots::free_slots(&query, day, 14, 1).first() else {
+        let zone = crate::server::appointments::hours::org_zone(&mut tx, org_id).await?;
+        let day = from.with_timezone(&zone).date_naive();
+        let minutes = kind.duration_minutes;
+        let free = Availability::next_free(&mut tx, org_id, agent, minutes, (day, from), 1).await?;
+        let Some(&starts_at) = free.first() else {
             continue;
         };
         let booking = book::Booking {
