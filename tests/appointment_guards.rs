@@ -276,3 +276,60 @@ async fn the_confirmation_links_the_customer_to_their_one_visit_as_a_calendar_fi
     let guess = format!("/calendar/visit/{}.ics", "A".repeat(43));
     assert_eq!(anyone.get(&guess).await.status(), StatusCode::NOT_FOUND);
 }
+
+#[sqlx::test]
+async fn shown_and_no_show_wait_for_the_start_and_the_day_view_lists_one_persons_visits(
+    pool: PgPool,
+) {
+    use consentdesk::api::appointments::{Calendar, MarkAppointment};
+    use consentdesk::model::CalendarQuery;
+    let (app, mut boss, lead, conversation) = store(&pool).await;
+    let (ana, bo) = (
+        user_id(&pool, "ana@north.example").await,
+        user_id(&pool, "bo@north.example").await,
+    );
+    let id = book(&mut boss, lead, conversation, ana).await;
+    let mark = |status: &str| MarkAppointment {
+        id,
+        status: status.into(),
+    };
+    let early = boss.run(mark("shown")).await;
+    assert!(
+        matches!(&early, Err(AppError::Validation(e)) if e.get("status").is_some()),
+        "{early:?}"
+    );
+    assert_eq!(status(&pool, id).await, "scheduled");
+    let mut compliance = app.signed_in("comp@north.example").await;
+    let refused = compliance.run(mark("confirmed")).await;
+    assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
+
+    boss.run(mark("confirmed")).await.unwrap();
+    assert_eq!(status(&pool, id).await, "confirmed");
+    sqlx::query(
+        "UPDATE appointments SET starts_at = now() - interval '5 minutes', ends_at = now() + interval '40 minutes'
+         WHERE id = $1",
+    )
+    .bind(id)
+    .execute(&pool)
+    .await
+    .unwrap();
+    boss.run(mark("shown")).await.unwrap();
+    assert_eq!(status(&pool, id).await, "shown");
+    let audited = "SELECT count(*) FROM audit_events WHERE action = 'appointment.marked'";
+    assert_eq!(count(&pool, audited).await, 2);
+
+    // Today's list for Ana holds it; Bo's does not.
+    let started = Utc::now() - Duration::minutes(5);
+    let date = started.with_timezone(&Chicago).date_naive().to_string();
+    let day = |who: Uuid| CalendarQuery {
+        view: "day".into(),
+        date: date.clone(),
+        assignee: who.to_string(),
+        ..CalendarQuery::default()
+    };
+    let hers = boss.run(Calendar { query: day(ana) }).await.unwrap();
+    assert_eq!(hers.days.len(), 1);
+    assert!(hers.entries.iter().any(|e| e.id == id));
+    let his = boss.run(Calendar { query: day(bo) }).await.unwrap();
+    assert!(his.entries.iter().all(|e| e.id != id));
+}
