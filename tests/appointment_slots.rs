@@ -99,6 +99,20 @@ async fn a_remote_agent_is_bookable_only_inside_both_their_hours_and_the_stores(
     })
     .await
     .unwrap();
+    let shown = boss
+        .run(consentdesk::api::appointments::GetCalendarSettings {})
+        .await
+        .unwrap();
+    let row = shown
+        .people
+        .iter()
+        .find(|p| p.user == ana.to_string())
+        .unwrap();
+    assert_eq!(
+        (row.time_zone.as_str(), row.hours[0].as_str()),
+        ("America/New_York", "08:00-14:00")
+    );
+    assert!(row.hours.iter().all(|h| h == "08:00-14:00"));
     let mut ana_client = app.signed_in("ana@north.example").await;
     let refused = ana_client
         .run(SavePersonHours {

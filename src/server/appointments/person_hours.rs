@@ -2,18 +2,20 @@
 //! salesperson): where they have any, they are bookable only inside both theirs and the
 //! store's (`rules::slots`). Managers set them under Settings → Calendar.
 
-use super::hours::{load, parse_week, week_text, write_week};
+use super::hours::{parse_week, week_text, write_week};
 use crate::error::AppError;
 use crate::model::{AuditAction, AuditObject, FieldErrors, PersonHours};
+use crate::rules::slots::{DayHours, Hours};
 use crate::server::auth::Caller;
 use crate::server::db::{self, audit::AuditEvent};
+use chrono::NaiveTime;
 use chrono_tz::Tz;
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use std::net::IpAddr;
 use uuid::Uuid;
 
-/// Every bookable person's hours, by name.
+/// Every bookable person's hours, by name, in two queries however many people there are.
 pub async fn list(conn: &mut PgConnection, org_id: Uuid) -> Result<Vec<PersonHours>, sqlx::Error> {
     let people: Vec<(Uuid, String, Option<String>)> = sqlx::query_as(
         "SELECT id, name, time_zone FROM users WHERE org_id = $1 AND active AND role IN ('agent', 'manager') ORDER BY name",
@@ -21,20 +23,38 @@ pub async fn list(conn: &mut PgConnection, org_id: Uuid) -> Result<Vec<PersonHou
     .bind(org_id)
     .fetch_all(&mut *conn)
     .await?;
-    let mut out = Vec::with_capacity(people.len());
-    for (id, name, zone) in people {
-        let own = load(conn, org_id, Some(id)).await?;
-        out.push(PersonHours {
-            user: id.to_string(),
-            name,
-            time_zone: zone.unwrap_or_default(),
-            hours: match own {
-                Some(hours) => week_text(Some(&hours)),
-                None => vec![String::new(); 7],
-            },
-        });
-    }
-    Ok(out)
+    let rows: Vec<(Uuid, i16, NaiveTime, NaiveTime)> = sqlx::query_as(
+        "SELECT user_id, weekday, opens_at, closes_at FROM working_hours
+         WHERE org_id = $1 AND user_id IS NOT NULL",
+    )
+    .bind(org_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(people
+        .into_iter()
+        .map(|(id, name, zone)| {
+            let days = rows
+                .iter()
+                .filter(|r| r.0 == id)
+                .map(|&(_, weekday, opens, closes)| DayHours {
+                    weekday: weekday as u32,
+                    opens,
+                    closes,
+                })
+                .collect();
+            // Only the days and times make the form's text; the zone is not part of it.
+            let own = Hours {
+                zone: Tz::UTC,
+                days,
+            };
+            PersonHours {
+                user: id.to_string(),
+                name,
+                time_zone: zone.unwrap_or_default(),
+                hours: week_text(Some(&own)),
+            }
+        })
+        .collect())
 }
 
 /// Saves one person's hours (all empty: the store's apply) and zone.
