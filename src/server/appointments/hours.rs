@@ -265,6 +265,19 @@ pub async fn save(
         .await?;
     let object = (AuditObject::Organisation, caller.org_id.to_string());
     let detail = json!({ "open_days": parsed.hours.len(), "closed_days": parsed.closed.len() });
+    audit_change(&mut tx, caller, ip, object, detail).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A calendar setting changed (hours, a person's hours, a type): audited as the caller's.
+pub async fn audit_change(
+    tx: &mut PgConnection,
+    caller: Caller,
+    ip: Option<IpAddr>,
+    object: (AuditObject, String),
+    detail: serde_json::Value,
+) -> Result<(), sqlx::Error> {
     let event = AuditEvent::by(
         caller,
         ip,
@@ -272,9 +285,7 @@ pub async fn save(
         object,
         detail,
     );
-    db::audit::record(&mut *tx, event).await?;
-    tx.commit().await?;
-    Ok(())
+    db::audit::record(&mut *tx, event).await
 }
 
 #[cfg(test)]

@@ -2,12 +2,11 @@
 //! salesperson): where they have any, they are bookable only inside both theirs and the
 //! store's (`rules::slots`). Managers set them under Settings → Calendar.
 
-use super::hours::{parse_week, week_text, write_week};
+use super::hours::{audit_change, parse_week, week_text, write_week};
 use crate::error::AppError;
-use crate::model::{AuditAction, AuditObject, FieldErrors, PersonHours};
+use crate::model::{AuditObject, FieldErrors, PersonHours};
 use crate::rules::slots::{DayHours, Hours};
 use crate::server::auth::Caller;
-use crate::server::db::{self, audit::AuditEvent};
 use chrono::NaiveTime;
 use chrono_tz::Tz;
 use serde_json::json;
@@ -93,14 +92,7 @@ pub async fn save(
     write_week(&mut tx, caller.org_id, Some(user), &week).await?;
     let object = (AuditObject::User, user.to_string());
     let detail = json!({ "working_days": week.len(), "time_zone": zone });
-    let event = AuditEvent::by(
-        caller,
-        ip,
-        AuditAction::CalendarSettingsChanged,
-        object,
-        detail,
-    );
-    db::audit::record(&mut *tx, event).await?;
+    audit_change(&mut tx, caller, ip, object, detail).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,11 +1,12 @@
 //! Appointment types per organisation (test drive, sales visit, delivery, service,
 //! showing): their length, whether the customer confirms, their reminders and wording.
 
+use super::hours::audit_change;
 use crate::error::AppError;
-use crate::model::{AppointmentType, AppointmentTypeInput, AuditAction, AuditObject, FieldErrors};
+use crate::model::{AppointmentType, AppointmentTypeInput, AuditObject, FieldErrors};
 use crate::rules::appointment::{check_template, parse_offsets};
 use crate::server::auth::Caller;
-use crate::server::db::{self, audit::AuditEvent};
+use crate::server::db;
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use std::net::IpAddr;
@@ -127,14 +128,7 @@ pub async fn save(
     let id = saved.ok_or(AppError::NotFound)?;
     let object = (AuditObject::Organisation, caller.org_id.to_string());
     let detail = json!({ "appointment_type": id, "name": v.name });
-    let event = AuditEvent::by(
-        caller,
-        ip,
-        AuditAction::CalendarSettingsChanged,
-        object,
-        detail,
-    );
-    db::audit::record(&mut *tx, event).await?;
+    audit_change(&mut tx, caller, ip, object, detail).await?;
     tx.commit().await?;
     Ok(id)
 }
