@@ -119,6 +119,20 @@ pub async fn view(
     })
 }
 
+/// Whether the caller can see this appointment at all (the calendar's scope rule).
+pub async fn visible(
+    conn: &mut PgConnection,
+    caller: Caller,
+    id: Uuid,
+) -> Result<bool, sqlx::Error> {
+    let mut qb = QueryBuilder::new(
+        "SELECT EXISTS (SELECT 1 FROM appointments a JOIN leads l ON l.id = a.lead_id",
+    );
+    scoped(&mut qb, caller);
+    qb.push(" AND a.id = ").push_bind(id).push(")");
+    qb.build_query_scalar().fetch_one(conn).await
+}
+
 type ReminderRow = (
     i32,
     DateTime<Utc>,

@@ -30,7 +30,9 @@ type Row = (
 /// lead (an agent who only takes the visit of a colleague's lead looks, but does not move,
 /// cancel or text it).
 async fn locked(tx: &mut PgConnection, caller: Caller, id: Uuid) -> Result<Row, AppError> {
-    calendar::detail(tx, caller, id).await?;
+    if !calendar::visible(tx, caller, id).await? {
+        return Err(AppError::NotFound);
+    }
     let row: Row = sqlx::query_as(
         "SELECT lead_id, type_id, assignee_id, conversation_id, notes, status, source FROM appointments
          WHERE id = $1 AND org_id = $2 FOR UPDATE",
